@@ -1,0 +1,191 @@
+/**
+ * The one Api contract: every request, response and event crashdeck's front doors carry
+ * (Electron IPC, the serve host's WebSocket, the CLI), with valibot schemas checked at runtime.
+ * The renderer imports only types from here.
+ */
+import * as v from 'valibot';
+
+/** Commands the guided views may send; arguments are validated by crash/allowlist.ts. */
+export const commandIds = [
+  'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
+  'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
+  'vm', 'task', 'help',
+] as const;
+export type CommandId = (typeof commandIds)[number];
+
+export const GuidedCommandSchema = v.object({
+  id: v.picklist(commandIds),
+  /** One argument (pid, address, cache name) where the command takes one. */
+  arg: v.optional(v.pipe(v.string(), v.maxLength(256))),
+});
+export type GuidedCommand = v.InferOutput<typeof GuidedCommandSchema>;
+
+/** A finding about the session or a command: crash too old, degraded mode, parse gaps. */
+export const DiagnosisSchema = v.object({
+  code: v.string(),
+  severity: v.picklist(['info', 'warning', 'error']),
+  message: v.string(),
+  /** What the user can do next. */
+  hint: v.optional(v.string()),
+});
+export type Diagnosis = v.InferOutput<typeof DiagnosisSchema>;
+
+/** A parsed command output: model plus what the parser could not read. */
+export const ParsedSchema = v.object({
+  parser: v.string(),
+  parserVersion: v.number(),
+  /** The typed model (see electron/parse/models.ts for each parser's shape). */
+  model: v.unknown(),
+  diagnostics: v.array(DiagnosisSchema),
+});
+export type Parsed = v.InferOutput<typeof ParsedSchema>;
+
+export const CommandResponseSchema = v.object({
+  sessionId: v.string(),
+  /** The exact command line crash ran. */
+  command: v.string(),
+  raw: v.string(),
+  durationMs: v.number(),
+  /** WARNING/NOTE lines crash wrote inside this command's output. */
+  warnings: v.array(v.string()),
+  /** crash's error text when the command failed (also part of raw), or a session-level error. */
+  error: v.optional(v.string()),
+  parsed: v.nullable(ParsedSchema),
+  crashVersion: v.nullable(v.string()),
+  at: v.number(),
+});
+export type CommandResponse = v.InferOutput<typeof CommandResponseSchema>;
+
+export const sessionStates = ['starting', 'ready', 'busy', 'restarting', 'failed', 'closed'] as const;
+export type SessionState = (typeof sessionStates)[number];
+
+export const SessionInfoSchema = v.object({
+  id: v.string(),
+  /** Stable dump id (size + header hash + release + crash time); the renderer cache keys on it. */
+  fingerprint: v.string(),
+  vmcore: v.string(),
+  vmlinux: v.nullable(v.string()),
+  /** "local" or "user@host:port". */
+  host: v.string(),
+  state: v.picklist(sessionStates),
+  /** Human text for the current state (progress while starting, cause when failed). */
+  message: v.string(),
+  crashPath: v.string(),
+  crashVersion: v.nullable(v.string()),
+  release: v.nullable(v.string()),
+  /** null, or the fallback crash needed to read the dump ('zero_excluded' | 'minimal'). */
+  degraded: v.nullable(v.picklist(['zero_excluded', 'minimal'])),
+  startupWarnings: v.array(v.string()),
+  diagnoses: v.array(DiagnosisSchema),
+  shellEnabled: v.boolean(),
+  startedAt: v.number(),
+});
+export type SessionInfo = v.InferOutput<typeof SessionInfoSchema>;
+
+export const DumpEntrySchema = v.object({
+  vmcore: v.string(),
+  dmesg: v.nullable(v.string()),
+  size: v.number(),
+  mtimeMs: v.number(),
+  layout: v.picklist(['kdump-tools', 'rhel', 'file']),
+});
+export type DumpEntry = v.InferOutput<typeof DumpEntrySchema>;
+
+const SessionRef = v.object({ sessionId: v.string() });
+const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+
+/** Every request: params schema and result schema. */
+export const methods = {
+  'app.info': {
+    params: v.object({}),
+    result: v.object({ version: v.string(), crashPath: v.string(), defaultCrashDir: v.string() }),
+  },
+  'dumps.list': {
+    params: v.object({ dir: v.optional(Path) }),
+    result: v.array(DumpEntrySchema),
+  },
+  'session.open': {
+    params: v.object({
+      vmcore: Path,
+      vmlinux: v.optional(Path),
+      crash: v.optional(Path),
+      /** ssh://user@host:port or a ~/.ssh/config alias; omitted = local. */
+      host: v.optional(v.string()),
+    }),
+    result: SessionInfoSchema,
+  },
+  'session.info': { params: SessionRef, result: SessionInfoSchema },
+  'session.list': { params: v.object({}), result: v.array(SessionInfoSchema) },
+  'session.run': {
+    params: v.object({ sessionId: v.string(), command: GuidedCommandSchema }),
+    result: CommandResponseSchema,
+  },
+  'session.console': {
+    params: v.object({ sessionId: v.string(), line: v.pipe(v.string(), v.maxLength(4096)) }),
+    result: CommandResponseSchema,
+  },
+  'session.setShell': {
+    params: v.object({ sessionId: v.string(), enabled: v.boolean() }),
+    result: SessionInfoSchema,
+  },
+  'session.cancel': { params: SessionRef, result: v.object({ cancelled: v.boolean() }) },
+  'session.close': { params: SessionRef, result: v.object({ closed: v.boolean() }) },
+  'parse.reparse': {
+    params: v.object({ command: v.string(), raw: v.string() }),
+    result: v.nullable(ParsedSchema),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = v.InferInput<Methods[M]['params']>;
+export type Result<M extends MethodName> = v.InferOutput<Methods[M]['result']>;
+
+/** Events pushed from Node to the UI. */
+export const events = {
+  /** A session changed state (starting progress, ready, failed, restarted...). */
+  'session.state': SessionInfoSchema,
+  /** A long command is still running (for progress and cancel). */
+  'command.progress': v.object({ sessionId: v.string(), command: v.string(), elapsedMs: v.number() }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = v.InferOutput<Events[E]>;
+
+export const apiErrorCodes = [
+  'bad-request', 'not-found', 'refused', 'crash-missing', 'crash-too-old', 'not-a-dump',
+  'dump-unreadable', 'dump-truncated', 'vmlinux-mismatch', 'vmlinux-not-found', 'timeout',
+  'cancelled', 'crash-died', 'connection-lost', 'host-key-changed', 'host-key-unknown',
+  'auth-failed', 'internal',
+] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+
+/** The error shape every front door returns: what happened and what to do next. */
+export const ApiErrorSchema = v.object({
+  code: v.picklist(apiErrorCodes),
+  message: v.string(),
+  hint: v.optional(v.string()),
+});
+export type ApiErrorShape = v.InferOutput<typeof ApiErrorSchema>;
+
+/** Thrown by handlers and services; front doors serialise it as ApiErrorShape. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toJSON(): ApiErrorShape {
+    return this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+/** The Api as every client sees it (renderer over IPC or WebSocket, CLI in-process). */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

@@ -1,0 +1,46 @@
+/**
+ * The `crashdeck` command line: one dispatcher over subcommands that each live in electron/cli/.
+ */
+import { version } from './version.ts';
+
+interface Subcommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const subcommands: Record<string, Subcommand> = {
+  serve: {
+    summary: 'serve the UI to a browser on 127.0.0.1 (--port N, --bind ADDR, --open VMCORE, --vmlinux P)',
+    run: async (args) => (await import('./cli/serve-command.ts')).serveCommand(args),
+  },
+  run: {
+    summary: 'run crash commands on a dump: run <vmcore> [--vmlinux P] [--crash BIN] [--json] [--timeout S] -- CMD...',
+    run: async (args) => (await import('./cli/run-command.ts')).runCommand(args),
+  },
+};
+
+/** Usage text listing every subcommand. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(subcommands).map((k) => k.length));
+  const lines = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(width)}  ${s.summary}`);
+  return [`crashdeck ${version} — postmortem Linux kernel crash-dump analysis`, '', 'Usage: crashdeck <command> [options]', '', 'Commands:', ...lines, '', 'Run `crashdeck <command> --help` for its options.'].join('\n');
+}
+
+/** Entry point; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const sub = subcommands[name];
+  if (!sub) {
+    process.stderr.write(`crashdeck: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  return sub.run(rest);
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages crashdeck's tests and tools use: crash (bookworm's 8.0.2, the
+# "too old" case), trace-cmd, linux-perf, OpenSSH (tests start a real sshd), Chromium (e2e),
+# poppler-utils (PDF checks). Skips what is already there; needs root or sudo.
+set -euo pipefail
+pkgs=(crash trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && { echo "install-deps: all present"; exit 0; }
+as_root=()
+[ "$(id -u)" = 0 ] || as_root=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/** Two suites: fast pure-Node unit tests, and integration tests that start real crash / sshd. */
+export const config = defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          // Each file starts real crash processes (6 s and ~1 GB each); run files one at a time.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
+
+// vitest loads the config's default export; this is the one place a default export is required.
+// eslint-disable-next-line no-restricted-syntax
+export default config;
