@@ -27,6 +27,6 @@ export const config = defineConfig({
   },
 });
 
-// vitest loads the config's default export; this is the one place a default export is required.
-// eslint-disable-next-line no-restricted-syntax
+
+
 export default config;
