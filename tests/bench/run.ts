@@ -1,0 +1,13 @@
+/**
+ * `npm run bench`: runs every benchmark module and prints its side-by-side ratios.
+ * Each module exports `runBench()`, which measures in this one run and prints its own lines.
+ * `npm run bench -- parse session` runs only the named ones.
+ */
+const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {};
+
+const wanted = process.argv.slice(2);
+for (const [name, load] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  await (await load()).runBench();
+}
