@@ -1,0 +1,116 @@
+/**
+ * `crashdeck serve`: the browser UI. Starts the Api, the serve host on 127.0.0.1, optionally
+ * opens a dump at once, and prints exactly one stdout line — the URL with its token — so
+ * scripts and tests can wait for it. Everything else goes to stderr.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApi } from '../api/create-api.ts';
+import type { ApiHost } from '../api/handlers.ts';
+import { isLoopback } from '../serve/bind-address.ts';
+import { startServeHost } from '../serve/serve-host.ts';
+
+/** Where `npm run build:renderer` writes the UI. */
+export const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+
+const help = `Usage: crashdeck serve [options]
+
+Serve the crashdeck UI to a browser. Prints one line, the URL to open (it carries a secret
+token; anyone with the URL can use crashdeck as you).
+
+Options:
+  --port N           port to listen on (default 0: a free port)
+  --bind ADDR        address to listen on (default 127.0.0.1). Anything but loopback exposes
+                     your dumps to the network and prints a warning.
+  --open VMCORE      open this dump at start-up
+  --vmlinux PATH     debug vmlinux for --open (default: discovered)
+  --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
+  --renderer-dir D   built UI to serve (default: dist/renderer of this checkout)
+  -h, --help         this text
+`;
+
+/** Run the serve subcommand until SIGINT/SIGTERM; returns the exit code. */
+export async function serveCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', default: '0' },
+        bind: { type: 'string', default: '127.0.0.1' },
+        open: { type: 'string' },
+        vmlinux: { type: 'string' },
+        crash: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`crashdeck serve: ${(err as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    process.stderr.write(`crashdeck serve: --port must be a number from 0 to 65535 (got ${JSON.stringify(values.port)})\n`);
+    return 2;
+  }
+  if ((values.vmlinux !== undefined || values.crash !== undefined) && values.open === undefined) {
+    process.stderr.write('crashdeck serve: --vmlinux and --crash only apply with --open VMCORE\n');
+    return 2;
+  }
+  const bind = values.bind;
+  if (!isLoopback(bind)) {
+    process.stderr.write(
+      `crashdeck serve: WARNING: listening on ${bind}, not loopback. Anyone who can reach this machine and learns the ` +
+        'token can read your dumps and run crash commands; traffic is plain HTTP (not encrypted). ' +
+        'Prefer the default 127.0.0.1 with an SSH tunnel (ssh -L).\n',
+    );
+  }
+
+  const api: ApiHost = createApi();
+  let host;
+  try {
+    host = await startServeHost({ api, port, bind, rendererDir: values['renderer-dir'] ?? defaultRendererDir });
+  } catch (err) {
+    process.stderr.write(`crashdeck serve: cannot listen on ${bind}:${port}: ${(err as Error).message}\n`);
+    await api.dispose();
+    return 1;
+  }
+
+  if (values.open !== undefined) {
+    // Started before the ready line so the page's first `session.list` already sees it; the
+    // outcome (progress, failure) reaches the page through session.state events.
+    const params = { vmcore: path.resolve(values.open), ...(values.vmlinux ? { vmlinux: path.resolve(values.vmlinux) } : {}), ...(values.crash ? { crash: values.crash } : {}) };
+    api.dispatch('session.open', params).then(
+      (info) => process.stderr.write(`crashdeck serve: opened ${params.vmcore} (${(info as { state: string }).state})\n`),
+      (err: unknown) => process.stderr.write(`crashdeck serve: could not open ${params.vmcore}: ${describe(err)}\n`),
+    );
+  }
+
+  process.stdout.write(`crashdeck ready at ${host.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('crashdeck serve: shutting down\n');
+  await host.close();
+  await api.dispose();
+  return 0;
+}
+
+function describe(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
+    const e = err as { message: string; hint?: string };
+    return e.hint ? `${e.message} (${e.hint})` : e.message;
+  }
+  return String(err);
+}
