@@ -1,12 +1,85 @@
 /**
- * Parser registry: crash command line -> parsed model. Pure, never throws.
- * (Filled in by the parsers; until a command has one, it returns null.)
+ * Parser registry: crash command line -> the parser for its output. Pure and never throws:
+ * a command without a parser (or with flags that change the output format) yields null, so
+ * callers show the raw text only.
  */
 import type { Parsed } from '../api/contract.ts';
+import type { ParseResult } from './common.ts';
+import { BT_PARSER_VERSION, parseBt } from './bt.ts';
+import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
+import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 
-/** Parse the raw output of `command` (e.g. "kmem -s", "vm 179"); null when no parser exists. */
+export { parseBt, panicTaskOf } from './bt.ts';
+export { parseSys, uptimeSeconds } from './sys.ts';
+export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
+export type * from './models.ts';
+
+/** One registered parser: a name (shown as Parsed.parser), its version and its command matcher. */
+interface ParserEntry {
+  parser: string;
+  version: number;
+  /** True when this parser reads the output of `verb` with these arguments. */
+  accepts(verb: string, args: string[]): boolean;
+  parse(text: string): ParseResult<unknown>;
+}
+
+const onlyFlags = (args: string[], allowed: string[]): boolean =>
+  args.every((a) => !a.startsWith('-') || allowed.includes(a));
+
+const entries: ParserEntry[] = [
+  {
+    parser: 'sys', version: SYS_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'sys' && args.length === 0,
+    parse: (t) => parseSys(t),
+  },
+  {
+    parser: 'banner', version: SYS_PARSER_VERSION,
+    accepts: (verb) => verb === 'banner',
+    parse: (t) => parseSys(t, { banner: true }),
+  },
+  {
+    parser: 'sys -t', version: SYS_TAINT_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'sys' && args.length === 1 && args[0] === '-t',
+    parse: parseSysTaint,
+  },
+  {
+    // Flags that add raw stack words or change the layout (-f, -r, -F, -t...) are not accepted.
+    parser: 'bt', version: BT_PARSER_VERSION,
+    accepts: (verb, args) =>
+      (verb === 'bt' && onlyFlags(args, ['-a', '-l', '-c', '-p'])) ||
+      (verb === 'foreach' && args.includes('bt') && onlyFlags(args, ['-a', '-l'])),
+    parse: parseBt,
+  },
+];
+
+/** Split a command line into verb and args (crash commands are space separated, no quoting we need). */
+function tokenize(command: string): { verb: string; args: string[] } {
+  const parts = String(command).trim().split(/\s+/).filter(Boolean);
+  return { verb: parts[0] ?? '', args: parts.slice(1) };
+}
+
+/** The parser name for a command line, or null when none applies. */
+export function parserFor(command: string): string | null {
+  const { verb, args } = tokenize(command);
+  return entries.find((e) => e.accepts(verb, args))?.parser ?? null;
+}
+
+/**
+ * Parse the raw output of `command` (e.g. "kmem -s", "vm 179", "bt -a"); null when no parser
+ * exists for it. The special command "banner" parses crash's startup banner.
+ */
 export function parseCommandOutput(command: string, raw: string): Parsed | null {
-  void command;
-  void raw;
-  return null;
+  try {
+    const { verb, args } = tokenize(command);
+    const entry = entries.find((e) => e.accepts(verb, args));
+    if (!entry) return null;
+    const { model, diagnostics } = entry.parse(typeof raw === 'string' ? raw : '');
+    return { parser: entry.parser, parserVersion: entry.version, model, diagnostics };
+  } catch (e) {
+    // Parsers are guarded themselves; this only covers a bug in the registry.
+    return {
+      parser: 'unknown', parserVersion: 0, model: null,
+      diagnostics: [{ code: 'internal-error', severity: 'error', message: `parser registry failed: ${e instanceof Error ? e.message : String(e)}` }],
+    };
+  }
 }

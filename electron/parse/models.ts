@@ -1,0 +1,561 @@
+/**
+ * The typed models the crash output parsers produce (Parsed.model in electron/api/contract.ts).
+ * Views, the OOM analyzer, reports and the CLI code against these shapes; fields are only ever
+ * added. Numbers are null when crash printed something unreadable there (never NaN). Addresses
+ * stay hex strings as crash printed them (64-bit values do not fit a JS number).
+ */
+
+// ---------------------------------------------------------------------------------------- sys
+
+/** The task the dump panicked in, as the startup banner prints it (PID/COMMAND/TASK/CPU/STATE). */
+export interface PanicTask {
+  pid: number;
+  command: string;
+  task: string | null;
+  cpu: number | null;
+  state: string | null;
+}
+
+/** `sys` (and the same block in crash's startup banner). */
+export interface SysModel {
+  /** vmlinux path as crash printed it (without the `[TAINTED]` mark). */
+  kernel: string | null;
+  /** True when the KERNEL line carries `[TAINTED]`. */
+  kernelTainted: boolean;
+  dumpfile: string | null;
+  /** `[PARTIAL DUMP]`: makedumpfile excluded pages (normal for kdump with -d 31). */
+  partialDump: boolean;
+  cpus: number | null;
+  /** CPUs crash lists as offline/absent, e.g. "CPUS: 4 [OFFLINE: 2]". */
+  offlineCpus: number | null;
+  date: string | null;
+  uptime: string | null;
+  uptimeSeconds: number | null;
+  loadAverage: [number, number, number] | null;
+  tasks: number | null;
+  nodename: string | null;
+  release: string | null;
+  version: string | null;
+  machine: string | null;
+  /** CPU clock in MHz from the MACHINE line ("x86_64  (2596 Mhz)"). */
+  machineMhz: number | null;
+  memory: string | null;
+  memoryBytes: number | null;
+  /** The panic string without the surrounding quotes. */
+  panic: string | null;
+  /** TAINTED_MASK hex as printed (also set when `sys` is followed by a `sys -t` line). */
+  taintedMask: string | null;
+  /** Present in the startup banner, not in `sys`. */
+  panicTask: PanicTask | null;
+  /** Every `KEY: value` seen, keys as printed ("LOAD AVERAGE"). */
+  fields: Record<string, string>;
+}
+
+/** One taint flag (kernel/panic.c taint_flags[], Documentation/admin-guide/tainted-kernels.rst). */
+export interface TaintFlag {
+  bit: number;
+  letter: string;
+  /** Kernel constant, e.g. TAINT_OOT_MODULE. */
+  name: string;
+  description: string;
+}
+
+/** `sys -t`. */
+export interface SysTaintModel {
+  /** Hex as printed ("3000"), null when no TAINTED_MASK line was found. */
+  mask: string | null;
+  /** Mask value (taint bits fit easily in a double). */
+  maskValue: number | null;
+  /** Letters crash printed after the mask ("OE"). */
+  letters: string;
+  /** Flags decoded from the mask bits. */
+  flags: TaintFlag[];
+  tainted: boolean;
+}
+
+// ----------------------------------------------------------------------------------------- bt
+
+/** One ` #N [sp] function at address [module]` line. */
+export interface BtFrame {
+  level: number;
+  sp: string;
+  /** Symbol as crash printed it ("out_of_memory.cold", "__alloc_pages_slowpath.constprop.0"). */
+  function: string;
+  address: string;
+  /** `[module]` suffix for module text, else null. */
+  module: string | null;
+  /** `bt -l` source line ("/build/mm/oom_kill.c: 1100") when printed. */
+  source: string | null;
+}
+
+/**
+ * A register dump inside a backtrace: an exception frame (`[exception RIP: sym+off]` + registers)
+ * or the user-mode registers at the bottom of a syscall stack.
+ */
+export interface BtExceptionFrame {
+  /** Frame level this register block follows (-1 when it precedes all frames). */
+  afterLevel: number;
+  /** "native_safe_halt+11" from `[exception RIP: ...]`, null for plain user-mode registers. */
+  exceptionRip: string | null;
+  /** Register name -> hex value ("RIP", "RSP", "RFLAGS", "RAX", ..., "ORIG_RAX", "CS", "SS"). */
+  registers: Record<string, string>;
+  /** True when CS says ring 3 (user-mode registers at syscall entry). */
+  userMode: boolean;
+}
+
+/** One task's backtrace. */
+export interface BtTask {
+  pid: number;
+  task: string;
+  cpu: number;
+  command: string;
+  frames: BtFrame[];
+  exceptionFrames: BtExceptionFrame[];
+  /** `--- <NMI exception stack> ---` style stack switches, in order. */
+  stackTransitions: string[];
+  /** True when a frame is panic()/crash_kexec (this is the task that panicked). */
+  panic: boolean;
+}
+
+/** `bt`, `bt -a`, `bt <pid>`, `foreach bt`. */
+export interface BtModel {
+  tasks: BtTask[];
+}
+
+// ----------------------------------------------------------------------------------------- ps
+
+/** One `ps` row. */
+export interface PsTask {
+  pid: number;
+  /** -1 when crash could not find the parent (old crash, broken task table). */
+  ppid: number;
+  cpu: number;
+  task: string;
+  /** RU, IN, UN, ZO, ST, TR, DE, SW, WA, PA, ID, NE (crash task_state_string). */
+  state: string;
+  memPercent: number;
+  vszKb: number;
+  rssKb: number;
+  /** Command without the kernel-thread brackets. */
+  comm: string;
+  /** crash prints kernel threads' names in brackets. */
+  kernelThread: boolean;
+  /** `>` marker: the task active on its CPU at the time of the dump. */
+  active: boolean;
+}
+
+/** `ps` (and `ps -G`, `ps -k`, `ps -u`, `ps <pid>`...: same columns). */
+export interface PsModel {
+  tasks: PsTask[];
+}
+
+// ---------------------------------------------------------------------------------------- log
+
+/** One kernel log record. Continuation lines (no timestamp, indented) are folded into `text`. */
+export interface LogRecord {
+  /** Seconds since boot, null when the log has no timestamps (`log -t`) or the line lacks one. */
+  timestamp: number | null;
+  /** Syslog level 0-7 when printed (`log -m`: `<4>`), else null. */
+  level: number | null;
+  text: string;
+  /** 0-based index of the record's first line in the output. */
+  line: number;
+}
+
+/** The `... invoked oom-killer: gfp_mask=..., order=..., oom_score_adj=...` line. */
+export interface OomInvoker {
+  comm: string;
+  /** From the following `CPU: n PID: p Comm: c` line when present. */
+  pid: number | null;
+  cpu: number | null;
+  /** "0x40cc0". */
+  gfpMask: string;
+  /** ["GFP_KERNEL", "__GFP_COMP"]. */
+  gfpFlags: string[];
+  order: number;
+  oomScoreAdj: number;
+}
+
+/** A `Node N <Zone> free:..kB min:..kB ...` line: every counter in kB (present/managed too). */
+export interface OomZone {
+  node: number;
+  zone: string;
+  /** Counter name -> kB ("free", "boost", "min", "low", "high", "reserved_highatomic", "present", "managed", ...). */
+  counters: Record<string, number>;
+  freeKb: number | null;
+  minKb: number | null;
+  lowKb: number | null;
+  highKb: number | null;
+  presentKb: number | null;
+  managedKb: number | null;
+  /** From the `lowmem_reserve[]:` line that follows, in pages. */
+  lowmemReserve: number[] | null;
+}
+
+/** The per-node `Node N active_anon:..kB ...` summary line. */
+export interface OomNodeSummary {
+  node: number;
+  /** Counter name -> kB ("active_anon", "isolated(anon)", "shmem_thp", ...). */
+  countersKb: Record<string, number>;
+  allUnreclaimable: boolean | null;
+}
+
+/** A `Node 0 DMA32: 140*4kB (UME) ... = 1552kB` free_area line. */
+export interface OomFreeArea {
+  node: number;
+  zone: string;
+  /** Index = order. */
+  orders: { count: number; sizeKb: number; migrateTypes: string }[];
+  totalKb: number | null;
+}
+
+/** A row of the `Unreclaimable slab info:` table. */
+export interface OomSlabRow {
+  cache: string;
+  usedKb: number;
+  totalKb: number;
+}
+
+/** A row of the OOM `Tasks state (memory values in pages):` table. */
+export interface OomTaskRow {
+  pid: number;
+  uid: number;
+  tgid: number;
+  totalVmPages: number;
+  rssPages: number;
+  /** Newer kernels (6.8+) split rss into anon/file/shmem columns. */
+  rssAnon?: number;
+  rssFile?: number;
+  rssShmem?: number;
+  pgtablesBytes: number;
+  swapents: number;
+  oomScoreAdj: number;
+  comm: string;
+}
+
+/** The `oom-kill:constraint=...,nodemask=...,cpuset=...,mems_allowed=...,global_oom,task_memcg=...,task=...,pid=...,uid=...` line. */
+export interface OomConstraint {
+  constraint: string;
+  nodemask: string | null;
+  cpuset: string | null;
+  memsAllowed: string | null;
+  globalOom: boolean;
+  /** oom_memcg=... when the OOM was a memcg OOM. */
+  oomMemcg: string | null;
+  taskMemcg: string | null;
+  task: string | null;
+  pid: number | null;
+  uid: number | null;
+}
+
+/** `Out of memory: Killed process 123 (x) total-vm:..kB, anon-rss:..kB, ...`. */
+export interface OomKilled {
+  pid: number;
+  comm: string;
+  totalVmKb: number | null;
+  anonRssKb: number | null;
+  fileRssKb: number | null;
+  shmemRssKb: number | null;
+  uid: number | null;
+  pgtablesKb: number | null;
+  oomScoreAdj: number | null;
+  /** "Memory cgroup out of memory: Killed ..." vs "Out of memory: Killed ...". */
+  memcg: boolean;
+}
+
+/** One OOM report (dump_header and what follows, up to the next report). */
+export interface OomReport {
+  /** Record index of the `invoked oom-killer` line. */
+  recordIndex: number;
+  timestamp: number | null;
+  invoker: OomInvoker;
+  /** Kernel taint and version from the `CPU: n PID: p Comm: ...` line. */
+  taint: string | null;
+  /** Call trace function names (with `? ` unreliable entries left out). */
+  callTrace: string[];
+  /** Mem-Info counters, in pages ("active_anon", "free", "slab_unreclaimable", ...). */
+  memInfo: Record<string, number>;
+  nodes: OomNodeSummary[];
+  zones: OomZone[];
+  freeAreas: OomFreeArea[];
+  /** "N total pagecache pages", "Free swap", "pages RAM", "pages reserved" ... */
+  totals: Record<string, number>;
+  unreclaimableSlab: OomSlabRow[];
+  tasks: OomTaskRow[];
+  /** Which Tasks table header was seen: 'rss' (classic) or 'rss_split' (rss_anon/rss_file/rss_shmem). */
+  tasksFormat: 'rss' | 'rss_split' | null;
+  constraint: OomConstraint | null;
+  killed: OomKilled | null;
+  /** "Out of memory: system-wide panic_on_oom is enabled", "Out of memory: compulsory panic_on_oom" ... */
+  panicLine: string | null;
+}
+
+/** An Oops / BUG / general protection fault report. */
+export interface OopsReport {
+  recordIndex: number;
+  timestamp: number | null;
+  /** The header line ("BUG: kernel NULL pointer dereference, address: 0000000000000000"). */
+  header: string;
+  /** "Oops: 0002 [#1] PREEMPT SMP PTI" when printed. */
+  oopsLine: string | null;
+  pid: number | null;
+  comm: string | null;
+  cpu: number | null;
+  taint: string | null;
+  /** "RIP: 0010:sysrq_handle_crash+0x16/0x20" -> "sysrq_handle_crash+0x16/0x20". */
+  rip: string | null;
+  callTrace: string[];
+}
+
+/** A `Kernel panic - not syncing: ...` line. */
+export interface PanicRecord {
+  recordIndex: number;
+  timestamp: number | null;
+  message: string;
+}
+
+/** `INFO: task x:123 blocked for more than 120 seconds.` */
+export interface HungTaskReport {
+  recordIndex: number;
+  timestamp: number | null;
+  comm: string;
+  pid: number;
+  seconds: number;
+  callTrace: string[];
+}
+
+/** `watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:123]`. */
+export interface SoftLockupReport {
+  recordIndex: number;
+  timestamp: number | null;
+  cpu: number;
+  seconds: number;
+  comm: string;
+  pid: number;
+  callTrace: string[];
+}
+
+/** `log` (also vmcore-dmesg.txt, which has the same `[ seconds] text` form). */
+export interface LogModel {
+  records: LogRecord[];
+  oomReports: OomReport[];
+  oopses: OopsReport[];
+  panics: PanicRecord[];
+  hungTasks: HungTaskReport[];
+  softLockups: SoftLockupReport[];
+}
+
+// --------------------------------------------------------------------------------------- kmem
+
+/** A `kmem -i` row. */
+export interface KmemInfoRow {
+  /** Row label as printed ("TOTAL MEM", "FREE", "SLAB", "COMMIT LIMIT", ...). */
+  label: string;
+  pages: number | null;
+  /** TOTAL column in bytes (crash prints human units; this is that value, rounded). */
+  bytes: number | null;
+  bytesText: string;
+  /** Percentage, null for `----`. */
+  percent: number | null;
+  /** What the percentage is of ("TOTAL MEM", "TOTAL SWAP", "TOTAL LIMIT"). */
+  percentOf: string | null;
+}
+
+/** `kmem -i`. */
+export interface KmemInfoModel {
+  rows: KmemInfoRow[];
+  /** Rows by label for convenience (same objects). */
+  byLabel: Record<string, KmemInfoRow>;
+}
+
+/** A `kmem -s` row. */
+export interface SlabCache {
+  address: string;
+  name: string;
+  objSize: number;
+  allocated: number;
+  total: number;
+  slabs: number;
+  /** Slab size in bytes (SSIZE "8k" -> 8192). */
+  slabSize: number;
+  slabSizeText: string;
+  /** objSize * total. */
+  totalBytes: number;
+}
+
+/** `kmem -s` (also `kmem -s <cache>`). */
+export interface KmemSlabModel {
+  caches: SlabCache[];
+}
+
+/** One zone in `kmem -z`. */
+export interface KmemZone {
+  node: number;
+  zone: number;
+  address: string;
+  name: string;
+  populated: boolean;
+  /** SIZE (spanned pages). */
+  spanned: number | null;
+  present: number | null;
+  min: number | null;
+  low: number | null;
+  high: number | null;
+  /** VM_STAT counters (pages). */
+  vmStat: Record<string, number>;
+}
+
+/** `kmem -z`. */
+export interface KmemZoneModel {
+  zones: KmemZone[];
+}
+
+/** One free_area row of `kmem -f`: an order and (on kernels with migrate types) one migrate list. */
+export interface KmemFreeAreaRow {
+  order: number;
+  sizeText: string;
+  sizeBytes: number | null;
+  address: string;
+  /** Index of this row within its order (= migrate type index on kernels with per-type lists). */
+  migrateIndex: number;
+  blocks: number;
+  pages: number;
+}
+
+/** One zone block of `kmem -f`. */
+export interface KmemFreeZone {
+  zone: number;
+  name: string;
+  size: number;
+  free: number;
+  memMap: string;
+  startPaddr: string;
+  startMapnr: number | null;
+  areas: KmemFreeAreaRow[];
+  /** Blocks per order summed over migrate types. */
+  blocksPerOrder: number[];
+  pagesPerOrder: number[];
+}
+
+/** `kmem -f`. */
+export interface KmemFreeModel {
+  zones: KmemFreeZone[];
+  /** `nr_free_pages: 604  (found 580)`. */
+  nrFreePages: number | null;
+  foundFreePages: number | null;
+}
+
+/** `kmem -V`: named vm_stat sections (VM_ZONE_STAT, VM_NODE_STAT, VM_NUMA_STAT, VM_EVENT_STATES...). */
+export interface KmemVmStatModel {
+  sections: Record<string, Record<string, number>>;
+}
+
+/** One `kmem -g` row: a page flag name, its bit, its mask. Aliases share a bit. */
+export interface PageFlagBit {
+  name: string;
+  bit: number;
+  value: string;
+}
+
+/** `kmem -g`: the dump's own page-flag table. */
+export interface PageFlagsModel {
+  flags: PageFlagBit[];
+  /** bit -> every name that uses it (first-listed = primary name). */
+  namesByBit: Record<number, string[]>;
+}
+
+/** One `kmem -p` row. */
+export interface PageRow {
+  page: string;
+  physical: string;
+  mapping: string;
+  index: string;
+  count: number | null;
+  /** FLAGS hex as printed. */
+  flags: string;
+  /** Names crash printed after the flags ("reserved", "slab", "lru,active"). */
+  flagNames: string[];
+  /** Flag names decoded from the hex through the dump's own `kmem -g` table (primary names, no PG_). */
+  decodedFlags: string[] | null;
+}
+
+/** Page-state summary over the rows (counts of pages per state). */
+export interface PageStateSummary {
+  pages: number;
+  dirty: number;
+  writeback: number;
+  lru: number;
+  active: number;
+  unevictable: number;
+  slab: number;
+  reserved: number;
+  swapbacked: number;
+  locked: number;
+  mlocked: number;
+  head: number;
+  /** Every decoded state name -> count. */
+  byFlag: Record<string, number>;
+}
+
+/** `kmem -p [addr]`. */
+export interface PagesModel {
+  pages: PageRow[];
+  summary: PageStateSummary;
+  /** Whether decodedFlags came from a `kmem -g` table. */
+  decodedWith: 'kmem -g' | 'names-only';
+}
+
+// ----------------------------------------------------------------------------------------- vm
+
+/** One VMA row of `vm`. */
+export interface Vma {
+  vma: string;
+  start: string;
+  end: string;
+  /** End - start in bytes when it fits a double exactly (always for user space). */
+  sizeBytes: number | null;
+  flags: string;
+  file: string | null;
+}
+
+/** `vm [pid]`. */
+export interface VmModel {
+  pid: number | null;
+  task: string | null;
+  cpu: number | null;
+  command: string | null;
+  /** MM address; "0" for kernel threads. */
+  mm: string | null;
+  pgd: string | null;
+  rssKb: number | null;
+  totalVmKb: number | null;
+  /** True when the task has no mm (kernel thread): no VMAs expected. */
+  kernelThread: boolean;
+  vmas: Vma[];
+}
+
+// ---------------------------------------------------------------------------------------- mod
+
+/** One `mod` row. */
+export interface ModuleRow {
+  module: string;
+  name: string;
+  base: string | null;
+  size: number;
+  /** Path of the loaded debuginfo object, or null for "(not loaded)". */
+  objectFile: string | null;
+  /** Trailing bracketed note ("[CONFIG_KALLSYMS]"). */
+  note: string | null;
+  /** From `mod -t` when merged, else null. */
+  taints: string | null;
+}
+
+/** `mod`. */
+export interface ModModel {
+  modules: ModuleRow[];
+}
+
+/** `mod -t`. */
+export interface ModTaintModel {
+  modules: { name: string; taints: string }[];
+}
