@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCommandOutput, parseSys, parseSysTaint } from '../../../electron/parse/index.ts';
 import { fixtureFile, fixtureMeta, scenarios, transcript } from '../../support/fixtures.ts';
-import { problems } from './helpers.ts';
+import { problems, taintString } from './helpers.ts';
 
 /** The startup banner lines the fixture's timings.txt quotes (`  | ` prefixed) for one crash version. */
 function bannerFromTimings(scenario: (typeof scenarios)[number], file: string): string {
@@ -30,7 +30,7 @@ describe('sys', () => {
       expect(model.cpus).toBe(2);
       expect(model.nodename).toBe('app01');
       expect(model.machine).toBe('x86_64');
-      expect(model.kernelTainted).toBe(meta.truth.panic_task.taint_string !== 'Not tainted');
+      expect(model.kernelTainted).toBe(taintString(meta) !== 'Not tainted');
       expect(model.loadAverage).toHaveLength(3);
       expect(model.tasks).toBeGreaterThan(60);
       expect(model.memoryBytes).toBeGreaterThan(300 * 1024 * 1024);
@@ -88,7 +88,7 @@ describe('sys', () => {
 describe('sys -t', () => {
   for (const s of scenarios) {
     it(`${s}: taint letters match meta.json's taint string`, () => {
-      const taint = fixtureMeta(s).truth.panic_task.taint_string;
+      const taint = taintString(fixtureMeta(s));
       // "Tainted: G           OE": the letters after G are the set taints; "Not tainted": none.
       const expected = taint === 'Not tainted' ? '' : taint.replace(/^Tainted: G\s*/, '').replace(/\s/g, '');
       for (const v of ['8.0.6', '8.0.2'] as const) {
