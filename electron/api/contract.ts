@@ -157,6 +157,8 @@ export const apiErrorCodes = [
   'dump-unreadable', 'dump-truncated', 'vmlinux-mismatch', 'vmlinux-not-found', 'timeout',
   'cancelled', 'crash-died', 'connection-lost', 'host-key-changed', 'host-key-unknown',
   'auth-failed', 'internal',
+  // Trace import (electron/trace/): the file is no trace; trace-cmd / perf is not installed.
+  'not-a-trace', 'trace-tool-missing',
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
