@@ -1,0 +1,166 @@
+/**
+ * The shell's state: the Api link, the sessions the host has, the dumps the cache knows, and
+ * the dump on screen. On load it asks `session.list`; a running session is shown at once,
+ * otherwise the Open form and the cached dumps are offered.
+ */
+import type { ApiErrorShape, SessionInfo } from '../../electron/api/contract.ts';
+import { toErrorShape, type ConnectionState, type RendererApi } from './api.ts';
+import { touchDump, type CrashdeckDb, type DumpRecord } from './db.ts';
+import { DumpContext } from './dump-context.svelte.ts';
+
+/** What the Open form sends. */
+export interface OpenRequest {
+  vmcore: string;
+  vmlinux?: string;
+}
+
+/** App-wide reactive state; one instance, created in main.ts. */
+export class AppState {
+  connection = $state<ConnectionState>('connecting');
+  sessions = $state<SessionInfo[]>([]);
+  recentDumps = $state<DumpRecord[]>([]);
+  context = $state<DumpContext | null>(null);
+  /** The first `session.list` answered (or failed): before that the shell shows a loading line. */
+  loaded = $state(false);
+  loadError = $state<ApiErrorShape | null>(null);
+  openError = $state<ApiErrorShape | null>(null);
+  opening = $state(false);
+
+  constructor(
+    readonly api: RendererApi,
+    readonly db: CrashdeckDb | null,
+  ) {
+    this.connection = api.connection;
+    api.onConnection((s) => {
+      const reconnected = s === 'open' && this.connection !== 'open' && this.loaded;
+      this.connection = s;
+      if (reconnected) void this.refreshSessions();
+    });
+    api.on('session.state', (info) => this.#onSessionState(info));
+  }
+
+  /** First load: sessions from the host, recent dumps from the cache. */
+  async init(): Promise<void> {
+    await Promise.all([this.refreshSessions(), this.refreshRecent()]);
+    this.loaded = true;
+    if (!this.context) {
+      const s = newestLive(this.sessions);
+      if (s) await this.showSession(s);
+    }
+  }
+
+  async refreshSessions(): Promise<void> {
+    try {
+      this.sessions = await this.api.call('session.list', {});
+      this.loadError = null;
+      const ctx = this.context;
+      if (ctx) {
+        const mine = this.sessions.find((s) => s.fingerprint === ctx.fingerprint && s.state !== 'closed');
+        if (mine) ctx.attach(mine);
+        else if (ctx.session) ctx.session = { ...ctx.session, state: 'closed', message: 'The crash session is gone (the host restarted).' };
+      }
+    } catch (err) {
+      this.loadError = toErrorShape(err);
+    }
+  }
+
+  async refreshRecent(): Promise<void> {
+    if (!this.db) return;
+    try {
+      this.recentDumps = await this.db.dumps.orderBy('lastOpened').reverse().toArray();
+    } catch {
+      this.recentDumps = [];
+    }
+  }
+
+  /** Start crash on a dump; the session comes back 'starting' and its progress arrives as events. */
+  async open(req: OpenRequest): Promise<void> {
+    this.opening = true;
+    this.openError = null;
+    try {
+      const params = req.vmlinux ? { vmcore: req.vmcore, vmlinux: req.vmlinux } : { vmcore: req.vmcore };
+      const info = await this.api.call('session.open', params);
+      this.#upsert(info);
+      await this.showSession(info);
+    } catch (err) {
+      this.openError = toErrorShape(err);
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  /** Put a session's dump on screen (cached results first). */
+  async showSession(info: SessionInfo): Promise<void> {
+    const dump = await this.#remember(info);
+    if (this.context?.fingerprint === info.fingerprint) {
+      this.context.attach(info);
+      return;
+    }
+    this.context = new DumpContext(this.api, this.db, dump, info);
+  }
+
+  /** Put a cached dump on screen without crash; a matching running session is attached if one exists. */
+  showCached(dump: DumpRecord): void {
+    const live = this.sessions.find((s) => s.fingerprint === dump.fingerprint && s.state !== 'closed' && s.state !== 'failed') ?? null;
+    this.context = new DumpContext(this.api, this.db, dump, live);
+  }
+
+  /** Start a crash session for the cached dump on screen (same paths as last time). */
+  async startSessionForCurrent(): Promise<void> {
+    const ctx = this.context;
+    if (!ctx) return;
+    const params = ctx.dump.vmlinux ? { vmcore: ctx.dump.vmcore, vmlinux: ctx.dump.vmlinux } : { vmcore: ctx.dump.vmcore };
+    this.opening = true;
+    this.openError = null;
+    try {
+      const info = await this.api.call('session.open', params);
+      this.#upsert(info);
+      if (info.fingerprint === ctx.fingerprint) ctx.attach(info);
+      else await this.showSession(info);
+    } catch (err) {
+      this.openError = toErrorShape(err);
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  /** Back to the start screen (the session keeps running on the host). */
+  closeDump(): void {
+    this.context = null;
+    void this.refreshRecent();
+  }
+
+  #onSessionState(info: SessionInfo): void {
+    this.#upsert(info);
+    const ctx = this.context;
+    if (ctx && (ctx.session?.id === info.id || (info.fingerprint && ctx.fingerprint === info.fingerprint))) {
+      ctx.attach(info);
+      if (info.release && !ctx.dump.release) ctx.dump.release = info.release;
+    }
+  }
+
+  #upsert(info: SessionInfo): void {
+    const i = this.sessions.findIndex((s) => s.id === info.id);
+    if (i >= 0) this.sessions[i] = info;
+    else this.sessions = [...this.sessions, info];
+  }
+
+  async #remember(info: SessionInfo): Promise<DumpRecord> {
+    const base = { fingerprint: info.fingerprint, vmcore: info.vmcore, vmlinux: info.vmlinux, host: info.host, release: info.release, crashVersion: info.crashVersion };
+    if (this.db) {
+      try {
+        const rec = await touchDump(this.db, base);
+        void this.refreshRecent();
+        return rec;
+      } catch {
+        // No IndexedDB (private window, quota): work live only.
+      }
+    }
+    const now = Date.now();
+    return { ...base, firstOpened: now, lastOpened: now, visitedViews: [] };
+  }
+}
+
+function newestLive(sessions: SessionInfo[]): SessionInfo | undefined {
+  return sessions.filter((s) => s.state !== 'closed').sort((a, b) => b.startedAt - a.startedAt)[0];
+}

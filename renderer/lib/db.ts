@@ -1,0 +1,256 @@
+/**
+ * The renderer's IndexedDB cache (Dexie): dumps, command results, annotations and traces, keyed
+ * on the dump's fingerprint so a reopened dump renders at once without a crash process.
+ *
+ * The schema is versioned; every past version stays in `schemaHistory` so a test can create a
+ * database the way an older build left it and check that today's build upgrades it. Node tests
+ * inject fake-indexeddb through the constructor.
+ */
+import { Dexie, type Table, type Transaction } from 'dexie';
+import type { Parsed } from '../../electron/api/contract.ts';
+
+/** A dump the user has opened. */
+export interface DumpRecord {
+  fingerprint: string;
+  vmcore: string;
+  vmlinux: string | null;
+  /** "local" or "user@host:port". */
+  host: string;
+  release: string | null;
+  crashVersion: string | null;
+  firstOpened: number;
+  lastOpened: number;
+  /** Views the user opened for this dump (the ones that come back from the cache). */
+  visitedViews: string[];
+}
+
+/** One command's output for one dump, as the Api returned it. */
+export interface ResultRecord {
+  fingerprint: string;
+  /** The command line ("sys", "vm 251"). */
+  command: string;
+  raw: string;
+  parsed: Parsed | null;
+  /** parsed.parserVersion, kept as a column so stale parses can be found. */
+  parserVersion: number | null;
+  crashVersion: string | null;
+  /** When crash produced it (ms since epoch). */
+  at: number;
+  durationMs: number;
+  warnings: string[];
+  error: string | null;
+  /** Last time a view read it (LRU eviction order). */
+  lastUsed: number;
+  /** Approximate stored size, for usage per dump and eviction. */
+  bytes: number;
+}
+
+/** A user's note on a row of a view (issue 9 builds the editor). */
+export interface AnnotationRecord {
+  id?: number;
+  fingerprint: string;
+  view: string;
+  rowKey: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An imported trace for a dump (issue 8 fills it). */
+export interface TraceRecord {
+  id?: number;
+  fingerprint: string;
+  name: string;
+  format: string;
+  importedAt: number;
+  bytes: number;
+  data: unknown;
+}
+
+/** One schema version: Dexie store specs and the upgrade from the previous version. */
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+/** Every schema version ever shipped, oldest first. Never edit a shipped entry; append. */
+export const schemaHistory: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: {
+      dumps: 'fingerprint, lastOpened',
+      results: '[fingerprint+command], fingerprint, at',
+    },
+  },
+  {
+    version: 2,
+    stores: {
+      dumps: 'fingerprint, lastOpened',
+      results: '[fingerprint+command], fingerprint, at, lastUsed, parserVersion',
+      annotations: '++id, fingerprint, [fingerprint+view]',
+      traces: '++id, fingerprint',
+    },
+    // v1 had no LRU column, no size and no record of visited views.
+    upgrade: async (tx) => {
+      await tx.table('results').toCollection().modify((r: Partial<ResultRecord> & { raw?: string; at?: number; parsed?: Parsed | null }) => {
+        r.lastUsed ??= r.at ?? 0;
+        r.parserVersion ??= r.parsed?.parserVersion ?? null;
+        r.bytes ??= approxBytes(r);
+        r.warnings ??= [];
+        r.error ??= null;
+      });
+      await tx.table('dumps').toCollection().modify((d: Partial<DumpRecord>) => {
+        d.visitedViews ??= [];
+        d.host ??= 'local';
+      });
+    },
+  },
+];
+
+/** The current schema version. */
+export const schemaVersion = schemaHistory[schemaHistory.length - 1]!.version;
+
+/** Apply schema versions 1..upTo to a Dexie instance (the app uses all; tests stop early to build old databases). */
+export function applySchema(db: Dexie, upTo = schemaVersion): void {
+  for (const s of schemaHistory) {
+    if (s.version > upTo) break;
+    const v = db.version(s.version).stores(s.stores);
+    if (s.upgrade) v.upgrade(s.upgrade);
+  }
+}
+
+/** IndexedDB implementation to use (fake-indexeddb in Node tests). */
+export interface IdbDeps {
+  indexedDB: IDBFactory;
+  IDBKeyRange: typeof IDBKeyRange;
+}
+
+/** The typed database. */
+export class CrashdeckDb extends Dexie {
+  dumps!: Table<DumpRecord, string>;
+  results!: Table<ResultRecord, [string, string]>;
+  annotations!: Table<AnnotationRecord, number>;
+  traces!: Table<TraceRecord, number>;
+
+  constructor(name = 'crashdeck', deps?: IdbDeps) {
+    super(name, deps);
+    applySchema(this);
+  }
+
+  /** Drop everything (the Storage panel's "clear all", and tests). */
+  async reset(): Promise<void> {
+    await this.transaction('rw', [this.dumps, this.results, this.annotations, this.traces], async () => {
+      await Promise.all([this.dumps.clear(), this.results.clear(), this.annotations.clear(), this.traces.clear()]);
+    });
+  }
+}
+
+/** Approximate bytes a result takes (UTF-16 strings, as the browser accounts them). */
+export function approxBytes(r: { raw?: string; parsed?: unknown }): number {
+  let parsedLen = 0;
+  try {
+    parsedLen = r.parsed == null ? 0 : JSON.stringify(r.parsed).length;
+  } catch {
+    parsedLen = 0;
+  }
+  return 2 * ((r.raw?.length ?? 0) + parsedLen);
+}
+
+/** Record that a dump was opened (creating it the first time), keeping first-opened and visited views. */
+export async function touchDump(db: CrashdeckDb, d: Omit<DumpRecord, 'firstOpened' | 'lastOpened' | 'visitedViews'>, now = Date.now()): Promise<DumpRecord> {
+  return db.transaction('rw', db.dumps, async () => {
+    const old = await db.dumps.get(d.fingerprint);
+    const rec: DumpRecord = {
+      ...d,
+      release: d.release ?? old?.release ?? null,
+      crashVersion: d.crashVersion ?? old?.crashVersion ?? null,
+      firstOpened: old?.firstOpened ?? now,
+      lastOpened: now,
+      visitedViews: old?.visitedViews ?? [],
+    };
+    await db.dumps.put(rec);
+    return rec;
+  });
+}
+
+/** Remember that a view was opened for a dump, so a later offline reopen knows what to show. */
+export async function markVisited(db: CrashdeckDb, fingerprint: string, view: string): Promise<void> {
+  await db.transaction('rw', db.dumps, async () => {
+    const d = await db.dumps.get(fingerprint);
+    if (!d || d.visitedViews.includes(view)) return;
+    await db.dumps.update(fingerprint, { visitedViews: [...d.visitedViews, view] });
+  });
+}
+
+/** Read a cached result and stamp its LRU time. */
+export async function getResult(db: CrashdeckDb, fingerprint: string, command: string, now = Date.now()): Promise<ResultRecord | undefined> {
+  const r = await db.results.get([fingerprint, command]);
+  if (r) await db.results.update([fingerprint, command], { lastUsed: now });
+  return r;
+}
+
+/**
+ * Store a result in one transaction with its dump's bookkeeping, then evict least-recently-used
+ * results of other dumps beyond `maxBytes`. A write cut short by closing the app rolls back whole.
+ */
+export async function putResult(db: CrashdeckDb, r: Omit<ResultRecord, 'bytes' | 'lastUsed' | 'parserVersion'>, maxBytes = defaultMaxBytes, now = Date.now()): Promise<ResultRecord> {
+  const rec: ResultRecord = { ...r, parserVersion: r.parsed?.parserVersion ?? null, lastUsed: now, bytes: approxBytes(r) };
+  await db.transaction('rw', db.results, db.dumps, async () => {
+    await db.results.put(rec);
+    const d = await db.dumps.get(r.fingerprint);
+    if (d) await db.dumps.update(r.fingerprint, { lastOpened: Math.max(d.lastOpened, now), crashVersion: r.crashVersion ?? d.crashVersion });
+  });
+  await evictLru(db, maxBytes, r.fingerprint);
+  return rec;
+}
+
+/** Default cache budget: 200 MB. */
+export const defaultMaxBytes = 200 * 1024 * 1024;
+
+/** Bytes used per dump, largest first. */
+export async function usageByDump(db: CrashdeckDb): Promise<Array<{ fingerprint: string; bytes: number; results: number }>> {
+  const by = new Map<string, { bytes: number; results: number }>();
+  await db.results.each((r) => {
+    const u = by.get(r.fingerprint) ?? { bytes: 0, results: 0 };
+    u.bytes += r.bytes;
+    u.results += 1;
+    by.set(r.fingerprint, u);
+  });
+  return [...by].map(([fingerprint, u]) => ({ fingerprint, ...u })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Delete everything cached for one dump, atomically. */
+export async function deleteDump(db: CrashdeckDb, fingerprint: string): Promise<void> {
+  await db.transaction('rw', [db.dumps, db.results, db.annotations, db.traces], async () => {
+    await db.results.where('fingerprint').equals(fingerprint).delete();
+    await db.annotations.where('fingerprint').equals(fingerprint).delete();
+    await db.traces.where('fingerprint').equals(fingerprint).delete();
+    await db.dumps.delete(fingerprint);
+  });
+}
+
+/**
+ * Delete least-recently-used results until the total is within `maxBytes`. Results of `keep`
+ * (the dump on screen) go last. Annotations are never evicted: they are the user's own work.
+ * Returns how many results were deleted.
+ */
+export async function evictLru(db: CrashdeckDb, maxBytes: number, keep?: string): Promise<number> {
+  return db.transaction('rw', db.results, async () => {
+    let total = 0;
+    await db.results.each((r) => {
+      total += r.bytes;
+    });
+    if (total <= maxBytes) return 0;
+    const all = await db.results.orderBy('lastUsed').toArray();
+    const order = [...all.filter((r) => r.fingerprint !== keep), ...all.filter((r) => r.fingerprint === keep)];
+    let deleted = 0;
+    for (const r of order) {
+      if (total <= maxBytes) break;
+      await db.results.delete([r.fingerprint, r.command]);
+      total -= r.bytes;
+      deleted++;
+    }
+    return deleted;
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * One dump on screen: its live crash session (if any) and every command result the views asked
+ * for, cache first. A result comes from IndexedDB at once when known (with its age), is re-parsed
+ * through the Api when its parser version is stale, and is run on crash only when missing or when
+ * the user refreshes. Views read `result(cmd)`; they never talk to the Api or the cache directly.
+ */
+import type { ApiErrorShape, GuidedCommand, SessionInfo } from '../../electron/api/contract.ts';
+import { toErrorShape, type RendererApi } from './api.ts';
+import { cacheLimit } from './cache-limit.ts';
+import { getResult, markVisited, putResult, type CrashdeckDb, type DumpRecord, type ResultRecord } from './db.ts';
+
+/** The command line a guided command runs as ("vm 251"); also the cache key. */
+export function commandKey(cmd: GuidedCommand): string {
+  return cmd.arg ? `${cmd.id} ${cmd.arg}` : cmd.id;
+}
+
+/** Where a result stands; views render each state (never a blank panel). */
+export type ResultStatus = 'loading' | 'ready' | 'error';
+
+/** A reactive command result for views. */
+export class ResultEntry {
+  status = $state<ResultStatus>('loading');
+  record = $state<ResultRecord | null>(null);
+  error = $state<ApiErrorShape | null>(null);
+  /** True when `record` came from IndexedDB rather than this session's crash. */
+  fromCache = $state(false);
+  /** A run on crash is in flight (first load or refresh). */
+  running = $state(false);
+  runStartedAt = $state(0);
+  /** Set when the cached parse was replaced by a newer parser's output. */
+  reparsed = $state(false);
+
+  constructor(readonly command: GuidedCommand) {}
+
+  get key(): string {
+    return commandKey(this.command);
+  }
+}
+
+const liveStates = new Set(['starting', 'ready', 'busy', 'restarting']);
+
+/** A dump being looked at, with or without a running crash. */
+export class DumpContext {
+  dump = $state<DumpRecord>() as DumpRecord;
+  session = $state<SessionInfo | null>(null);
+  // Plain collections on purpose: views create entries while deriving, and each entry is itself
+  // reactive, so the index must not be a reactive source.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #entries = new Map<string, ResultEntry>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #reparsedKeys = new Set<string>();
+
+  constructor(
+    private readonly api: RendererApi,
+    private readonly db: CrashdeckDb | null,
+    dump: DumpRecord,
+    session: SessionInfo | null,
+  ) {
+    this.dump = dump;
+    this.session = session;
+  }
+
+  get fingerprint(): string {
+    return this.dump.fingerprint;
+  }
+
+  /** A crash session for this dump is running or starting, so missing results can be computed. */
+  get live(): boolean {
+    return this.session !== null && liveStates.has(this.session.state);
+  }
+
+  /** The result of a command, loading it (cache first) on first use. */
+  result(cmd: GuidedCommand): ResultEntry {
+    const key = commandKey(cmd);
+    let e = this.#entries.get(key);
+    if (!e) {
+      e = new ResultEntry(cmd);
+      this.#entries.set(key, e);
+      void this.#load(e);
+    }
+    return e;
+  }
+
+  /** Run the command on crash again, replacing the cached result when it succeeds. */
+  async refresh(cmd: GuidedCommand): Promise<void> {
+    const e = this.result(cmd);
+    await this.#run(e);
+  }
+
+  /** Ask crash to stop the command in flight. */
+  async cancel(): Promise<void> {
+    if (!this.session) return;
+    try {
+      await this.api.call('session.cancel', { sessionId: this.session.id });
+    } catch {
+      // The run itself reports the outcome.
+    }
+  }
+
+  /** Note a visited view (so an offline reopen can list what is cached). */
+  async visit(view: string): Promise<void> {
+    if (!this.db || this.dump.visitedViews.includes(view)) return;
+    this.dump.visitedViews = [...this.dump.visitedViews, view];
+    try {
+      await markVisited(this.db, this.fingerprint, view);
+    } catch {
+      // Cache unavailable: the view still works live.
+    }
+  }
+
+  /** A session for this dump came (back): retry results that failed for want of one. */
+  attach(session: SessionInfo): void {
+    const wasLive = this.live;
+    this.session = session;
+    if (!wasLive && this.live) {
+      for (const e of this.#entries.values()) if (e.status === 'error') void this.#load(e);
+    }
+  }
+
+  async #load(e: ResultEntry): Promise<void> {
+    // Never write state in the same tick as the view's $derived that created the entry.
+    await Promise.resolve();
+    let cached: ResultRecord | undefined;
+    if (this.db) {
+      try {
+        cached = await getResult(this.db, this.fingerprint, e.key);
+      } catch {
+        cached = undefined;
+      }
+    }
+    if (cached) {
+      e.record = cached;
+      e.fromCache = true;
+      e.error = null;
+      e.status = 'ready';
+      void this.#reparseIfStale(e, cached);
+      return;
+    }
+    await this.#run(e);
+  }
+
+  async #run(e: ResultEntry): Promise<void> {
+    if (!this.live || !this.session) {
+      if (!e.record) {
+        e.error = {
+          code: 'not-found',
+          message: `No cached "${e.key}" for this dump, and no crash session is running to produce it.`,
+          hint: 'Start a crash session for this dump (the button in the header), then this view fills in.',
+        };
+        e.status = 'error';
+      }
+      return;
+    }
+    e.running = true;
+    e.runStartedAt = Date.now();
+    if (!e.record) e.status = 'loading';
+    try {
+      const resp = await this.api.call('session.run', { sessionId: this.session.id, command: e.command });
+      const rec = {
+        fingerprint: this.fingerprint,
+        command: e.key,
+        raw: resp.raw,
+        parsed: resp.parsed,
+        crashVersion: resp.crashVersion,
+        at: resp.at,
+        durationMs: resp.durationMs,
+        warnings: resp.warnings,
+        error: resp.error ?? null,
+      };
+      let stored: ResultRecord | null = null;
+      if (this.db) {
+        try {
+          stored = await putResult(this.db, rec, cacheLimit.get());
+        } catch {
+          stored = null;
+        }
+      }
+      e.record = stored ?? { ...rec, parserVersion: rec.parsed?.parserVersion ?? null, lastUsed: Date.now(), bytes: 0 };
+      e.fromCache = false;
+      e.error = null;
+      e.status = 'ready';
+    } catch (err) {
+      // Keep an older result on screen (with its age) when a refresh fails; say why beside it.
+      e.error = toErrorShape(err);
+      if (!e.record) e.status = 'error';
+    } finally {
+      e.running = false;
+    }
+  }
+
+  /** Re-parse cached raw text when the Api's parser is newer than the one that produced it. */
+  async #reparseIfStale(e: ResultEntry, cached: ResultRecord): Promise<void> {
+    if (this.#reparsedKeys.has(e.key) || this.api.connection !== 'open') return;
+    this.#reparsedKeys.add(e.key);
+    try {
+      const parsed = await this.api.call('parse.reparse', { command: e.key, raw: cached.raw });
+      if (!parsed) return;
+      if (cached.parsed && parsed.parserVersion <= cached.parsed.parserVersion) return;
+      const rec = { ...cached, parsed, parserVersion: parsed.parserVersion };
+      e.record = rec;
+      e.reparsed = true;
+      if (this.db) await this.db.results.put(rec);
+    } catch {
+      // Offline or no parser: the cached parse stays.
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/** Renderer entry: pick the Api transport, open the cache, mount the shell. */
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { createApiClient } from './lib/api.ts';
+import { AppState } from './lib/app-state.svelte.ts';
+import { CrashdeckDb } from './lib/db.ts';
+import { Theme } from './lib/theme.svelte.ts';
+import './app.css';
+
+function openDb(): CrashdeckDb | null {
+  try {
+    return typeof indexedDB === 'undefined' ? null : new CrashdeckDb();
+  } catch {
+    return null;
+  }
+}
+
+const app = new AppState(createApiClient(), openDb());
+const theme = new Theme();
+mount(App, { target: document.getElementById('app')!, props: { app, theme } });
+void app.init();
