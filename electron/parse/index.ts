@@ -6,10 +6,12 @@
 import type { Parsed } from '../api/contract.ts';
 import type { ParseResult } from './common.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
+import { LOG_PARSER_VERSION, parseLog } from './log.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 
 export { parseBt, panicTaskOf } from './bt.ts';
+export { parseLog } from './log.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
 export type * from './models.ts';
@@ -49,6 +51,12 @@ const entries: ParserEntry[] = [
       (verb === 'bt' && onlyFlags(args, ['-a', '-l', '-c', '-p'])) ||
       (verb === 'foreach' && args.includes('bt') && onlyFlags(args, ['-a', '-l'])),
     parse: parseBt,
+  },
+  {
+    // -t (no timestamps), -T (human times), -m (levels) keep one record per line; -d/-s/-a add other text.
+    parser: 'log', version: LOG_PARSER_VERSION,
+    accepts: (verb, args) => (verb === 'log' || verb === 'dmesg') && onlyFlags(args, ['-t', '-T', '-m']),
+    parse: parseLog,
   },
 ];
 

@@ -312,6 +312,11 @@ export interface PanicRecord {
   recordIndex: number;
   timestamp: number | null;
   message: string;
+  /** From the `CPU: n PID: p Comm: c` line after the panic line. */
+  pid: number | null;
+  comm: string | null;
+  cpu: number | null;
+  callTrace: string[];
 }
 
 /** `INFO: task x:123 blocked for more than 120 seconds.` */
