@@ -5,17 +5,18 @@
  */
 
 /**
- * The Content-Security-Policy for a page served from `host` (validated `host:port`).
+ * crashdeck's Content-Security-Policy, shared by the serve host and the Electron window;
+ * `connect` lists the extra connect-src sources (the WebSocket's ws://host:port).
  * `style-src 'unsafe-inline'`: Svelte writes `style="..."` attributes from templates and Monaco
  * injects `<style>` elements at runtime; scripts stay strict. `worker-src blob:`: Monaco's
  * workers. `img-src data:`: inline icons.
  */
-export function contentSecurityPolicy(host: string): string {
+export function crashdeckCsp(connect: readonly string[]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    `connect-src 'self' ws://${host}`,
+    ["connect-src 'self'", ...connect].join(' '),
     "worker-src 'self' blob:",
     "img-src 'self' data:",
     "font-src 'self' data:",
@@ -24,6 +25,11 @@ export function contentSecurityPolicy(host: string): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The CSP for a page served from `host` (a validated `host:port`). */
+export function contentSecurityPolicy(host: string): string {
+  return crashdeckCsp([`ws://${host}`]);
 }
 
 /** All security headers for a response to a request whose Host was `host`. */

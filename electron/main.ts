@@ -1,0 +1,162 @@
+/**
+ * The desktop app's entry (Electron main process). Thin: it wires Electron's objects to the
+ * plain-Node Api (api/create-api.ts) and the shell modules in shell/, which hold the logic.
+ * Security decisions are listed item by item in docs/SECURITY.md.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, shell, type BrowserWindow as Win } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
+import type { Params } from './api/contract.ts';
+import { createApi } from './api/create-api.ts';
+import type { ApiHost } from './api/handlers.ts';
+import { desktopChannels, desktopEventChannel, dialogKinds, type DesktopEventName, type DesktopEvents, type DialogKind } from './api/preload-api.ts';
+import { crashdeckCsp } from './serve/security-headers.ts';
+import { chooseFiles } from './shell/dialogs.ts';
+import { forwardApiEvents, registerApiIpc, registerDesktopIpc, type DesktopHandler } from './shell/ipc.ts';
+import { menuTemplate } from './shell/menu.ts';
+import { RecentDumps } from './shell/recent-dumps.ts';
+import { SecretStore } from './shell/secret-store.ts';
+import { hardenSession, hardenWebContents } from './shell/security.ts';
+import { claimSingleInstance, pathsFromArgv, type LaunchPaths } from './shell/single-instance.ts';
+import { createSenderCheck } from './shell/trusted-sender.ts';
+import { createMainWindow } from './shell/window.ts';
+
+// Defined by @electron-forge/plugin-vite at build time.
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string | undefined;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const rendererName = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
+const indexHtml = path.join(here, `../renderer/${rendererName}/index.html`);
+const preload = path.join(here, 'preload.cjs');
+const defaultApp = process.defaultApp === true;
+
+let win: Win | null = null;
+let api: ApiHost | null = null;
+/** Paths to open once the page has loaded (own command line, early second launches). */
+const pendingLaunches: LaunchPaths[] = pathsFromArgv(process.argv, process.cwd(), defaultApp);
+
+function sendDesktop<E extends DesktopEventName>(event: E, payload: DesktopEvents[E]): void {
+  if (win && !win.isDestroyed()) win.webContents.send(desktopEventChannel(event), payload);
+}
+
+function openLaunches(launches: LaunchPaths[]): void {
+  if (!win || win.webContents.isLoading()) {
+    pendingLaunches.push(...launches);
+    return;
+  }
+  for (const l of launches) sendDesktop('open.paths', { kind: l.kind, paths: l.paths });
+}
+
+async function openViaDialog(kind: DialogKind): Promise<void> {
+  const paths = await chooseFiles(dialog, win, kind);
+  if (paths.length) sendDesktop('open.paths', { kind, paths });
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const recent = new RecentDumps(path.join(userData, 'recent-dumps.json'));
+  const secrets = new SecretStore(safeStorage, path.join(userData, 'secrets.json'));
+  const devHost = devServerUrl ? new URL(devServerUrl).host : null;
+  hardenSession(session.defaultSession, crashdeckCsp(devHost ? [`ws://${devHost}`] : []));
+
+  const apiHost = createApi();
+  api = apiHost;
+  const isTrusted = createSenderCheck({ devServerUrl, indexHtml });
+
+  const rebuildMenu = async (): Promise<void> => {
+    const template = menuTemplate(
+      {
+        open: (kind) => void openViaDialog(kind),
+        openRecent: (d) => sendDesktop('open.paths', { kind: 'vmcore', paths: [d.vmcore], vmlinux: d.vmlinux, host: d.host }),
+        command: (command) => sendDesktop('menu.command', command),
+        clearRecent: () => void recent.clear().then(rebuildMenu),
+      },
+      { recent: await recent.list(), devTools: !app.isPackaged },
+    );
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  };
+
+  registerApiIpc({
+    ipcMain,
+    api: apiHost,
+    isTrusted,
+    onSuccess: (method, params) => {
+      if (method !== 'session.open') return;
+      const p = params as Params<'session.open'>;
+      const host = p.host ?? 'local';
+      if (host === 'local') app.addRecentDocument(p.vmcore);
+      void recent.add({ vmcore: p.vmcore, vmlinux: p.vmlinux ?? null, host, openedAt: Date.now() }).then(rebuildMenu);
+    },
+  });
+  const desktop: DesktopHandler<v.GenericSchema>[] = [
+    {
+      channel: desktopChannels.openDialog,
+      schema: v.picklist(dialogKinds),
+      run: async (kind, event) => chooseFiles(dialog, BrowserWindow.fromWebContents(event.sender), kind as DialogKind),
+    },
+    { channel: desktopChannels.recentDumps, schema: v.undefined(), run: async () => recent.list() },
+    {
+      channel: desktopChannels.storeSecret,
+      schema: v.object({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(256)), secret: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
+      run: async (p) => {
+        const { id, secret } = p as { id: string; secret: string };
+        return secrets.store(id, secret);
+      },
+    },
+    {
+      channel: desktopChannels.forgetSecret,
+      schema: v.object({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) }),
+      run: async (p) => ({ forgotten: await secrets.forget((p as { id: string }).id) }),
+    },
+  ];
+  registerDesktopIpc(ipcMain, isTrusted, desktop);
+  await rebuildMenu();
+
+  win = await createMainWindow({
+    BrowserWindow,
+    workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+    statePath: path.join(userData, 'window-state.json'),
+    preload,
+    devServerUrl,
+    indexHtml,
+  });
+  const unforward = forwardApiEvents(apiHost.events, win.webContents);
+  win.on('closed', () => {
+    unforward();
+    win = null;
+  });
+  openLaunches(pendingLaunches.splice(0));
+}
+
+/** Resolves once the window is up (tests await it with a mocked electron). */
+export let started: Promise<void> = Promise.resolve();
+
+if (!claimSingleInstance(app, defaultApp, (launches) => {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+  openLaunches(launches);
+})) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell));
+  app.on('window-all-closed', () => app.quit());
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed || !api) return;
+    // Stop crash sessions cleanly before exiting, then quit for real.
+    event.preventDefault();
+    disposed = true;
+    void api.dispose().finally(() => app.quit());
+  });
+  started = app.whenReady().then(start);
+  started.catch((err: unknown) => {
+    dialog.showErrorBox('crashdeck could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

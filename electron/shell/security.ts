@@ -1,0 +1,77 @@
+/**
+ * The Electron security checklist as code: locked-down webPreferences, a session that denies
+ * every permission and adds the CSP header, and web contents that never open windows, never
+ * navigate, and hand only http/https links to the system browser.
+ */
+import type { Session, WebContents, WebPreferences } from 'electron';
+
+/** webPreferences for every crashdeck window (checklist items 2-4, 6, 9, 11). */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+  };
+}
+
+/** True for URLs the system browser may open: http and https only, never file:, smb:, etc. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** Deny every permission request and check, and put `csp` on every HTTP response (dev server). */
+export function hardenSession(session: Session, csp: string): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...(details.responseHeaders ?? {}) };
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-security-policy') delete headers[key];
+    headers['Content-Security-Policy'] = [csp];
+    headers['X-Content-Type-Options'] = ['nosniff'];
+    callback({ responseHeaders: headers });
+  });
+}
+
+/** What hardened web contents may do with a link the user clicked. */
+export interface ExternalOpener {
+  openExternal(url: string): Promise<void>;
+}
+
+/**
+ * No new windows (window.open, target=_blank), no navigation away from the loaded page, no
+ * <webview>: safe links go to the system browser instead.
+ */
+export function hardenWebContents(contents: WebContents, opener: ExternalOpener): void {
+  const sendOut = (url: string): void => {
+    if (isSafeExternalUrl(url)) void opener.openExternal(url).catch(() => undefined);
+  };
+  contents.setWindowOpenHandler(({ url }) => {
+    sendOut(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    sendOut(url);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}

@@ -1,0 +1,115 @@
+/**
+ * The desktop shell's pure decisions, without Electron: which frames may call in, which URLs
+ * leave the app, how launch arguments become paths, where a restored window goes, what Recent
+ * keeps.
+ */
+import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { withRecent, maxRecent } from '../../../electron/shell/recent-dumps.ts';
+import { isSafeExternalUrl } from '../../../electron/shell/security.ts';
+import { pathsFromArgv } from '../../../electron/shell/single-instance.ts';
+import { storageRefusal } from '../../../electron/shell/secret-store.ts';
+import { createSenderCheck } from '../../../electron/shell/trusted-sender.ts';
+import { fitToDisplays } from '../../../electron/shell/window-state.ts';
+
+describe('sender check', () => {
+  const index = '/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/index.html';
+  const packaged = createSenderCheck({ indexHtml: index });
+  it('accepts the packaged page, with or without a hash route', () => {
+    expect(packaged({ url: pathToFileURL(index).href, parent: null })).toBe(true);
+    expect(packaged({ url: `${pathToFileURL(index).href}#/slab`, parent: null })).toBe(true);
+  });
+  it('refuses other files, other schemes, subframes and traversal tricks', () => {
+    for (const url of [
+      pathToFileURL('/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/other.html').href,
+      'file:///tmp/index.html',
+      'file://attacker.example/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/index.html',
+      `${pathToFileURL('/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/x').href}/../../../../../../../tmp/index.html`,
+      'http://localhost:5173/',
+      'about:blank',
+      'not a url',
+    ]) {
+      expect(packaged({ url, parent: null }), url).toBe(false);
+    }
+    expect(packaged({ url: pathToFileURL(index).href, parent: {} })).toBe(false);
+  });
+  it('in development accepts only the dev server origin', () => {
+    const dev = createSenderCheck({ indexHtml: index, devServerUrl: 'http://localhost:5173' });
+    expect(dev({ url: 'http://localhost:5173/#/overview', parent: null })).toBe(true);
+    expect(dev({ url: 'http://localhost:5174/', parent: null })).toBe(false);
+    expect(dev({ url: 'http://127.0.0.1:5173/', parent: null })).toBe(false);
+    expect(dev({ url: pathToFileURL(index).href, parent: null })).toBe(false);
+  });
+});
+
+describe('external links', () => {
+  it('opens only plain http and https', () => {
+    expect(isSafeExternalUrl('https://www.kernel.org/doc/html/latest/')).toBe(true);
+    expect(isSafeExternalUrl('http://example.com')).toBe(true);
+    for (const u of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'ssh://host', 'vbscript:x', 'https://user:pw@host/', '', '//host/x']) {
+      expect(isSafeExternalUrl(u), u).toBe(false);
+    }
+  });
+});
+
+describe('launch arguments', () => {
+  it('skips the executable, the app path under `electron .`, and switches', () => {
+    expect(pathsFromArgv(['/usr/bin/electron', '.', '--inspect', 'dump.1'], '/var/crash/1', true)).toEqual([{ kind: 'vmcore', paths: ['/var/crash/1/dump.1'] }]);
+    expect(pathsFromArgv(['/opt/crashdeck/crashdeck'], '/', false)).toEqual([]);
+  });
+  it('opens .crashcase (any case) as a case bundle and file:// URLs as paths', () => {
+    expect(pathsFromArgv(['/opt/crashdeck/crashdeck', 'file:///srv/My%20Case.CRASHCASE'], '/', false)).toEqual([{ kind: 'case', paths: ['/srv/My Case.CRASHCASE'] }]);
+  });
+});
+
+describe('window placement', () => {
+  const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+  it('keeps a window that is on a display', () => {
+    const s = { bounds: { x: 100, y: 80, width: 1200, height: 800 }, maximized: false };
+    expect(fitToDisplays(s, screen)).toEqual(s);
+  });
+  it('moves a window whose title bar is on no display into the first display', () => {
+    const r = fitToDisplays({ bounds: { x: 100, y: -2000, width: 800, height: 600 }, maximized: true }, screen);
+    expect(r.bounds.y).toBeGreaterThanOrEqual(0);
+    expect(r.bounds.y + r.bounds.height).toBeLessThanOrEqual(1080);
+    expect(r.maximized).toBe(true);
+  });
+  it('never restores a uselessly small window', () => {
+    const r = fitToDisplays({ bounds: { x: 10, y: 10, width: 20, height: 5 }, maximized: false }, screen);
+    expect(r.bounds.width).toBeGreaterThanOrEqual(640);
+    expect(r.bounds.height).toBeGreaterThanOrEqual(480);
+  });
+});
+
+describe('recent dumps', () => {
+  const d = (vmcore: string, host = 'local') => ({ vmcore, vmlinux: null, host, openedAt: 0 });
+  it('moves a reopened dump to the front and keeps the same path on another host apart', () => {
+    const list = withRecent(withRecent(withRecent([], d('/a')), d('/a', 'ops@db1')), d('/a'));
+    expect(list.map((x) => `${x.host}:${x.vmcore}`)).toEqual(['local:/a', 'ops@db1:/a']);
+  });
+  it('keeps at most the limit', () => {
+    let list: ReturnType<typeof d>[] = [];
+    for (let i = 0; i < maxRecent + 5; i++) list = withRecent(list, d(`/dump${i}`));
+    expect(list).toHaveLength(maxRecent);
+    expect(list[0]!.vmcore).toBe(`/dump${maxRecent + 4}`);
+  });
+});
+
+describe('secret storage policy', () => {
+  const safe = (backend: string | undefined, available = true) => ({
+    isEncryptionAvailable: () => available,
+    encryptString: (s: string) => Buffer.from(s),
+    decryptString: (b: Buffer) => b.toString(),
+    ...(backend === undefined ? {} : { getSelectedStorageBackend: () => backend }),
+  });
+  it('allows a real keyring on Linux and refuses basic_text or an unknown backend', () => {
+    expect(storageRefusal(safe('gnome_libsecret'), 'linux')).toBeNull();
+    expect(storageRefusal(safe('kwallet5'), 'linux')).toBeNull();
+    expect(storageRefusal(safe('basic_text'), 'linux')).toMatch(/keyring/i);
+    expect(storageRefusal(safe(undefined), 'linux')).not.toBeNull();
+  });
+  it('allows the OS store elsewhere when encryption is available', () => {
+    expect(storageRefusal(safe(undefined), 'darwin')).toBeNull();
+    expect(storageRefusal(safe(undefined, false), 'darwin')).not.toBeNull();
+  });
+});
