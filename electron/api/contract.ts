@@ -53,6 +53,8 @@ export const CommandResponseSchema = v.object({
   parsed: v.nullable(ParsedSchema),
   crashVersion: v.nullable(v.string()),
   at: v.number(),
+  /** Findings about this output, e.g. 'crash-too-old' (do not trust it) or 'degraded'. */
+  diagnoses: v.optional(v.array(DiagnosisSchema)),
 });
 export type CommandResponse = v.InferOutput<typeof CommandResponseSchema>;
 

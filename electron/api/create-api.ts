@@ -1,0 +1,37 @@
+/**
+ * createApi: the services behind the contract (crash sessions, dump discovery, parsing) wrapped
+ * in the validating ApiHost every front door uses. Method bodies live in ./methods/.
+ */
+import { EventBus, createApiHost, type ApiHost, type MethodImpls } from './handlers.ts';
+import { LocalTransport } from '../transport/local.ts';
+import type { ApiContext, CreateApiOptions } from './methods/context.ts';
+import { appInfo, dumpsList, reparse } from './methods/app-and-dumps.ts';
+import { openSession } from './methods/session-open.ts';
+import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
+
+export type { CreateApiOptions } from './methods/context.ts';
+
+/** Build the Api: every method of contract.ts over real crash processes. */
+export function createApi(options: CreateApiOptions = {}): ApiHost {
+  const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
+  const impls: MethodImpls = {
+    'app.info': async () => appInfo(ctx),
+    'dumps.list': (p) => dumpsList(ctx, p),
+    'session.open': (p) => openSession(ctx, p),
+    'session.info': async (p) => sessionInfo(ctx, p),
+    'session.list': async () => listSessions(ctx),
+    'session.run': (p) => runGuided(ctx, p),
+    'session.console': (p) => runConsole(ctx, p),
+    'session.setShell': async (p) => setShell(ctx, p),
+    'session.cancel': async (p) => cancelCommand(ctx, p),
+    'session.close': (p) => closeSession(ctx, p),
+    'parse.reparse': async (p) => reparse(p),
+  };
+  const dispose = async (): Promise<void> => {
+    const records = [...ctx.sessions.values()];
+    ctx.sessions.clear();
+    await Promise.allSettled(records.map((r) => r.close()));
+    await Promise.allSettled([...ctx.remotes].map((t) => t.close()));
+  };
+  return createApiHost(impls, ctx.bus, dispose);
+}

@@ -1,0 +1,99 @@
+/**
+ * session.open: checks synchronously what is quick to check — the dump exists and is readable,
+ * crash exists, `crash --osrelease` recognises the dump, a matching vmlinux is found — and throws
+ * an ApiError for those, so a typo never waits for crash. Then it returns the session in state
+ * 'starting' at once; crash starts in the background and 'session.state' events report progress,
+ * 'ready' or 'failed' (message + diagnoses). session.run queues until ready and rejects with the
+ * startup error if crash never got there.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../contract.ts';
+import type { Transport } from '../../transport/types.ts';
+import { CrashSession } from '../../crash/session.ts';
+import { probeCrashVersion, probeOsRelease, resolveCrashPath } from '../../crash/crash-binary.ts';
+import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
+import { findVmlinux } from '../../crash/discovery.ts';
+import { dumpFingerprint } from '../../crash/fingerprint.ts';
+import type { ApiContext } from './context.ts';
+import { SessionRecord } from './session-record.ts';
+
+async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {
+  if (!host || host === 'local') return ctx.local;
+  if (!ctx.options.transportFor) throw new ApiError('bad-request', `remote host ${host} is not supported by this build`, 'Open the dump locally or use a build with the SSH transport.');
+  const t = await ctx.options.transportFor(host);
+  ctx.remotes.add(t);
+  return t;
+}
+
+async function dumpFacts(t: Transport, vmcore: string): Promise<DumpFacts> {
+  const st = await t.stat(vmcore).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EACCES') throw new ApiError('dump-unreadable', `cannot read ${vmcore}: permission denied`, 'Give your user read access to the dump (or its directory).');
+    throw err;
+  });
+  if (!st) throw new ApiError('not-found', `no such file: ${vmcore}`, 'Check the path; kdump writes dumps under /var/crash.');
+  if (st.isDirectory) throw new ApiError('not-a-dump', `${vmcore} is a directory`, 'Pick the vmcore (RHEL) or dump.<stamp> (kdump-tools) file inside it.');
+  try {
+    return await readDumpFacts(t, vmcore);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new ApiError('dump-unreadable', `cannot read ${vmcore}: permission denied`, 'Give your user read access to the dump, or open it over SSH with sudo.');
+    throw err;
+  }
+}
+
+/** The release crash reads from the dump; throws when crash says the file is no dump or unreadable. */
+async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmcore: string, facts: DumpFacts): Promise<string | null> {
+  const probe = await probeOsRelease(t, crashPath, vmcore, ctx.options.commandPrefix);
+  if (probe.release) return probe.release;
+  const said = probe.output.split('\n').filter((l) => l.trim() && l.trim() !== 'unknown').slice(-2).join('; ');
+  if (/Permission denied/i.test(probe.output)) {
+    throw new ApiError('dump-unreadable', `crash cannot read ${vmcore}: ${said}`, 'Give the user running crash read access to the dump (e.g. add it to the group owning the file), or open it over SSH with sudo.');
+  }
+  if (facts.format === 'flattened') {
+    throw new ApiError('not-a-dump', `${vmcore} is in makedumpfile's flattened format, which crash cannot read`, `Convert it first: makedumpfile -R ${vmcore}.converted < ${vmcore}`);
+  }
+  if (facts.format === 'unknown') {
+    throw new ApiError('not-a-dump', `${vmcore} is not a crash dump (crash --osrelease: ${said || 'unknown'})`, 'Pick the vmcore / dump.<stamp> file kdump wrote under /var/crash, not the dmesg text beside it.');
+  }
+  return facts.release;
+}
+
+/** Open a dump: validate, then start crash in the background. */
+export async function openSession(ctx: ApiContext, params: Params<'session.open'>): Promise<SessionInfo> {
+  const t = await transportFor(ctx, params.host);
+  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env);
+  const facts = await dumpFacts(t, params.vmcore);
+  const crashVersion = await probeCrashVersion(t, crashPath, ctx.options.commandPrefix);
+  const release = await dumpRelease(ctx, t, crashPath, params.vmcore, facts);
+  const vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [] });
+  const openDiagnoses: Diagnosis[] = [];
+  if (facts.truncated) {
+    openDiagnoses.push({
+      code: 'dump-truncated',
+      severity: 'warning',
+      message: `the dump is ${facts.size} bytes but its header needs ${facts.expectedSize}: it was cut short`,
+      hint: 'Results may be incomplete; copy the dump again if you can.',
+    });
+  }
+  const id = randomUUID();
+  const session = new CrashSession({
+    transport: t,
+    crashPath,
+    vmcore: params.vmcore,
+    vmlinux,
+    crashVersion,
+    release,
+    dumpFacts: { truncated: facts.truncated, notADump: facts.format === 'unknown' },
+    ...(ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {}),
+    ...(ctx.options.commandTimeoutMs ? { commandTimeoutMs: ctx.options.commandTimeoutMs } : {}),
+  });
+  const record = new SessionRecord(
+    { id, fingerprint: dumpFingerprint(facts, release), vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses },
+    session,
+    t,
+    ctx.bus,
+  );
+  ctx.sessions.set(id, record);
+  record.startInBackground();
+  return record.info();
+}

@@ -1,0 +1,110 @@
+/**
+ * What may be sent to crash. Guided views name a command id from the contract plus at most one
+ * argument, validated here and assembled into the exact command line. The free console passes
+ * the user's line through `checkConsoleLine`, which refuses what would make crash run a shell
+ * (`!cmd`, `| pipe`, `> file`, `>> file`, `< file` which runs a command file, `r`/history
+ * re-execution) unless shell is enabled for the session, and always refuses what would break
+ * the session itself (several lines, control characters, quit, gdb commands that read more
+ * input lines).
+ */
+import { ApiError, commandIds, type CommandId, type GuidedCommand } from '../api/contract.ts';
+
+type ArgKind = 'pid' | 'address' | 'cache' | 'command';
+
+/** How each guided command takes its argument: none, optional or required, and of which kind. */
+const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = {
+  sys: null,
+  'sys -t': null,
+  log: null,
+  ps: null,
+  'ps -G': null,
+  bt: { kind: 'pid', required: false },
+  'bt -a': null,
+  'foreach bt': null,
+  mod: null,
+  'mod -t': null,
+  dev: null,
+  'kmem -i': null,
+  'kmem -s': null,
+  'kmem -S': { kind: 'cache', required: true },
+  'kmem -z': null,
+  'kmem -f': null,
+  'kmem -V': null,
+  'kmem -g': null,
+  'kmem -p': { kind: 'address', required: true },
+  vm: { kind: 'pid', required: false },
+  task: { kind: 'pid', required: false },
+  help: { kind: 'command', required: false },
+};
+
+/** Largest pid Linux allows (PID_MAX_LIMIT on 64-bit). */
+const pidMaxLimit = 4_194_304;
+
+function validateArg(kind: ArgKind, arg: string): string {
+  switch (kind) {
+    case 'pid': {
+      if (!/^\d{1,7}$/.test(arg) || Number(arg) > pidMaxLimit) throw new ApiError('bad-request', `not a pid: ${JSON.stringify(arg)} (a decimal number up to ${pidMaxLimit})`);
+      return String(Number(arg));
+    }
+    case 'address': {
+      const m = /^(?:0x)?([0-9a-fA-F]{1,16})$/.exec(arg);
+      if (!m) throw new ApiError('bad-request', `not a hex address: ${JSON.stringify(arg)} (up to 16 hex digits, optional 0x)`);
+      return `0x${(m[1] as string).toLowerCase()}`;
+    }
+    case 'cache': {
+      if (!/^[A-Za-z0-9_:.][A-Za-z0-9_:.-]{0,63}$/.test(arg)) throw new ApiError('bad-request', `not a slab cache name: ${JSON.stringify(arg)} (letters, digits, _ : . -)`);
+      return arg;
+    }
+    case 'command': {
+      if (!/^[a-z][a-z0-9_]{0,31}$/.test(arg)) throw new ApiError('bad-request', `not a crash command name: ${JSON.stringify(arg)}`);
+      return arg;
+    }
+  }
+}
+
+/** The exact crash command line for a guided command; throws 'bad-request' for a bad argument. */
+export function buildGuidedCommand(cmd: GuidedCommand): string {
+  if (!(commandIds as readonly string[]).includes(cmd.id)) throw new ApiError('bad-request', `unknown command id: ${JSON.stringify(cmd.id)}`);
+  const spec = argSpec[cmd.id];
+  const arg = cmd.arg?.trim() ?? '';
+  if (spec === null) {
+    if (arg !== '') throw new ApiError('bad-request', `${cmd.id} takes no argument`);
+    return cmd.id;
+  }
+  if (arg === '') {
+    if (spec.required) throw new ApiError('bad-request', `${cmd.id} needs a ${spec.kind === 'cache' ? 'slab cache name' : spec.kind}`);
+    return cmd.id;
+  }
+  return `${cmd.id} ${validateArg(spec.kind, arg)}`;
+}
+
+/** Characters that make crash start a shell or read a command file (anywhere, even in quotes:
+ * crash's and gdb's quote handling differ, so quoting is no protection). */
+const shellChars = /[!|<>]/;
+// eslint-disable-next-line no-control-regex
+const controlChars = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Verbs that end the session, re-run history (which holds the session's own markers and any
+ * earlier shell command), or make gdb read further stdin lines (which would swallow markers). */
+const alwaysRefused = new Set(['q', 'quit', 'exit', 'r', 'define', 'document', 'commands', 'while', 'if', 'python', 'pi', 'python-interactive', 'end']);
+const pagerOn = /^(sn|set\s+scroll\s+on)\b/;
+
+/** Check one free-console line; returns it trimmed or throws ApiError('refused'). */
+export function checkConsoleLine(line: string, shellEnabled: boolean): string {
+  if (controlChars.test(line)) throw new ApiError('refused', 'one command per line, without control characters', 'Send each command separately.');
+  const trimmed = line.trim();
+  if (trimmed === '') throw new ApiError('bad-request', 'empty command');
+  const words = trimmed.split(/\s+/);
+  const verb = words[0] === 'gdb' ? (words[1] ?? '') : (words[0] as string);
+  if (alwaysRefused.has(verb.toLowerCase())) {
+    throw new ApiError('refused', `"${verb}" is not available in the console: it would ${/^(q|quit|exit)$/i.test(verb) ? 'end the crash session' : verb === 'r' ? 're-run crash history' : 'read more input lines and stall the session'}`, /^(q|quit|exit)$/i.test(verb) ? 'Close the session from the session menu instead.' : undefined);
+  }
+  if (pagerOn.test(trimmed)) throw new ApiError('refused', 'the pager cannot be turned on in crashdeck', 'Output is shown in full; use the view\'s search instead.');
+  if (!shellEnabled && shellChars.test(trimmed)) {
+    throw new ApiError(
+      'refused',
+      'shell escapes, pipes, redirections and command files (!, |, >, >>, <) are off for this session',
+      'Turn shell access on for this session if you trust this command; it then runs with your rights on the analysis host.',
+    );
+  }
+  return trimmed;
+}

@@ -1,0 +1,412 @@
+/**
+ * CrashSession: one long-lived `crash` process per open dump, driven over a Transport. It is the
+ * only writer to crash's stdin.
+ *
+ * - Start: `crash -s --no_crashrc --no_scroll [--zero_excluded|--minimal] VMLINUX VMCORE` on
+ *   pipes: -s skips the banner, --no_crashrc keeps the user's ~/.crashrc and ./.crashrc out so
+ *   output is reproducible, and on a pipe crash never pages. Readiness is the first marker
+ *   coming back (see framing.ts for why markers are shell-escape echoes).
+ * - One FIFO queue; exactly one command is in crash at a time, so concurrent callers each get
+ *   their own output.
+ * - Timeout and cancel kill crash (SIGKILL) and restart it, keeping the queue. We chose this over
+ *   a pseudo-terminal (util-linux `script`), where ^C would reach crash's SIGINT handler: under a
+ *   pty crash 8.0.6 kept running `kmem -V` and `foreach bt` to the end after ^C in our tests, and
+ *   a pty adds prompt, echo and CRLF to every output. Killing is immediate and works the same
+ *   over SSH; the price is a restart (seconds here, longer on big dumps), which the state
+ *   events show ('restarting').
+ * - Death (SIGKILL from outside, segfault, EOF): the in-flight command fails with 'crash-died';
+ *   queued commands run after the automatic restart.
+ * - A dump crash cannot open is retried with --zero_excluded, then --minimal (retrace-server's
+ *   ladder); a session that needed either is `degraded`.
+ */
+import { ApiError, type Diagnosis, type SessionState } from '../api/contract.ts';
+import type { RunningProcess, Transport } from '../transport/types.ts';
+import { classifyStartupFailure, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
+import { CommandFramer, newNonce, type Frame } from './framing.ts';
+import { scanOutput } from './output-scan.ts';
+import { SpawnError } from '../transport/local.ts';
+
+/** Fallback modes of the ladder, in order. */
+export type DegradedMode = 'zero_excluded' | 'minimal';
+
+/** What one command returned. */
+export interface CommandResult {
+  command: string;
+  raw: string;
+  durationMs: number;
+  warnings: string[];
+  /** crash's error line(s) when the command failed (also inside raw). */
+  error?: string;
+  /** Findings about this output (e.g. crash too old: do not trust it). */
+  diagnoses: Diagnosis[];
+}
+
+/** How to start crash for one dump. */
+export interface CrashSessionOptions {
+  transport: Transport;
+  crashPath: string;
+  vmcore: string;
+  vmlinux: string | null;
+  /** argv placed before crash, e.g. ['runuser', '-u', 'analyst', '--'] to run it as another user. */
+  commandPrefix?: readonly string[];
+  /** Per-command timeout; default 120 s. */
+  commandTimeoutMs?: number;
+  /** Known facts for messages and diagnoses. */
+  crashVersion?: string | null;
+  release?: string | null;
+  /** What crashdeck found out about the dump file before starting (for failure messages). */
+  dumpFacts?: Pick<StartupContext, 'truncated' | 'notADump'>;
+  /** Try --zero_excluded and --minimal when crash cannot open the dump (default true). */
+  fallback?: boolean;
+  /** How often 'progress' is reported for a running command (default 1000 ms). */
+  progressIntervalMs?: number;
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Something the UI should hear about. */
+export type CrashSessionEvent =
+  | { type: 'state'; state: SessionState; message: string }
+  | { type: 'progress'; command: string; elapsedMs: number };
+
+interface QueueItem {
+  command: string;
+  timeoutMs: number;
+  resolve(result: CommandResult): void;
+  reject(err: ApiError): void;
+}
+
+interface InFlight {
+  item: QueueItem;
+  seq: number;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+  progress: NodeJS.Timeout;
+  killReason?: 'timeout' | 'cancelled';
+}
+
+interface Launch {
+  proc: RunningProcess;
+  framer: CommandFramer;
+  stderr: string;
+  exited: boolean;
+}
+
+const defaultTimeoutMs = 120_000;
+const maxStderrKept = 64 * 1024;
+
+/** One persistent crash process for one dump, with a FIFO command queue. */
+export class CrashSession {
+  state: SessionState = 'starting';
+  message = 'starting crash';
+  degraded: DegradedMode | null = null;
+  startupWarnings: string[] = [];
+  /** Everything crash printed before its first prompt (with -s: warnings only). */
+  startupText = '';
+  diagnoses: Diagnosis[] = [];
+  failure: ApiError | null = null;
+  restarts = 0;
+
+  private launch: Launch | null = null;
+  private seq = 0;
+  private readonly queue: QueueItem[] = [];
+  private inflight: InFlight | null = null;
+  private readonly listeners = new Set<(e: CrashSessionEvent) => void>();
+  private startPromise: Promise<void> | null = null;
+  private closing = false;
+
+  constructor(private readonly options: CrashSessionOptions) {}
+
+  /** The pid of the running crash (or its prefix wrapper), for tests and diagnostics. */
+  get pid(): number | undefined {
+    return this.launch?.proc.pid;
+  }
+
+  /** Subscribe to state and progress events; returns the unsubscribe function. */
+  onEvent(listener: (e: CrashSessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Start crash (once); resolves when it is ready, rejects with the classified ApiError. */
+  start(): Promise<void> {
+    this.startPromise ??= this.firstStart();
+    return this.startPromise;
+  }
+
+  /** Queue a command line; resolves with its framed output. */
+  run(command: string, opts: { timeoutMs?: number } = {}): Promise<CommandResult> {
+    if (/[\r\n]/.test(command) || command.trim() === '') {
+      return Promise.reject(new ApiError('bad-request', 'a crash command is one non-empty line'));
+    }
+    if (this.state === 'failed') return Promise.reject(this.failure ?? new ApiError('internal', 'session failed'));
+    if (this.state === 'closed' || this.closing) return Promise.reject(new ApiError('not-found', 'the session is closed'));
+    return new Promise<CommandResult>((resolve, reject) => {
+      this.queue.push({ command: command.trim(), timeoutMs: opts.timeoutMs ?? this.options.commandTimeoutMs ?? defaultTimeoutMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Stop the command crash is running (crash is restarted; queued commands stay). */
+  cancel(): boolean {
+    const f = this.inflight;
+    if (!f || !this.launch) return false;
+    f.killReason = 'cancelled';
+    this.launch.proc.kill('SIGKILL');
+    return true;
+  }
+
+  /** Number of commands waiting (not counting the one running). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** End crash and fail everything still queued. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.closing = true;
+    for (const item of this.queue.splice(0)) item.reject(new ApiError('cancelled', `"${item.command}" was not run: the session was closed`));
+    const launch = this.launch;
+    if (launch && !launch.exited) {
+      const exited = new Promise<void>((resolve) => launch.proc.onExit(() => resolve()));
+      launch.proc.write('quit\n');
+      launch.proc.closeStdin();
+      const killer = setTimeout(() => launch.proc.kill('SIGKILL'), this.inflight ? 0 : 3000);
+      await exited;
+      clearTimeout(killer);
+    }
+    this.setState('closed', 'session closed');
+  }
+
+  private emit(e: CrashSessionEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private setState(state: SessionState, message: string): void {
+    if (this.state === state && this.message === message) return;
+    this.state = state;
+    this.message = message;
+    this.emit({ type: 'state', state, message });
+  }
+
+  private args(mode: DegradedMode | null): string[] {
+    const o = this.options;
+    const files = o.vmlinux === null ? [o.vmcore] : [o.vmlinux, o.vmcore];
+    return ['-s', '--no_crashrc', '--no_scroll', ...(mode ? [`--${mode}`] : []), ...files];
+  }
+
+  private context(): StartupContext {
+    return {
+      vmcore: this.options.vmcore,
+      vmlinux: this.options.vmlinux,
+      release: this.options.release ?? null,
+      truncated: this.options.dumpFacts?.truncated ?? false,
+      notADump: this.options.dumpFacts?.notADump ?? false,
+    };
+  }
+
+  private async firstStart(): Promise<void> {
+    const ladder: (DegradedMode | null)[] = this.options.fallback === false ? [null] : [null, 'zero_excluded', 'minimal'];
+    let firstError: ApiError | null = null;
+    for (const mode of ladder) {
+      if (this.closing) break;
+      this.setState('starting', mode ? `crash could not open the dump; retrying with --${mode}` : 'starting crash');
+      const outcome = await this.startProcess(mode);
+      if (outcome.ok) {
+        this.degraded = mode;
+        this.startupText = outcome.startupText;
+        this.startupWarnings = scanOutput('crash', outcome.startupText).warnings;
+        this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null);
+        if (mode) {
+          this.diagnoses.push({
+            code: 'degraded',
+            severity: 'warning',
+            message: `crash could only open this dump with --${mode}${mode === 'minimal' ? ': only log, dis, rd, sym, eval and set work' : ': missing pages read as zeros'}.`,
+            hint: 'The dump is probably incomplete; results may be partial.',
+          });
+        }
+        this.setState('ready', mode ? `ready (degraded: --${mode})` : 'ready');
+        this.pump();
+        return;
+      }
+      const err = outcome.error;
+      firstError ??= err;
+      if (!(err.code === 'dump-truncated' || (err.code === 'dump-unreadable' && !/Permission denied/i.test(outcome.output)))) break;
+    }
+    const failure = firstError ?? new ApiError('cancelled', 'the session was closed while crash was starting');
+    this.fail(failure);
+    throw failure;
+  }
+
+  private fail(err: ApiError): void {
+    this.failure = err;
+    this.launch = null;
+    this.setState('failed', err.hint ? `${err.message}\n${err.hint}` : err.message);
+    for (const item of this.queue.splice(0)) item.reject(err);
+  }
+
+  /** Spawn crash and wait for its first marker (ready) or its exit (failure). */
+  private async startProcess(mode: DegradedMode | null): Promise<{ ok: true; startupText: string } | { ok: false; error: ApiError; output: string }> {
+    const o = this.options;
+    const prefix = o.commandPrefix ?? [];
+    const argv = [...prefix, o.crashPath, ...this.args(mode)];
+    let proc: RunningProcess;
+    try {
+      proc = await o.transport.spawn({ command: argv[0] as string, args: argv.slice(1), ...(o.env ? { env: o.env } : {}) });
+    } catch (err) {
+      if (err instanceof SpawnError && err.code === 'ENOENT') {
+        return { ok: false, error: crashMissing(argv[0] as string), output: '' };
+      }
+      return { ok: false, error: new ApiError('internal', `cannot start crash: ${(err as Error).message}`), output: '' };
+    }
+    const launch: Launch = { proc, framer: new CommandFramer(newNonce()), stderr: '', exited: false };
+    this.launch = launch;
+    return new Promise((resolve) => {
+      let ready = false;
+      let stdoutBeforeReady = '';
+      proc.onStderr((chunk) => {
+        launch.stderr = (launch.stderr + chunk).slice(-maxStderrKept);
+      });
+      proc.onStdout((chunk) => {
+        if (!ready) stdoutBeforeReady = (stdoutBeforeReady + chunk).slice(-maxStderrKept);
+        for (const frame of launch.framer.push(chunk)) {
+          if (frame.seq === 0 && !ready) {
+            ready = true;
+            resolve({ ok: true, startupText: frame.text });
+          } else {
+            this.onFrame(launch, frame);
+          }
+        }
+      });
+      proc.onExit((info) => {
+        launch.exited = true;
+        if (!ready) {
+          if (this.launch === launch) this.launch = null;
+          const output = `${stdoutBeforeReady}\n${launch.stderr}`;
+          const error = classifyStartupFailure(output, this.context());
+          if (info.code === 127 && /not found|No such file/i.test(output)) {
+            resolve({ ok: false, error: crashMissing(o.crashPath), output });
+          } else if (!output.trim() && (info.signal || (info.code !== 0 && info.code !== 1))) {
+            resolve({ ok: false, error: new ApiError('crash-died', `crash died while starting (${describeExit(info)})`), output });
+          } else {
+            resolve({ ok: false, error, output });
+          }
+          return;
+        }
+        this.onExit(launch, info);
+      });
+      proc.write(launch.framer.markerCommand(0));
+    });
+  }
+
+  private pump(): void {
+    if (this.state !== 'ready' && this.state !== 'busy') return;
+    if (this.inflight || !this.launch || this.launch.exited) return;
+    const item = this.queue.shift();
+    if (!item) {
+      this.setState('ready', this.degraded ? `ready (degraded: --${this.degraded})` : 'ready');
+      return;
+    }
+    const launch = this.launch;
+    const seq = ++this.seq;
+    const startedAt = performance.now();
+    const timer = setTimeout(() => {
+      if (this.inflight?.seq !== seq) return;
+      this.inflight.killReason = 'timeout';
+      launch.proc.kill('SIGKILL');
+    }, item.timeoutMs);
+    const interval = this.options.progressIntervalMs ?? 1000;
+    const progress = setInterval(() => {
+      if (this.inflight?.seq === seq) this.emit({ type: 'progress', command: item.command, elapsedMs: Math.round(performance.now() - startedAt) });
+    }, interval);
+    this.inflight = { item, seq, startedAt, timer, progress };
+    this.setState('busy', `running ${item.command}`);
+    launch.proc.write(`${item.command}\n${launch.framer.markerCommand(seq)}`);
+  }
+
+  private finishInflight(): InFlight | null {
+    const f = this.inflight;
+    if (!f) return null;
+    clearTimeout(f.timer);
+    clearInterval(f.progress);
+    this.inflight = null;
+    return f;
+  }
+
+  private onFrame(launch: Launch, frame: Frame): void {
+    if (launch !== this.launch || this.inflight?.seq !== frame.seq) return;
+    const f = this.finishInflight() as InFlight;
+    const raw = frame.text;
+    const scan = scanOutput(f.item.command, raw);
+    const diagnoses = [...this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded')];
+    for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null)) {
+      if (!this.diagnoses.some((x) => x.code === d.code)) this.diagnoses.push(d);
+      if (!diagnoses.some((x) => x.code === d.code)) diagnoses.push(d);
+    }
+    const result: CommandResult = {
+      command: f.item.command,
+      raw,
+      durationMs: Math.round(performance.now() - f.startedAt),
+      warnings: scan.warnings,
+      diagnoses,
+    };
+    if (scan.errors.length) result.error = scan.errors.join('\n');
+    f.item.resolve(result);
+    this.pump();
+  }
+
+  private onExit(launch: Launch, info: { code: number | null; signal: string | null }): void {
+    if (launch !== this.launch) return;
+    this.launch = null;
+    const f = this.finishInflight();
+    if (this.closing) {
+      f?.item.reject(new ApiError('cancelled', `"${f.item.command}" was stopped: the session was closed`));
+      return;
+    }
+    if (f) {
+      const secs = Math.round(f.item.timeoutMs / 1000);
+      if (f.killReason === 'timeout') {
+        f.item.reject(new ApiError('timeout', `"${f.item.command}" did not finish within ${secs} s; crash was stopped and is restarting`, 'Run it again with a longer timeout, or narrow it (e.g. one task instead of foreach).'));
+      } else if (f.killReason === 'cancelled') {
+        f.item.reject(new ApiError('cancelled', `"${f.item.command}" was cancelled; crash is restarting`));
+      } else {
+        const tail = lastLine(launch.stderr);
+        f.item.reject(new ApiError('crash-died', `crash died while running "${f.item.command}" (${describeExit(info)})${tail ? `: ${tail}` : ''}`, 'crash is restarting and will run the queued commands; if this command kills it again, crash cannot handle it on this dump.'));
+      }
+    }
+    void this.restart(f ? `after ${f.killReason ?? 'crash died'}` : `crash exited (${describeExit(info)})`);
+  }
+
+  private async restart(why: string): Promise<void> {
+    this.restarts++;
+    this.setState('restarting', `restarting crash (${why})`);
+    const outcome = await this.startProcess(this.degraded);
+    if (this.closing) {
+      this.launch?.proc.kill('SIGKILL');
+      return;
+    }
+    if (!outcome.ok) {
+      this.fail(new ApiError(outcome.error.code, `crash could not be restarted: ${outcome.error.message}`, outcome.error.hint));
+      return;
+    }
+    this.setState('ready', 'ready (restarted)');
+    this.pump();
+  }
+}
+
+/** The ApiError for a crash binary that does not exist. */
+export function crashMissing(crashPath: string): ApiError {
+  return new ApiError(
+    'crash-missing',
+    `crash not found (${crashPath})`,
+    'Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash 8.0.4 or newer — or set CRASHDECK_CRASH to its path.',
+  );
+}
+
+function describeExit(info: { code: number | null; signal: string | null }): string {
+  return info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`;
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/error trace:/.test(l));
+  return lines.at(-1) ?? '';
+}

@@ -1,0 +1,165 @@
+/**
+ * LocalTransport: runs programs on this machine with child_process (argv, never a shell) and
+ * reads files with fs/promises, so the main process never blocks on I/O.
+ */
+import { spawn as spawnChild, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { open, readdir, stat } from 'node:fs/promises';
+import type { ExecResult, ExitInfo, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
+
+/** Raised when a program cannot be started at all (ENOENT, EACCES); `code` is the errno name. */
+export class SpawnError extends Error {
+  constructor(
+    readonly code: string,
+    readonly command: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SpawnError';
+  }
+}
+
+function argvOf(spec: SpawnSpec): { command: string; args: string[] } {
+  return spec.sudo ? { command: 'sudo', args: ['-n', '--', spec.command, ...spec.args] } : { command: spec.command, args: [...spec.args] };
+}
+
+function startChild(spec: SpawnSpec): Promise<ChildProcessWithoutNullStreams> {
+  const { command, args } = argvOf(spec);
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(command, args, {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+    });
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(new SpawnError(err.code ?? 'EUNKNOWN', command, `cannot start ${command}: ${err.message}`));
+    };
+    child.once('error', onError);
+    child.once('spawn', () => {
+      child.off('error', onError);
+      // Later errors (e.g. kill on an exited child) surface through 'close'.
+      child.on('error', () => undefined);
+      resolve(child);
+    });
+  });
+}
+
+/** A child process seen through the RunningProcess interface. */
+class LocalProcess implements RunningProcess {
+  private exitInfo: ExitInfo | undefined;
+  private readonly exitListeners: ((info: ExitInfo) => void)[] = [];
+
+  constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    // A write after crash died raises EPIPE on stdin; the exit is reported through 'close'.
+    child.stdin.on('error', () => undefined);
+    // 'close' fires after stdout/stderr are drained, so no output arrives after onExit.
+    child.once('close', (code, signal) => {
+      this.exitInfo = { code, signal };
+      for (const l of this.exitListeners.splice(0)) l({ code, signal });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  onStdout(listener: (chunk: string) => void): void {
+    this.child.stdout.on('data', listener);
+  }
+
+  onStderr(listener: (chunk: string) => void): void {
+    this.child.stderr.on('data', listener);
+  }
+
+  onExit(listener: (info: ExitInfo) => void): void {
+    if (this.exitInfo) queueMicrotask(() => listener(this.exitInfo as ExitInfo));
+    else this.exitListeners.push(listener);
+  }
+
+  write(data: string): void {
+    if (!this.child.stdin.destroyed && this.child.stdin.writable) this.child.stdin.write(data);
+  }
+
+  closeStdin(): void {
+    this.child.stdin.end();
+  }
+
+  kill(signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): void {
+    if (this.exitInfo === undefined) this.child.kill(signal);
+  }
+}
+
+/** Transport for this machine. */
+export class LocalTransport implements Transport {
+  readonly kind = 'local' as const;
+  readonly label = 'local';
+
+  async spawn(spec: SpawnSpec): Promise<RunningProcess> {
+    return new LocalProcess(await startChild(spec));
+  }
+
+  async exec(spec: SpawnSpec, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    const child = await startChild(spec);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end();
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: string) => {
+      if (stdout.length < maxBytes) stdout += c.slice(0, maxBytes - stdout.length);
+    });
+    child.stderr.on('data', (c: string) => {
+      if (stderr.length < maxBytes) stderr += c.slice(0, maxBytes - stderr.length);
+    });
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    return new Promise((resolve) => {
+      child.once('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      const s = await stat(path);
+      return { size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory() };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw err;
+    }
+  }
+
+  async readRange(path: string, offset: number, length: number): Promise<Buffer> {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async listDir(path: string): Promise<string[] | null> {
+    try {
+      return await readdir(path);
+    } catch {
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing is pooled locally; each process is owned by its caller.
+  }
+}
