@@ -7,11 +7,13 @@ import type { Parsed } from '../api/contract.ts';
 import type { ParseResult } from './common.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
+import { PS_PARSER_VERSION, parsePs } from './ps.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 
 export { parseBt, panicTaskOf } from './bt.ts';
 export { parseLog } from './log.ts';
+export { parsePs } from './ps.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
 export type * from './models.ts';
@@ -57,6 +59,12 @@ const entries: ParserEntry[] = [
     parser: 'log', version: LOG_PARSER_VERSION,
     accepts: (verb, args) => (verb === 'log' || verb === 'dmesg') && onlyFlags(args, ['-t', '-T', '-m']),
     parse: parseLog,
+  },
+  {
+    // Filters keep the columns; -t/-l/-c/-p/-a/-g/-r/-S/-s/-m/-C/-H print other layouts.
+    parser: 'ps', version: PS_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'ps' && onlyFlags(args, ['-G', '-k', '-u', '-A', '-y']),
+    parse: parsePs,
   },
 ];
 
