@@ -40,8 +40,12 @@ export interface SshTransportOptions {
   confirmHostKey?: (info: HostKeyInfo) => Promise<boolean>;
   /** SHA256 fingerprints of unknown keys the user already accepted (UI retry after 'host-key-unknown'). */
   acceptFingerprints?: readonly string[];
-  /** Read files with `sudo -n` commands instead of SFTP (root-only dumps). */
-  sudoFiles?: boolean;
+  /**
+   * How stat/readRange/listDir reach files: 'sftp' (default; falls back to 'shell' when the
+   * server has no sftp subsystem), 'shell' (quoted POSIX commands), 'sudo' (the same through
+   * `sudo -n`, for root-only dumps).
+   */
+  files?: 'sftp' | 'shell' | 'sudo';
   connectTimeoutMs?: number;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
@@ -260,7 +264,7 @@ export class SshTransport implements Transport {
   }
 
   private async useSftp(): Promise<SFTPWrapper | null> {
-    if (this.options.sudoFiles) return null;
+    if (this.options.files === 'shell' || this.options.files === 'sudo') return null;
     try {
       return await this.sftp();
     } catch (err) {
@@ -280,7 +284,7 @@ export class SshTransport implements Transport {
         });
       });
     }
-    const r = await this.script('stat -L -c "%s %Y %F" -- "$1"', [p], this.options.sudoFiles ?? false);
+    const r = await this.script('stat -L -c "%s %Y %F" -- "$1"', [p], this.options.files === 'sudo');
     if (r.code !== 0) return null;
     const m = /^(\d+) (\d+) (.+)$/.exec(r.stdout.trim());
     if (!m) throw new ApiError('internal', `unexpected stat output from ${this.label}: ${JSON.stringify(r.stdout.slice(0, 200))}`);
@@ -294,7 +298,7 @@ export class SshTransport implements Transport {
     const sftp = await this.useSftp();
     if (sftp) return this.sftpRead(sftp, p, offset, length);
     // exec output is text, so the bytes travel as base64.
-    const r = await this.script('tail -c +"$2" -- "$1" | head -c "$3" | base64', [p, String(offset + 1), String(length)], this.options.sudoFiles ?? false, length * 2 + 4096);
+    const r = await this.script('tail -c +"$2" -- "$1" | head -c "$3" | base64', [p, String(offset + 1), String(length)], this.options.files === 'sudo', length * 2 + 4096);
     if (r.code !== 0) throw new ApiError('dump-unreadable', `cannot read ${p} on ${this.label}: ${r.stderr.trim()}`);
     return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
   }
@@ -333,7 +337,7 @@ export class SshTransport implements Transport {
       });
     }
     // Globs instead of ls: names may hold newlines; NUL separates them.
-    const r = await this.script('cd -- "$1" || exit 1; for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then printf "%s\\000" "$f"; fi; done', [p], this.options.sudoFiles ?? false);
+    const r = await this.script('cd -- "$1" || exit 1; for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then printf "%s\\000" "$f"; fi; done', [p], this.options.files === 'sudo');
     if (r.code !== 0) return null;
     return r.stdout.split('\0').filter((n) => n !== '');
   }
