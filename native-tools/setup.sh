@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian/Ubuntu machine: system packages, crash 8.0.6 when the
+# distribution's crash is older than the kernels it must read (and the fixtures are present),
+# npm dependencies (without Electron's binary download), and the renderer build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if command -v apt-get >/dev/null 2>&1; then
+  bash native-tools/install-deps.sh
+else
+  echo "setup: not a Debian system; install crash, trace-cmd, perf and chromium yourself" >&2
+fi
+
+fixtures=${CRASHDECK_FIXTURES:-$(cd .. && pwd)/shared/fixtures}
+if [ -x "$fixtures/install-crash.sh" ]; then
+  echo "setup: installing crash 8.0.6 for the fixtures' 6.1 kernels" >&2
+  "$fixtures/install-crash.sh" >/dev/null
+fi
+
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+npm run build:renderer
+echo "setup: done. Start the browser UI with: npm run serve" >&2
