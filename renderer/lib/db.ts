@@ -7,7 +7,7 @@
  * inject fake-indexeddb through the constructor.
  */
 import { Dexie, type Table, type Transaction } from 'dexie';
-import type { Parsed } from '../../electron/api/contract.ts';
+import type { Diagnosis, Parsed } from '../../electron/api/contract.ts';
 
 /** A dump the user has opened. */
 export interface DumpRecord {
@@ -39,6 +39,8 @@ export interface ResultRecord {
   durationMs: number;
   warnings: string[];
   error: string | null;
+  /** The session's findings about this output (e.g. crash-too-old: do not trust it). Not indexed. */
+  diagnoses?: Diagnosis[];
   /** Last time a view read it (LRU eviction order). */
   lastUsed: number;
   /** Approximate stored size, for usage per dump and eviction. */

@@ -166,6 +166,7 @@ export class DumpContext {
         durationMs: resp.durationMs,
         warnings: resp.warnings,
         error: resp.error ?? null,
+        diagnoses: resp.diagnoses ?? [],
       };
       let stored: ResultRecord | null = null;
       if (this.db) {
