@@ -1,0 +1,72 @@
+/**
+ * The kernel's OOM victim choice, recomputed from the OOM report's task table. With
+ * vm.panic_on_oom the kernel panics in check_panic_on_oom() before select_bad_process() runs, so
+ * the dump never says who would have died; this answers it with the kernel's own arithmetic.
+ *
+ * mm/oom_kill.c (4.19 .. 6.x):
+ *   oom_badness(): LONG_MIN for unkillable tasks (kernel threads, global init) and for
+ *   oom_score_adj == OOM_SCORE_ADJ_MIN (-1000); else
+ *     points = get_mm_rss(mm) + get_mm_counter(mm, MM_SWAPENTS) + mm_pgtables_bytes(mm) / PAGE_SIZE
+ *     adj *= totalpages / 1000        (integer division first)
+ *     points += adj
+ *   oom_evaluate_task(): skips LONG_MIN and `points < chosen_points`, so on a tie the task met
+ *   later in for_each_process() order (the order dump_tasks() prints) wins.
+ *   totalpages: totalram_pages() + total_swap_pages for CONSTRAINT_NONE; the memcg's limit
+ *   (plus its swap allowance) for CONSTRAINT_MEMCG; present pages of the allowed nodes plus swap
+ *   for CONSTRAINT_CPUSET / CONSTRAINT_MEMORY_POLICY.
+ */
+
+export const OOM_SCORE_ADJ_MIN = -1000;
+
+/** One row of the OOM report's "Tasks state" table (values in pages, pgtables in bytes). */
+export interface OomTaskRow {
+  pid: number;
+  tgid?: number | null;
+  comm: string;
+  rssPages: number;
+  swapents: number;
+  pgtablesBytes: number;
+  oomScoreAdj: number;
+}
+
+export interface BadnessRow {
+  pid: number;
+  comm: string;
+  rssPages: number;
+  oomScoreAdj: number;
+  /** null when the task is never chosen (LONG_MIN in the kernel). */
+  points: number | null;
+  why?: string;
+}
+
+/** oom_badness() for one task; null stands for the kernel's LONG_MIN (never chosen). */
+export function oomBadness(t: OomTaskRow, totalPages: number, pageSize = 4096): { points: number | null; why?: string } {
+  if (t.pid === 1) return { points: null, why: 'global init is never killed' };
+  if (t.oomScoreAdj === OOM_SCORE_ADJ_MIN) return { points: null, why: 'oom_score_adj -1000 disables OOM killing' };
+  const base = t.rssPages + t.swapents + Math.floor(t.pgtablesBytes / pageSize);
+  const adj = t.oomScoreAdj * Math.floor(totalPages / 1000);
+  return { points: base + adj };
+}
+
+/**
+ * select_bad_process() over the task table in its printed order: the highest points win, later
+ * rows win ties. Returns the chosen row (or null when every task is exempt) and the ranking.
+ */
+export function selectVictim(tasks: readonly OomTaskRow[], totalPages: number, pageSize = 4096): { chosen: BadnessRow | null; ranking: BadnessRow[] } {
+  let chosen: BadnessRow | null = null;
+  const ranking: BadnessRow[] = [];
+  for (const t of tasks) {
+    const { points, why } = oomBadness(t, totalPages, pageSize);
+    const row: BadnessRow = { pid: t.pid, comm: t.comm, rssPages: t.rssPages, oomScoreAdj: t.oomScoreAdj, points };
+    if (why !== undefined) row.why = why;
+    ranking.push(row);
+    if (points === null) continue;
+    if (chosen !== null && chosen.points !== null && points < chosen.points) continue;
+    chosen = row;
+  }
+  const sorted = ranking
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (b.r.points ?? -Infinity) - (a.r.points ?? -Infinity) || b.i - a.i)
+    .map((x) => x.r);
+  return { chosen, ranking: sorted };
+}

@@ -1,0 +1,225 @@
+/**
+ * Panic triage for every dump: what kind of panic, in which task, at which function, which
+ * modules taint the kernel, and a stable signature (kind + module + function, offsets dropped)
+ * so dumps of the same bug group together, like WinDbg's bucket id.
+ */
+import type { BtModel, BtTask, LogModel, ModModel, ModTaintModel, SysModel, SysTaintModel } from '../parse/models.ts';
+import type { Frame } from './facts.ts';
+import { baseName, isAllocatorFrame } from './module-owner.ts';
+import type { Evidence, PanicKind, TriagePanic } from './report-types.ts';
+
+export interface PanicInputs {
+  sys: SysModel | null;
+  sysT: SysTaintModel | null;
+  bt: BtModel | null;
+  log: LogModel | null;
+  mod: ModModel | null;
+  modT: ModTaintModel | null;
+}
+
+/** Frames that are the panic/oops/NMI machinery itself, never the cause. */
+const MACHINERY = /^(?:machine_kexec|__crash_kexec|crash_kexec|panic|vpanic|nmi_panic|oops_end|die|die_body|__die\w*|do_trap|do_error_trap|handle_invalid_op|exc_\w+|asm_exc_\w+|asm_sysvec_\w+|sysvec_\w+|handle_bug|report_bug|__warn|warn_slowpath\w*|dump_stack\w*|show_stack|show_trace_log_lvl|_printk|printk|vprintk\w*|notifier_call_chain|atomic_notifier_call_chain|\w*notify_die|crash_nmi_callback|nmi_handle|default_do_nmi|nmi_cpu_backtrace\w*|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|irq_exit_rcu|__irq_exit_rcu|__do_softirq|do_softirq\w*|handle_softirqs|page_fault_oops|kernelmode_fixup_or_oops|__bad_area_nosemaphore|bad_area_nosemaphore|no_context|do_user_addr_fault|do_kern_addr_fault|handle_page_fault|__do_page_fault|do_page_fault|check_panic_on_oom|out_of_memory|dump_header|hung_task_panic|check_hung_uninterruptible_tasks|check_hung_task|watchdog|kthread|ret_from_fork\w*|mce_panic|do_machine_check|mce_timed_out)$/;
+
+/** Scheduler and lock-wait frames that say "waiting", not "where": skipped for hung tasks. */
+const WAITING = /^(?:__schedule|schedule\w*|io_schedule\w*|preempt_schedule\w*|context_switch|__switch_to\w*|wait_for_completion\w*|__wait_for_common|wait_for_common\w*|do_wait_for_common|rwsem_down_\w+|down_\w+|__down\w*|mutex_lock\w*|__mutex_lock\w*|rt_mutex\w*|bit_wait\w*|out_of_line_wait_on_bit\w*|__wait_on_bit\w*|wait_on_page_bit\w*|folio_wait_bit\w*|__folio_lock\w*|__lock_page\w*|wait_woken|__wait_event\w*|prepare_to_wait\w*|finish_wait)$/;
+
+/** Triage the panic from whatever inputs exist. */
+export function triagePanic(inp: PanicInputs): TriagePanic {
+  const evidence: Evidence[] = [];
+  const message = panicMessage(inp);
+  const kind = classify(message, inp.log);
+  if (message) evidence.push({ command: inp.sys?.panic ? 'sys' : 'log', row: 'PANIC', detail: message });
+
+  const panicBt = pickPanicTask(inp.bt, inp.sys);
+  const task = panicTaskOf(inp, panicBt);
+  const { fn, module, from } = faultingFunction(kind, inp, panicBt);
+  if (fn) evidence.push({ command: from, row: fn, detail: `${kind === 'oom' ? 'allocation site' : 'faulting function'}: ${fn}${module ? ` [${module}]` : ''}` });
+
+  const modules = taintingModules(inp);
+  const taint = taintLetters(inp);
+  if (modules.length) evidence.push({ command: inp.modT ? 'mod -t' : inp.mod ? 'mod' : 'log', row: modules[0] as string, detail: `modules tainting the kernel: ${modules.join(', ')}` });
+  if (taint) evidence.push({ command: inp.sysT ? 'sys -t' : 'log', row: 'TAINTED_MASK', detail: `kernel taint ${taint}` });
+
+  return {
+    kind,
+    task,
+    function: fn,
+    functionModule: module,
+    modules,
+    signature: `${kind}:${module ? `${module}!` : ''}${fn ?? 'unknown'}`,
+    taint,
+    evidence,
+  };
+}
+
+/** The panic string: crash's `sys` PANIC, else the last `Kernel panic - not syncing` record, else an oops header. */
+export function panicMessage(inp: Pick<PanicInputs, 'sys' | 'log'>): string | null {
+  const fromSys = inp.sys?.panic?.trim();
+  if (fromSys) return fromSys;
+  const last = inp.log?.panics.at(-1);
+  if (last) return `Kernel panic - not syncing: ${last.message}`;
+  const oops = inp.log?.oopses.at(-1);
+  return oops ? oops.header : null;
+}
+
+/** The panic kind from the message and the reports in the log. */
+export function classify(message: string | null, log: LogModel | null): PanicKind {
+  const m = (message ?? '').toLowerCase();
+  if (/out of memory/.test(m)) return 'oom';
+  if (/sysrq triggered crash/.test(m)) return 'sysrq';
+  if (/hung_task|blocked tasks|hung task/.test(m)) return 'hung-task';
+  if (/softlockup|soft lockup/.test(m)) return 'soft-lockup';
+  if (/hard lockup|hardlockup/.test(m)) return 'hard-lockup';
+  if (/machine check|\bmce\b|fatal hardware error|hardware error/.test(m)) return 'mce';
+  const fromHeader = (h: string): PanicKind | null => {
+    const l = h.toLowerCase();
+    if (/kernel bug at|^bug: (?!unable to handle|kernel null pointer|kernel paging request)|invalid opcode/.test(l)) return 'bug';
+    if (/unable to handle|null pointer|paging request|general protection|^oops|stack-protector|stack segment/.test(l)) return 'oops';
+    return null;
+  };
+  const direct = fromHeader(message?.replace(/^kernel panic - not syncing: /i, '') ?? '');
+  if (direct) return direct;
+  if (/panic_on_warn/.test(m)) return 'bug';
+  if (/fatal exception|oops/.test(m) || (m === '' && (log?.oopses.length ?? 0) > 0)) {
+    const oops = log?.oopses.at(-1);
+    if (oops) return fromHeader(oops.header) ?? 'oops';
+    return 'oops';
+  }
+  if (m === '' && log) {
+    if (log.softLockups.length) return 'soft-lockup';
+    if (log.hungTasks.length) return 'hung-task';
+    if (log.oomReports.length && log.oomReports.at(-1)?.panicLine) return 'oom';
+  }
+  return 'other';
+}
+
+function pickPanicTask(bt: BtModel | null, sys: SysModel | null): BtTask | null {
+  if (!bt || bt.tasks.length === 0) return null;
+  const pid = sys?.panicTask?.pid;
+  return bt.tasks.find((t) => t.panic) ?? (pid !== undefined ? bt.tasks.find((t) => t.pid === pid) : undefined) ?? bt.tasks[0] ?? null;
+}
+
+function panicTaskOf(inp: PanicInputs, bt: BtTask | null): TriagePanic['task'] {
+  if (inp.sys?.panicTask) return { pid: inp.sys.panicTask.pid, comm: inp.sys.panicTask.command };
+  if (bt) return { pid: bt.pid, comm: bt.command };
+  const oom = inp.log?.oomReports.at(-1);
+  if (oom && oom.panicLine) return { pid: oom.invoker.pid, comm: oom.invoker.comm };
+  const oops = inp.log?.oopses.at(-1);
+  if (oops) return { pid: oops.pid, comm: oops.comm };
+  return { pid: null, comm: null };
+}
+
+/** "bufpool_refill+0x46/0x1fd [bufpool]" -> {fn, module}; also accepts "fn at addr" forms. */
+export function splitSymbol(s: string): Frame {
+  const t = s.trim().replace(/^\?\s+/, '');
+  const mod = /\[([^\]\s]+)\]\s*$/.exec(t);
+  const fn = (t.replace(/\s*\[[^\]]*\]\s*$/, '').split(/[+\s]/)[0] ?? '').replace(/^0010:|^0033:/, '');
+  return { fn: baseName(fn), module: mod ? (mod[1] as string) : null, unreliable: s.trim().startsWith('?') };
+}
+
+function firstMeaningful(frames: Frame[], skip: (fn: string) => boolean): Frame | null {
+  for (const f of frames) {
+    if (f.unreliable || !f.fn) continue;
+    if (MACHINERY.test(f.fn) || skip(f.fn)) continue;
+    return f;
+  }
+  return null;
+}
+
+function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null): { fn: string | null; module: string | null; from: string } {
+  const btFrames: Frame[] = bt ? bt.frames.map((f) => ({ fn: baseName(f.function), module: f.module, unreliable: false })) : [];
+  const none = (): boolean => false;
+  if (kind === 'oops' || kind === 'bug') {
+    const oops = inp.log?.oopses.at(-1);
+    if (oops?.rip) {
+      const f = splitSymbol(oops.rip);
+      if (f.fn) return { fn: f.fn, module: f.module, from: 'log' };
+    }
+    const exc = bt?.exceptionFrames.find((e) => e.exceptionRip && !e.userMode);
+    if (exc?.exceptionRip) {
+      const f = splitSymbol(exc.exceptionRip);
+      const mod = bt?.frames.find((fr) => baseName(fr.function) === f.fn)?.module ?? null;
+      return { fn: f.fn, module: mod, from: 'bt' };
+    }
+  }
+  if (kind === 'soft-lockup' || kind === 'hard-lockup') {
+    const exc = bt?.exceptionFrames.find((e) => e.exceptionRip && !e.userMode);
+    if (exc?.exceptionRip) {
+      const f = splitSymbol(exc.exceptionRip);
+      return { fn: f.fn, module: bt?.frames.find((fr) => baseName(fr.function) === f.fn)?.module ?? null, from: 'bt' };
+    }
+    const sl = inp.log?.softLockups.at(-1);
+    if (sl) {
+      const f = firstMeaningful(sl.callTrace.map(splitSymbol), none);
+      if (f) return { fn: f.fn, module: f.module, from: 'log' };
+    }
+  }
+  if (kind === 'hung-task') {
+    const h = inp.log?.hungTasks.at(-1);
+    if (h) {
+      const f = firstMeaningful(h.callTrace.map(splitSymbol), (fn) => WAITING.test(fn));
+      if (f) return { fn: f.fn, module: f.module, from: 'log' };
+    }
+  }
+  if (kind === 'oom') {
+    const oom = inp.log?.oomReports.at(-1);
+    const frames = oom ? oom.callTrace.map(splitSymbol) : btFrames;
+    const f = firstMeaningful(frames, isAllocatorFrame);
+    if (f) return { fn: f.fn, module: f.module, from: oom ? 'log' : 'bt' };
+  }
+  const f = firstMeaningful(btFrames, none);
+  if (f) return { fn: f.fn, module: f.module, from: 'bt' };
+  const panicRec = inp.log?.oopses.at(-1);
+  if (panicRec?.callTrace.length) {
+    const g = firstMeaningful(panicRec.callTrace.map(splitSymbol), none);
+    if (g) return { fn: g.fn, module: g.module, from: 'log' };
+  }
+  return { fn: null, module: null, from: 'bt' };
+}
+
+/** Modules that taint the kernel: `mod -t`, taint marks merged into `mod`, or the kernel's own log lines. */
+export function taintingModules(inp: Pick<PanicInputs, 'mod' | 'modT' | 'log'>): string[] {
+  const out = new Set<string>();
+  for (const m of inp.modT?.modules ?? []) if (m.taints.trim()) out.add(m.name);
+  for (const m of inp.mod?.modules ?? []) if (m.taints && m.taints.trim()) out.add(m.name);
+  for (const r of inp.log?.records ?? []) {
+    // kernel/module/main.c: "<mod>: loading out-of-tree module taints kernel." / "module verification failed"
+    const t = /^(\S+): (?:loading out-of-tree module taints kernel|module verification failed|module license '.*' taints kernel|module is from the staging directory)/.exec(r.text);
+    if (t) out.add(t[1] as string);
+  }
+  return [...out];
+}
+
+/** Per-module taint letters, from `mod -t` or the log's taint lines (O out-of-tree, E unsigned, P proprietary). */
+export function moduleTaints(inp: Pick<PanicInputs, 'mod' | 'modT' | 'log'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of inp.modT?.modules ?? []) out.set(m.name, m.taints.trim());
+  for (const m of inp.mod?.modules ?? []) if (m.taints !== null && !out.has(m.name)) out.set(m.name, m.taints.trim());
+  for (const r of inp.log?.records ?? []) {
+    const t = /^(\S+): (loading out-of-tree module taints kernel|module verification failed|module license '.*' taints kernel|module is from the staging directory)/.exec(r.text);
+    if (!t) continue;
+    const letter = t[2]?.startsWith('loading out-of-tree') ? 'O' : t[2]?.startsWith('module verification') ? 'E' : t[2]?.startsWith('module license') ? 'P' : 'C';
+    const name = t[1] as string;
+    const cur = inp.modT ? null : (out.get(name) ?? '');
+    if (cur !== null && !cur.includes(letter)) out.set(name, sortTaint(cur + letter));
+  }
+  return out;
+}
+
+function taintLetters(inp: PanicInputs): string | null {
+  if (inp.sysT) return inp.sysT.tainted ? inp.sysT.letters || inp.sysT.flags.map((f) => f.letter).join('') : '';
+  const oom = inp.log?.oomReports.at(-1)?.taint ?? inp.log?.oopses.at(-1)?.taint ?? null;
+  if (oom) {
+    if (/not tainted/i.test(oom)) return '';
+    const m = /Tainted: ([A-Z ]+)/.exec(oom);
+    if (m) return (m[1] as string).replace(/[ G]/g, '');
+  }
+  return null;
+}
+
+/** kernel/panic.c taint_flags[] order, the order the kernel prints taint letters in. */
+const TAINT_ORDER = 'PFSRMBUDAWCIOELKXTN';
+
+function sortTaint(letters: string): string {
+  return [...letters].sort((a, b) => TAINT_ORDER.indexOf(a) - TAINT_ORDER.indexOf(b)).join('');
+}

@@ -1,0 +1,137 @@
+/**
+ * The triage result every front door shows: the `crashdeck.triage/1` JSON the CLI prints, the
+ * `analyze.triage` Api method returns and the OOM wizard steps through. Plain data only.
+ */
+
+/** Panic kinds, in the vocabulary of the triage issue. */
+export const panicKinds = ['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other'] as const;
+export type PanicKind = (typeof panicKinds)[number];
+
+/** Culprit kinds, in the vocabulary of the triage issue. */
+export const culpritKinds = ['user-anon', 'slab', 'shmem', 'memcg', 'pagecache', 'hugetlb', 'kernel-other', 'fragmentation', 'unknown'] as const;
+export type CulpritKind = (typeof culpritKinds)[number];
+
+/** How sure the engine is; 'low' always comes with the reason in the explanation. */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** One fact the verdict rests on: which command printed it, which row, and the numbers. */
+export interface Evidence {
+  /** The crash command whose output holds it ("log", "kmem -s", "ps", ...), or "trace". */
+  command: string;
+  /** The row the UI jumps to: a cache name, a pid, a zone, a log line's text. */
+  row: string;
+  /** The numbers and what they mean. */
+  detail: string;
+}
+
+export interface TriageTask {
+  pid: number | null;
+  comm: string | null;
+}
+
+export interface TriageDump {
+  release: string | null;
+  panicMessage: string | null;
+  crashTime: string | null;
+  uptimeSeconds: number | null;
+}
+
+export interface TriagePanic {
+  kind: PanicKind;
+  task: TriageTask;
+  /** Faulting function (RIP) or the first meaningful frame, without offset. */
+  function: string | null;
+  /** Module of that function, when it lives in one. */
+  functionModule: string | null;
+  /** Modules that taint the kernel (out-of-tree, unsigned, proprietary...). */
+  modules: string[];
+  /** Stable grouping id: kind + function + module, e.g. "sysrq:sysrq_handle_crash". */
+  signature: string;
+  /** Taint letters of the running kernel, e.g. "OE", or "" when not tainted; null when unknown. */
+  taint: string | null;
+  evidence: Evidence[];
+}
+
+export interface TriageVictim {
+  pid: number;
+  comm: string;
+  rssKb: number;
+  /** True when the kernel killed it; false for the would-be victim under panic_on_oom. */
+  killed: boolean;
+  /** The oom_badness points the engine computed (null when taken from a `Killed process` line only). */
+  points: number | null;
+  oomScoreAdj: number | null;
+}
+
+export interface TriageCulprit {
+  kind: CulpritKind;
+  /** What to look at: a task ("ingestd (pid 179)"), a cache, a cgroup path, "tmpfs/shm", ... */
+  name: string;
+  /** Bytes the culprit holds (null when the inputs do not say). */
+  bytes: number | null;
+  module?: string;
+  cgroup?: string;
+  pid?: number;
+}
+
+/** One bucket of "where did memory go". */
+export interface MemoryBucket {
+  key: string;
+  label: string;
+  bytes: number;
+}
+
+/** Per-zone view of "could it be reclaimed". */
+export interface ZoneVerdict {
+  node: number;
+  zone: string;
+  /** Whether the allocation's gfp mask may take pages from this zone. */
+  usable: boolean;
+  freeKb: number;
+  minKb: number;
+  /** lowmem_reserve that applies to this allocation, in kB. */
+  reserveKb: number;
+  /** Largest order with a free block, or null when unknown. */
+  largestFreeOrder: number | null;
+  /** Free pages above min + reserve for an order-0 request. */
+  aboveMin: boolean;
+  /** A free block of the requested order or larger exists. */
+  hasOrder: boolean | null;
+}
+
+export interface TriageOom {
+  /** CONSTRAINT_NONE, CONSTRAINT_MEMCG, CONSTRAINT_CPUSET, CONSTRAINT_MEMORY_POLICY, or null if not printed. */
+  constraint: string | null;
+  /** 0, 1 or 2 when the report shows vm.panic_on_oom acted (1: system-wide, 2: compulsory), else null. */
+  panicOnOom: number | null;
+  trigger: { pid: number | null; comm: string | null; gfpMask: string | null; order: number | null; oomScoreAdj: number | null };
+  victim: TriageVictim | null;
+  culprit: TriageCulprit;
+  confidence: Confidence;
+  explanation: string;
+  evidence: Evidence[];
+  /** Where memory went, largest first. */
+  memory: MemoryBucket[];
+  /** Total memory the buckets share (totalram + hugetlb accounting), bytes. */
+  totalBytes: number | null;
+  /** Per-zone watermark and order view. */
+  zones: ZoneVerdict[];
+  /** Other tasks ranked by oom_badness (top 10), for the "who would be killed" step. */
+  ranking: Array<{ pid: number; comm: string; points: number | null; rssKb: number; oomScoreAdj: number; eligible: boolean; why?: string }>;
+  /** Inputs that were missing or unreadable; each lowers confidence. */
+  missing: string[];
+  /** Disagreements between sources, each stated plainly. */
+  conflicts: string[];
+  /** crash commands that would confirm or refute the verdict. */
+  nextCommands: string[];
+}
+
+/** The whole `crashdeck.triage/1` document. */
+export interface TriageReport {
+  schema: 'crashdeck.triage/1';
+  dump: TriageDump;
+  panic: TriagePanic;
+  oom: TriageOom | null;
+  /** Inputs the engine did not have (a degraded dump, an old crash, `--dmesg` mode). */
+  missing: string[];
+}

@@ -1,0 +1,102 @@
+/**
+ * The triage engine's entry point: gathered parsed models in, the `crashdeck.triage/1` report
+ * out. Every input is optional (degraded dumps, a crash too old, `--dmesg` with only the log);
+ * what is missing is named in the report and lowers the OOM verdict's confidence.
+ */
+import type {
+  BtModel, KmemFreeModel, KmemInfoModel, KmemSlabModel, KmemVmStatModel, KmemZoneModel, LogModel, ModModel, ModTaintModel,
+  PsModel, SysModel, SysTaintModel, VmModel,
+} from '../parse/models.ts';
+import type { TraceEvidence } from './facts.ts';
+import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-models.ts';
+import { analyzeOom } from './oom-rules.ts';
+import { panicMessage, triagePanic } from './panic-triage.ts';
+import type { TriageReport } from './report-types.ts';
+
+/** What the engine reads; each field may be missing. */
+export interface Gathered {
+  sys?: SysModel | null;
+  sysT?: SysTaintModel | null;
+  log?: LogModel | null;
+  bt?: BtModel | null;
+  kmemI?: KmemInfoModel | null;
+  kmemZ?: KmemZoneModel | null;
+  kmemF?: KmemFreeModel | null;
+  kmemS?: KmemSlabModel | null;
+  kmemV?: KmemVmStatModel | null;
+  ps?: PsModel | null;
+  mod?: ModModel | null;
+  modT?: ModTaintModel | null;
+  /** `vm <pid>` of the victim / top tasks, by pid. */
+  vms?: Record<number, VmModel>;
+  /** Trace evidence from electron/trace (plain data), when a trace was imported. */
+  traces?: TraceEvidence | null;
+  /** Why inputs are missing (command -> reason), from the gatherer. */
+  failures?: Record<string, string>;
+  /** True for `--dmesg` mode: only the log exists, no dump. */
+  logOnly?: boolean;
+}
+
+/** Input name -> the crash command it comes from, for "not available" messages. */
+export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly'>, string> = {
+  sys: 'sys', sysT: 'sys -t', log: 'log', bt: 'bt', kmemI: 'kmem -i', kmemZ: 'kmem -z', kmemF: 'kmem -f',
+  kmemS: 'kmem -s', kmemV: 'kmem -V', ps: 'ps', mod: 'mod', modT: 'mod -t',
+};
+
+/** Run panic triage and, when the log holds an OOM report or the panic is an OOM, the OOM rules. */
+export function triage(g: Gathered): TriageReport {
+  const missing: string[] = [];
+  for (const [k, cmd] of Object.entries(gatheredCommands)) {
+    if (g[k as keyof typeof gatheredCommands]) continue;
+    if (g.logOnly && k !== 'log') continue;
+    const why = g.failures?.[cmd];
+    missing.push(why ? `${cmd} (${why})` : cmd);
+  }
+  if (g.logOnly) missing.push('the dump itself (--dmesg mode: only the kernel log)');
+
+  const panicInputs = { sys: g.sys ?? null, sysT: g.sysT ?? null, bt: g.bt ?? null, log: g.log ?? null, mod: g.mod ?? null, modT: g.modT ?? null };
+  const panic = triagePanic(panicInputs);
+  const report = lastOomReport(g.log);
+  let oom: TriageReport['oom'] = null;
+  if (report || panic.kind === 'oom') {
+    const facts = oomFactsFromLog(g.log);
+    const unrecl = new Set(facts.slabCaches.map((c) => c.name));
+    const dump = dumpFacts({ kmemI: g.kmemI, kmemZ: g.kmemZ, kmemF: g.kmemF, kmemS: g.kmemS, kmemV: g.kmemV, ps: g.ps, unreclaimableNames: unrecl });
+    const oomMissing = missing.filter((m) => /^(?:log|kmem -i|kmem -z|kmem -s|ps|mod)\b/.test(m));
+    oom = analyzeOom({ facts, dump, modules: moduleFacts(g.mod, g.modT, g.log), trace: g.traces ?? null, missing: oomMissing });
+    if ((g.log?.oomReports.length ?? 0) > 1) {
+      oom.explanation += ` The log holds ${g.log?.oomReports.length} OOM reports; this verdict is about the last one.`;
+    }
+    if (report && panic.kind !== 'oom') {
+      oom.explanation += ` The dump did not panic because of this OOM (panic kind ${panic.kind}); the OOM happened earlier at ${report.timestamp ?? '?'} s.`;
+    }
+    addVmEvidence(oom, g.vms);
+  }
+  const uptime = g.sys?.uptimeSeconds ?? g.log?.panics.at(-1)?.timestamp ?? null;
+  return {
+    schema: 'crashdeck.triage/1',
+    dump: {
+      release: g.sys?.release ?? null,
+      panicMessage: panicMessage(panicInputs),
+      crashTime: g.sys?.date ?? null,
+      uptimeSeconds: uptime === null ? null : Math.round(uptime),
+    },
+    panic,
+    oom,
+    missing,
+  };
+}
+
+function addVmEvidence(oom: NonNullable<TriageReport['oom']>, vms: Record<number, VmModel> | undefined): void {
+  if (!vms) return;
+  const pid = oom.culprit.pid ?? oom.victim?.pid;
+  const vm = pid !== undefined ? vms[pid] : undefined;
+  if (!vm) return;
+  const anon = vm.vmas.filter((v) => !v.file && v.sizeBytes !== null).sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+  const big = anon[0];
+  oom.evidence.push({
+    command: `vm ${pid}`,
+    row: big ? big.start : 'RSS',
+    detail: `${vm.command ?? ''} rss ${vm.rssKb ?? '?'} kB of ${vm.totalVmKb ?? '?'} kB mapped${big ? `; largest anonymous mapping ${big.start}-${big.end} (${Math.round((big.sizeBytes ?? 0) / 1024)} kB)` : ''}`,
+  });
+}
