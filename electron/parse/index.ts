@@ -6,12 +6,20 @@
 import type { Parsed } from '../api/contract.ts';
 import type { ParseResult } from './common.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
+import { KMEM_FREE_PARSER_VERSION, parseKmemFree } from './kmem-free.ts';
+import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
+import { KMEM_SLAB_PARSER_VERSION, parseKmemSlab } from './kmem-slab.ts';
+import { KMEM_ZONE_PARSER_VERSION, parseKmemZone } from './kmem-zone.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
 import { PS_PARSER_VERSION, parsePs } from './ps.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 
 export { parseBt, panicTaskOf } from './bt.ts';
+export { parseKmemFree } from './kmem-free.ts';
+export { parseKmemInfo } from './kmem-info.ts';
+export { parseKmemSlab } from './kmem-slab.ts';
+export { parseKmemZone } from './kmem-zone.ts';
 export { parseLog } from './log.ts';
 export { parsePs } from './ps.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
@@ -65,6 +73,27 @@ const entries: ParserEntry[] = [
     parser: 'ps', version: PS_PARSER_VERSION,
     accepts: (verb, args) => verb === 'ps' && onlyFlags(args, ['-G', '-k', '-u', '-A', '-y']),
     parse: parsePs,
+  },
+  {
+    parser: 'kmem -i', version: KMEM_INFO_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-i',
+    parse: parseKmemInfo,
+  },
+  {
+    // `kmem -s` and `kmem -s <cache|address>`; -S adds per-slab detail in another layout.
+    parser: 'kmem -s', version: KMEM_SLAB_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args[0] === '-s' && args.slice(1).every((a) => !a.startsWith('-')),
+    parse: parseKmemSlab,
+  },
+  {
+    parser: 'kmem -z', version: KMEM_ZONE_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-z',
+    parse: parseKmemZone,
+  },
+  {
+    parser: 'kmem -f', version: KMEM_FREE_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-f',
+    parse: parseKmemFree,
   },
 ];
 
