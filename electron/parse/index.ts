@@ -11,6 +11,7 @@ import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
 import { KMEM_SLAB_PARSER_VERSION, parseKmemSlab } from './kmem-slab.ts';
 import { KMEM_ZONE_PARSER_VERSION, parseKmemZone } from './kmem-zone.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
+import { MOD_PARSER_VERSION, parseMod, parseModTaint } from './mod.ts';
 import { PS_PARSER_VERSION, parsePs } from './ps.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
@@ -21,6 +22,7 @@ export { parseKmemInfo } from './kmem-info.ts';
 export { parseKmemSlab } from './kmem-slab.ts';
 export { parseKmemZone } from './kmem-zone.ts';
 export { parseLog } from './log.ts';
+export { parseMod, parseModTaint } from './mod.ts';
 export { parsePs } from './ps.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
@@ -94,6 +96,16 @@ const entries: ParserEntry[] = [
     parser: 'kmem -f', version: KMEM_FREE_PARSER_VERSION,
     accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-f',
     parse: parseKmemFree,
+  },
+  {
+    parser: 'mod', version: MOD_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'mod' && args.length === 0,
+    parse: parseMod,
+  },
+  {
+    parser: 'mod -t', version: MOD_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'mod' && args.length === 1 && args[0] === '-t',
+    parse: parseModTaint,
   },
 ];
 
