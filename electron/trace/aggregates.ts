@@ -1,0 +1,396 @@
+/**
+ * Aggregates computed while events stream in, so the summary (the views' first screen and the
+ * OOM wizard's evidence) is ready the moment the import ends, with no second pass over the events.
+ * Memory is bounded by the number of distinct keys (tasks, call sites, stacks), never by events.
+ */
+import { callSiteField, callSiteKey, fieldValue, functionOf, readAllocFields, type AllocFields } from './fields.ts';
+import type {
+  CallSiteAggregate, CallTreeNode, OomEventRecord, PageAllocAggregate, PerfStatCard, StackCallerAggregate,
+  StallAggregate, StallRecord, TraceDiagnostic, TraceFormat, TraceSource, TraceSummary,
+} from './model.ts';
+import { isRawAddress, type Symbolizer } from './symbols.ts';
+
+/** How an event is folded (looked up once per distinct event name). */
+const Kind = { Other: 0, Kmalloc: 1, CacheAlloc: 2, PageAlloc: 3, Vmscan: 4, Compaction: 5, Oom: 6 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+const oomEventNames = new Set([
+  'oom_score_adj_update', 'reclaim_retry_zone', 'mark_victim', 'wake_reaper', 'start_task_reaping',
+  'finish_task_reaping', 'skip_task_reaping', 'compact_retry',
+]);
+const maxOomEvents = 500;
+const maxDistinctStacks = 100_000;
+const maxLongest = 50;
+
+/** Frames that are the allocator itself; the caller of interest is the first frame after them. */
+const allocatorFrameRe = /^(?:__?kmalloc\w*|kmalloc\w*|__?kmem_cache_alloc\w*|kmem_cache_alloc\w*|slab_alloc\w*|_{0,3}slab_alloc\w*|allocate_slab|new_slab|alloc_slab_page|__alloc_pages\w*|alloc_pages\w*|__folio_alloc\w*|folio_alloc\w*|vma_alloc_folio|__get_free_pages|get_zeroed_page|get_page_from_freelist|__do_kmalloc_node|kmalloc_order\w*|kmalloc_large\w*|perf_trace_\w+|trace_event_raw_event_\w+|__traceiter_\w+|rmqueue\w*|__rmqueue\w*|kvmalloc_node|__kvmalloc_node)$/;
+
+interface CallSiteAcc {
+  event: string;
+  callSite: string;
+  fn: string;
+  module: string | null;
+  cacheName: string | null;
+  count: number;
+  bytesReq: number;
+  bytesAlloc: number;
+  sizes: Map<number, number>;
+  accounted: number;
+  reclaimable: number;
+  dma: number;
+  firstTs: number;
+  lastTs: number;
+  pids: Map<number, number>;
+  /** Run-length cache in front of `pids`: one task usually allocates many times in a row. */
+  lastPid: number;
+  lastPidCount: number;
+}
+
+interface TaskAcc {
+  comm: string;
+  comms: string[];
+  count: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+interface OpenStall {
+  ts: number;
+  cpu: number;
+  comm: string;
+  detail: string;
+}
+
+class StallTracker {
+  readonly open = new Map<number, OpenStall>();
+  count = 0;
+  total = 0;
+  max = 0;
+  longest: StallRecord[] = [];
+
+  begin(pid: number, ts: number, cpu: number, comm: string, detail: string): void {
+    this.open.set(pid, { ts, cpu, comm, detail });
+  }
+
+  end(pid: number, ts: number, result: string): void {
+    const b = this.open.get(pid);
+    if (!b) return;
+    this.open.delete(pid);
+    const latency = Math.max(0, ts - b.ts);
+    this.count++;
+    this.total += latency;
+    if (latency > this.max) this.max = latency;
+    if (this.longest.length < maxLongest || latency > this.longest[this.longest.length - 1]!.latency) {
+      this.longest.push({ pid, comm: b.comm, cpu: b.cpu, start: b.ts, latency, result, detail: b.detail });
+      this.longest.sort((x, y) => y.latency - x.latency);
+      if (this.longest.length > maxLongest) this.longest.length = maxLongest;
+    }
+  }
+
+  summary(): StallAggregate {
+    return { count: this.count, totalLatency: this.total, maxLatency: this.max, unfinished: this.open.size, longest: this.longest };
+  }
+}
+
+function kindOf(event: string): Kind {
+  if (event === 'kmalloc' || event === 'kmalloc_node') return Kind.Kmalloc;
+  if (event === 'kmem_cache_alloc' || event === 'kmem_cache_alloc_node') return Kind.CacheAlloc;
+  if (event === 'mm_page_alloc') return Kind.PageAlloc;
+  if (event.startsWith('mm_vmscan_')) return Kind.Vmscan;
+  if (event.startsWith('mm_compaction_')) return Kind.Compaction;
+  if (oomEventNames.has(event)) return Kind.Oom;
+  return Kind.Other;
+}
+
+/** Folds events into the summary's aggregates. */
+export class TraceAggregator {
+  events = 0;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  private readonly byEvent = new Map<string, { count: number; kind: Kind }>();
+  // Consecutive events mostly share event name and task: skip the map lookups then.
+  private lastEvent = '';
+  private lastInfo: { count: number; kind: Kind } | null = null;
+  private lastPid = -1;
+  private lastTask: TaskAcc | null = null;
+  private readonly byCpu: number[] = [];
+  private readonly tasks = new Map<number, TaskAcc>();
+  private readonly kmallocSites = new Map<string, CallSiteAcc>();
+  private readonly cacheSites = new Map<string, CallSiteAcc>();
+  private readonly pageOrders = new Map<number, number>();
+  private readonly pageGfp = new Map<string, number>();
+  private readonly pageTasks = new Map<number, { count: number; pages: number }>();
+  private pageTotal = 0;
+  private pagePages = 0;
+  private readonly reclaim = new StallTracker();
+  private readonly compaction = new StallTracker();
+  private readonly compactionEvents = new Map<string, number>();
+  private readonly vmscan = new Map<string, number>();
+  private readonly oom: OomEventRecord[] = [];
+  private readonly stacks = new Map<string, number>();
+  private stacksOverflow = 0;
+  private readonly allocFields: AllocFields = { bytesReq: NaN, bytesAlloc: NaN, accounted: false, reclaimable: false, dma: false, name: null };
+  callTree: CallTreeNode | null = null;
+  perfStat: PerfStatCard | null = null;
+
+  /** Fold one event. `stack` is the callchain (frames "addr sym+off (dso)", innermost first) or null. */
+  add(ts: number, cpu: number, pid: number, comm: string, event: string, args: string, stack: string | null): void {
+    this.events++;
+    if (ts < this.firstTs) this.firstTs = ts;
+    if (ts > this.lastTs) this.lastTs = ts;
+    // One lookup per event gives both its count and how to fold it.
+    let info = this.lastInfo;
+    if (info === null || event !== this.lastEvent) {
+      info = this.byEvent.get(event) ?? null;
+      if (info === null) {
+        info = { count: 0, kind: kindOf(event) };
+        this.byEvent.set(event, info);
+      }
+      this.lastInfo = info;
+      this.lastEvent = event;
+    }
+    info.count++;
+    this.byCpu[cpu] = (this.byCpu[cpu] ?? 0) + 1;
+    let task = this.lastTask;
+    if (task === null || pid !== this.lastPid) {
+      task = this.tasks.get(pid) ?? null;
+      if (task === null) {
+        task = { comm, comms: [comm], count: 0, firstTs: ts, lastTs: ts };
+        this.tasks.set(pid, task);
+      }
+      this.lastTask = task;
+      this.lastPid = pid;
+    }
+    if (task.comm !== comm) {
+      task.comm = comm;
+      if (!task.comms.includes(comm) && task.comms.length < 8) task.comms.push(comm);
+    }
+    task.count++;
+    task.lastTs = ts;
+
+    switch (info.kind) {
+      case Kind.Kmalloc: this.addAlloc(this.kmallocSites, 'kmalloc', ts, pid, args); break;
+      case Kind.CacheAlloc: this.addAlloc(this.cacheSites, 'kmem_cache_alloc', ts, pid, args); break;
+      case Kind.PageAlloc: this.addPage(pid, args); break;
+      case Kind.Vmscan: this.addVmscan(ts, cpu, pid, comm, event, args); break;
+      case Kind.Compaction: this.addCompaction(ts, cpu, pid, comm, event, args); break;
+      case Kind.Oom: if (this.oom.length < maxOomEvents) this.oom.push({ ts, event, pid, comm, args }); break;
+      default: break;
+    }
+    if (stack !== null) {
+      const key = event + '\u0000' + stack;
+      const n = this.stacks.get(key);
+      if (n !== undefined) this.stacks.set(key, n + 1);
+      else if (this.stacks.size < maxDistinctStacks) this.stacks.set(key, 1);
+      else this.stacksOverflow++;
+    }
+  }
+
+  private addAlloc(sites: Map<string, CallSiteAcc>, event: string, ts: number, pid: number, args: string): void {
+    const callSite = callSiteKey(args);
+    if (callSite === null) return;
+    const f = this.allocFields;
+    readAllocFields(args, f);
+    const cacheName = f.name;
+    const key = cacheName === null ? callSite : callSite + '|' + cacheName;
+    let acc = sites.get(key);
+    if (acc === undefined) {
+      const site = callSiteField(args)!;
+      acc = {
+        event, callSite, fn: site.fn, module: site.module, cacheName, count: 0, bytesReq: 0, bytesAlloc: 0,
+        sizes: new Map(), accounted: 0, reclaimable: 0, dma: 0, firstTs: ts, lastTs: ts, pids: new Map(), lastPid: -1, lastPidCount: 0,
+      };
+      sites.set(key, acc);
+    }
+    acc.count++;
+    acc.lastTs = ts;
+    if (f.bytesReq > 0) acc.bytesReq += f.bytesReq;
+    const alloc = f.bytesAlloc;
+    if (alloc > 0) {
+      acc.bytesAlloc += alloc;
+      acc.sizes.set(alloc, (acc.sizes.get(alloc) ?? 0) + 1);
+    }
+    if (f.accounted) acc.accounted++;
+    if (f.reclaimable) acc.reclaimable++;
+    if (f.dma) acc.dma++;
+    if (pid === acc.lastPid) acc.lastPidCount++;
+    else {
+      if (acc.lastPid !== -1) acc.pids.set(acc.lastPid, (acc.pids.get(acc.lastPid) ?? 0) + acc.lastPidCount);
+      acc.lastPid = pid;
+      acc.lastPidCount = 1;
+    }
+  }
+
+  private addPage(pid: number, args: string): void {
+    const orderAt = args.indexOf('order=');
+    let o = -1;
+    if (orderAt !== -1) {
+      let end = args.indexOf(' ', orderAt);
+      if (end === -1) end = args.length;
+      const v = Number(args.slice(orderAt + 6, end));
+      if (Number.isInteger(v) && v >= 0 && v < 64) o = v;
+    }
+    const gfp = fieldValue(args, 'gfp_flags') ?? '?';
+    const pages = o >= 0 ? 2 ** o : 0;
+    this.pageTotal++;
+    this.pagePages += pages;
+    this.pageOrders.set(o, (this.pageOrders.get(o) ?? 0) + 1);
+    this.pageGfp.set(gfp, (this.pageGfp.get(gfp) ?? 0) + 1);
+    const t = this.pageTasks.get(pid);
+    if (t) {
+      t.count++;
+      t.pages += pages;
+    } else this.pageTasks.set(pid, { count: 1, pages });
+  }
+  private addVmscan(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
+    this.vmscan.set(event, (this.vmscan.get(event) ?? 0) + 1);
+    if (event === 'mm_vmscan_direct_reclaim_begin') {
+      const detail = ['order=' + (fieldValue(args, 'order') ?? '?'), 'gfp_flags=' + (fieldValue(args, 'gfp_flags') ?? '?')].join(' ');
+      this.reclaim.begin(pid, ts, cpu, comm, detail);
+    } else if (event === 'mm_vmscan_direct_reclaim_end') {
+      this.reclaim.end(pid, ts, 'nr_reclaimed=' + (fieldValue(args, 'nr_reclaimed') ?? '?'));
+    }
+  }
+
+  private addCompaction(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
+    this.compactionEvents.set(event, (this.compactionEvents.get(event) ?? 0) + 1);
+    if (event === 'mm_compaction_begin') this.compaction.begin(pid, ts, cpu, comm, args.slice(0, 200));
+    else if (event === 'mm_compaction_end') this.compaction.end(pid, ts, 'status=' + (fieldValue(args, 'status') ?? '?'));
+  }
+
+  /** The summary; `symbols` resolves raw addresses (unsymbolised perf.data) when given. */
+  finish(meta: {
+    format: TraceFormat; source: TraceSource; file: string; bytes: number; lines: number; skippedLines: number;
+    overlongLines: number; chunks: number; diagnostics: TraceDiagnostic[]; symbols?: Symbolizer | null;
+  }): TraceSummary {
+    const symbols = meta.symbols ?? null;
+    const commOf = (pid: number): string => this.tasks.get(pid)?.comm ?? '?';
+    const callSites: CallSiteAggregate[] = [];
+    for (const a of [...this.kmallocSites.values(), ...this.cacheSites.values()]) {
+      let { callSite, fn, module } = a;
+      if (symbols && isRawAddress(callSite)) {
+        const r = symbols.resolve(callSite);
+        if (r) {
+          callSite = `${r.symbol}+0x${r.offset.toString(16)}`;
+          fn = r.symbol;
+          module = r.module;
+        }
+      }
+      if (a.lastPid !== -1) {
+        a.pids.set(a.lastPid, (a.pids.get(a.lastPid) ?? 0) + a.lastPidCount);
+        a.lastPid = -1;
+      }
+      const topPids = [...a.pids.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([pid, count]) => ({ pid, comm: commOf(pid), count }));
+      callSites.push({
+        event: a.event, callSite, fn, module, cacheName: a.cacheName, count: a.count, bytesReq: a.bytesReq, bytesAlloc: a.bytesAlloc,
+        sizes: Object.fromEntries([...a.sizes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => [String(k), v])),
+        accounted: a.accounted, reclaimable: a.reclaimable, dma: a.dma, firstTs: a.firstTs, lastTs: a.lastTs, topPids,
+      });
+    }
+    mergeResolvedCallSites(callSites);
+    callSites.sort((x, y) => y.count - x.count || y.bytesAlloc - x.bytesAlloc);
+
+    const pageAlloc: PageAllocAggregate = {
+      total: this.pageTotal,
+      pages: this.pagePages,
+      byOrder: Object.fromEntries([...this.pageOrders.entries()].sort((x, y) => x[0] - y[0]).map(([k, v]) => [k < 0 ? '?' : String(k), v])),
+      byGfp: Object.fromEntries([...this.pageGfp.entries()].sort((x, y) => y[1] - x[1])),
+      byTask: [...this.pageTasks.entries()].sort((x, y) => y[1].pages - x[1].pages).slice(0, 200)
+        .map(([pid, t]) => ({ pid, comm: commOf(pid), count: t.count, pages: t.pages })),
+    };
+
+    const diagnostics = [...meta.diagnostics];
+    if (this.stacksOverflow > 0) {
+      diagnostics.push({ code: 'stacks-capped', severity: 'info', message: `${this.stacksOverflow} events carried callchains beyond the first ${maxDistinctStacks} distinct ones and are not in the caller aggregate` });
+    }
+
+    return {
+      format: meta.format,
+      source: meta.source,
+      file: meta.file,
+      bytes: meta.bytes,
+      lines: meta.lines,
+      events: this.events,
+      skippedLines: meta.skippedLines,
+      overlongLines: meta.overlongLines,
+      firstTs: this.events ? this.firstTs : null,
+      lastTs: this.events ? this.lastTs : null,
+      cpus: this.byCpu.length || null,
+      byEvent: Object.fromEntries([...this.byEvent.entries()].sort((x, y) => y[1].count - x[1].count).map(([k, v]) => [k, v.count])),
+      byCpu: Object.fromEntries(this.byCpu.map((n, i) => [String(i), n ?? 0]).filter(([, n]) => n)),
+      tasks: [...this.tasks.entries()].sort((x, y) => y[1].count - x[1].count).slice(0, 5000)
+        .map(([pid, t]) => ({ pid, comm: t.comm, comms: t.comms, count: t.count, firstTs: t.firstTs, lastTs: t.lastTs })),
+      callSites: callSites.slice(0, 2000),
+      pageAlloc,
+      directReclaim: this.reclaim.summary(),
+      compaction: { ...this.compaction.summary(), byEvent: Object.fromEntries(this.compactionEvents) },
+      vmscan: Object.fromEntries(this.vmscan),
+      oomEvents: this.oom,
+      stackCallers: this.stackCallers(symbols),
+      callTree: this.callTree,
+      perfStat: this.perfStat,
+      chunks: meta.chunks,
+      diagnostics,
+    };
+  }
+
+  private stackCallers(symbols: Symbolizer | null): StackCallerAggregate[] {
+    const acc = new Map<string, StackCallerAggregate>();
+    for (const [key, count] of this.stacks) {
+      const sep = key.indexOf('\u0000');
+      const event = key.slice(0, sep);
+      const fn = firstCallerFrame(key.slice(sep + 1), symbols);
+      if (fn === null) continue;
+      const k = event + '|' + fn;
+      const a = acc.get(k);
+      if (a) a.count += count;
+      else acc.set(k, { event, fn, count });
+    }
+    return [...acc.values()].sort((x, y) => y.count - x.count).slice(0, 500);
+  }
+}
+
+/** Two raw addresses that resolve to the same site become one row. */
+function mergeResolvedCallSites(rows: CallSiteAggregate[]): void {
+  const seen = new Map<string, CallSiteAggregate>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const key = r.event + '|' + r.callSite + '|' + (r.cacheName ?? '');
+    const prev = seen.get(key);
+    if (!prev) {
+      seen.set(key, r);
+      continue;
+    }
+    prev.count += r.count;
+    prev.bytesReq += r.bytesReq;
+    prev.bytesAlloc += r.bytesAlloc;
+    prev.accounted += r.accounted;
+    prev.reclaimable += r.reclaimable;
+    prev.dma += r.dma;
+    prev.firstTs = Math.min(prev.firstTs, r.firstTs);
+    prev.lastTs = Math.max(prev.lastTs, r.lastTs);
+    for (const [s, n] of Object.entries(r.sizes)) prev.sizes[s] = (prev.sizes[s] ?? 0) + n;
+    rows.splice(i--, 1);
+  }
+}
+
+/**
+ * The first frame of a callchain that is not the allocator or the tracing machinery: for a
+ * slab page allocated under kmem_cache_alloc from bufpool_refill, that is bufpool_refill.
+ */
+export function firstCallerFrame(stack: string, symbols: Symbolizer | null): string | null {
+  for (const frame of stack.split('\n')) {
+    const m = /^\s*([0-9a-fA-F]+)\s+(\S+)/.exec(frame);
+    if (!m) continue;
+    let sym = m[2]!;
+    if (sym === '[unknown]') {
+      const r = symbols?.resolve(m[1]!);
+      if (!r) return null;
+      sym = r.symbol;
+    }
+    const fn = functionOf(sym);
+    if (allocatorFrameRe.test(fn)) continue;
+    return fn;
+  }
+  return null;
+}
