@@ -460,10 +460,9 @@ class SshProcess implements RunningProcess {
         // old servers without signal support: closing below is the fallback
       }
     }
-    if (signal === 'SIGKILL') this.channel.close();
-    else if (signal === 'SIGTERM') {
-      // Servers that ignore signal requests: close the channel if the program is still there.
-      this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
-    }
+    // Servers that ignore signal requests: close the channel if the program is still there
+    // (sshd then closes its pipes). SIGINT never closes: it may only interrupt a command.
+    if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), this.remotePid ? 1000 : 0);
+    else if (signal === 'SIGTERM') this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
   }
 }

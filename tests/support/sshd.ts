@@ -60,7 +60,7 @@ export function sshKeygenFingerprint(pubFile: string): string {
   return m[1];
 }
 
-/** Start sshd. `extraConfig` lines are appended to its sshd_config. */
+/** Start sshd. `extraConfig` lines come first in its sshd_config, so they win over the defaults. */
 export async function startSshd(options: { extraConfig?: readonly string[]; name?: string } = {}): Promise<Sshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `crashdeck-sshd-${options.name ?? 'x'}-`));
   const home = path.join(dir, 'home');
@@ -80,7 +80,9 @@ export async function startSshd(options: { extraConfig?: readonly string[]; name
   let port = 0;
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
+    // sshd keeps the first value of a keyword: the test's own lines go first.
     const config = [
+      ...(options.extraConfig ?? []),
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyFile}`,
@@ -97,7 +99,6 @@ export async function startSshd(options: { extraConfig?: readonly string[]; name
       'MaxStartups 50:30:100',
       'LogLevel DEBUG1',
       'Subsystem sftp internal-sftp',
-      ...(options.extraConfig ?? []),
     ].join('\n') + '\n';
     const configFile = path.join(dir, 'sshd_config');
     writeFileSync(configFile, config);

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExitInfo, RunningProcess } from '../../../electron/transport/types.ts';
+import type { SshTransport } from '../../../electron/transport/ssh.ts';
+import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { rejectionCode, transportFor } from './options.ts';
+
+let sshd: Sshd;
+let t: SshTransport;
+beforeAll(async () => {
+  // MaxSessions 10 as on a stock server: a leaked channel per command would fail by the 11th.
+  sshd = await startSshd({ name: 'channels' });
+  t = transportFor(sshd);
+});
+afterAll(async () => {
+  await t?.close();
+  await sshd?.stop();
+});
+
+function exited(p: RunningProcess): Promise<ExitInfo> {
+  return new Promise((resolve) => p.onExit(resolve));
+}
+
+/** Number of sleep processes with this marker argument on the (local = remote) host. */
+async function running(marker: string): Promise<number> {
+  const r = await t.exec({ command: 'sh', args: ['-c', 'pgrep -f -- "$1" | wc -l', 'sh', `sleep ${marker}`] });
+  // pgrep also sees the sh -c running this very check.
+  return Math.max(0, Number(r.stdout.trim()) - 1);
+}
+
+describe('exec channels', () => {
+  it('reports stdout, stderr and the exit code separately', async () => {
+    const r = await t.exec({ command: 'sh', args: ['-c', 'echo out; echo err >&2; exit 7'] });
+    expect(r).toEqual({ code: 7, signal: null, stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  it('runs 30 sequential execs and 15 spawned-and-killed processes without leaking a channel', async () => {
+    for (let i = 0; i < 30; i++) {
+      expect((await t.exec({ command: 'echo', args: [String(i)] })).stdout).toBe(`${i}\n`);
+    }
+    for (let i = 0; i < 15; i++) {
+      const p = await t.spawn({ command: 'sleep', args: ['300'] });
+      const done = exited(p);
+      p.kill('SIGKILL');
+      await done;
+    }
+    // Ten channels at once is the server's limit: all of them must open now.
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => t.exec({ command: 'echo', args: [`p${i}`] })));
+    expect(many.map((r) => r.code)).toEqual(Array(10).fill(0));
+  });
+
+  it('streams a process: stdin in, stdout chunks out as they are written', async () => {
+    const p = await t.spawn({ command: 'cat', args: [] });
+    const chunks: string[] = [];
+    p.onStdout((c) => chunks.push(c));
+    p.write('first\n');
+    await expect.poll(() => chunks.join('')).toBe('first\n');
+    p.write('second\n');
+    await expect.poll(() => chunks.join('')).toBe('first\nsecond\n');
+    const done = exited(p);
+    p.closeStdin();
+    expect(await done).toEqual({ code: 0, signal: null });
+  });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('delivers %s to the remote program', async (sig) => {
+    const marker = `3${Math.floor(Math.random() * 1e6)}`;
+    const p = await t.spawn({ command: 'sleep', args: [marker] });
+    await expect.poll(() => running(marker)).toBe(1);
+    const done = exited(p);
+    p.kill(sig);
+    expect((await done).signal).toBe(sig);
+    await expect.poll(() => running(marker)).toBe(0);
+  });
+
+  it('times out a command with timeout and kills it', async () => {
+    const marker = `4${Math.floor(Math.random() * 1e6)}`;
+    const e = await rejectionCode(t.exec({ command: 'sleep', args: [marker] }, { timeoutMs: 300 }));
+    expect(e.code).toBe('timeout');
+    await expect.poll(() => running(marker)).toBe(0);
+  });
+
+  it('stops a command that writes more than maxBytes', async () => {
+    const e = await rejectionCode(t.exec({ command: 'yes', args: [] }, { maxBytes: 100_000 }));
+    expect(e.message).toMatch(/more than 100000 bytes/);
+    expect((await t.exec({ command: 'true', args: [] })).code).toBe(0);
+  });
+
+  it('passes env and cwd', async () => {
+    const r = await t.exec({ command: 'sh', args: ['-c', 'echo "$PWD $GREETING"'], env: { GREETING: 'hi there' }, cwd: '/tmp' });
+    expect(r.stdout).toBe('/tmp hi there\n');
+  });
+
+  it('reports a missing program as exit 127 with the shell message', async () => {
+    const r = await t.exec({ command: 'crashdeck-no-such-program', args: [] });
+    expect(r.code).toBe(127);
+    expect(r.stderr).toMatch(/not found/);
+  });
+});
