@@ -85,13 +85,19 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
 
   if (values.open !== undefined) {
-    // Started before the ready line so the page's first `session.list` already sees it; the
-    // outcome (progress, failure) reaches the page through session.state events.
+    // Opened before the ready line, so the page's first `session.list` already shows it.
+    // session.open returns once the dump, crash and vmlinux are checked (state 'starting');
+    // crash's own start-up then reaches the page as session.state events.
     const params = { vmcore: path.resolve(values.open), ...(values.vmlinux ? { vmlinux: path.resolve(values.vmlinux) } : {}), ...(values.crash ? { crash: values.crash } : {}) };
-    api.dispatch('session.open', params).then(
-      (info) => process.stderr.write(`crashdeck serve: opened ${params.vmcore} (${(info as { state: string }).state})\n`),
-      (err: unknown) => process.stderr.write(`crashdeck serve: could not open ${params.vmcore}: ${describe(err)}\n`),
-    );
+    try {
+      const info = (await api.dispatch('session.open', params)) as { id: string; state: string };
+      process.stderr.write(`crashdeck serve: opening ${params.vmcore} (session ${info.id}, ${info.state})\n`);
+    } catch (err) {
+      process.stderr.write(`crashdeck serve: cannot open ${params.vmcore}: ${describe(err)}\n`);
+      await host.close();
+      await api.dispose();
+      return 1;
+    }
   }
 
   process.stdout.write(`crashdeck ready at ${host.url}\n`);
@@ -110,7 +116,7 @@ export async function serveCommand(args: string[]): Promise<number> {
 function describe(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'message' in err) {
     const e = err as { message: string; hint?: string };
-    return e.hint ? `${e.message} (${e.hint})` : e.message;
+    return e.hint ? `${e.message}\n  ${e.hint}` : e.message;
   }
   return String(err);
 }

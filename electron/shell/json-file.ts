@@ -22,3 +22,17 @@ export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
   await rename(tmp, file);
 }
+
+/**
+ * Runs read-modify-write operations on one file one after another, so two quick updates (two
+ * dumps opened back to back) cannot both read the old list and lose one write.
+ */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(op, op);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}

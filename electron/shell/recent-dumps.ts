@@ -2,7 +2,7 @@
  * The Recent Dumps list (local and remote), newest first, one entry per (host, vmcore).
  */
 import type { RecentDump } from '../api/preload-api.ts';
-import { readJson, writeJson } from './json-file.ts';
+import { readJson, SerialQueue, writeJson } from './json-file.ts';
 
 /** Most entries kept. */
 export const maxRecent = 10;
@@ -14,20 +14,29 @@ export function withRecent(list: readonly RecentDump[], dump: RecentDump): Recen
 
 /** The list persisted in a JSON file. */
 export class RecentDumps {
+  private readonly queue = new SerialQueue();
+
   constructor(private readonly file: string) {}
 
-  async list(): Promise<RecentDump[]> {
+  /** The list, after any pending update. */
+  list(): Promise<RecentDump[]> {
+    return this.queue.run(() => this.read());
+  }
+
+  private async read(): Promise<RecentDump[]> {
     const data = await readJson<unknown>(this.file, []);
     return Array.isArray(data) ? (data as RecentDump[]).filter((d) => typeof d?.vmcore === 'string' && typeof d.host === 'string') : [];
   }
 
-  async add(dump: RecentDump): Promise<RecentDump[]> {
-    const next = withRecent(await this.list(), dump);
-    await writeJson(this.file, next);
-    return next;
+  add(dump: RecentDump): Promise<RecentDump[]> {
+    return this.queue.run(async () => {
+      const next = withRecent(await this.read(), dump);
+      await writeJson(this.file, next);
+      return next;
+    });
   }
 
-  async clear(): Promise<void> {
-    await writeJson(this.file, []);
+  clear(): Promise<void> {
+    return this.queue.run(() => writeJson(this.file, []));
   }
 }

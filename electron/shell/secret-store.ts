@@ -6,7 +6,7 @@
  * and forget secrets but never read them back; main hands them to the SSH transport.
  */
 import type { SafeStorage } from 'electron';
-import { readJson, writeJson } from './json-file.ts';
+import { readJson, SerialQueue, writeJson } from './json-file.ts';
 
 /** The safeStorage calls used (getSelectedStorageBackend exists on Linux only). */
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {
@@ -27,6 +27,8 @@ export function storageRefusal(safe: SafeStorageLike, platform: NodeJS.Platform 
 
 /** Encrypted secrets by id, in one JSON file. */
 export class SecretStore {
+  private readonly queue = new SerialQueue();
+
   constructor(
     private readonly safe: SafeStorageLike,
     private readonly file: string,
@@ -37,10 +39,13 @@ export class SecretStore {
   async store(id: string, secret: string): Promise<{ stored: true } | { stored: false; reason: string }> {
     const reason = storageRefusal(this.safe, this.platform);
     if (reason !== null) return { stored: false, reason };
-    const all = await this.readAll();
-    all[id] = this.safe.encryptString(secret).toString('base64');
-    await writeJson(this.file, all);
-    return { stored: true };
+    const encrypted = this.safe.encryptString(secret).toString('base64');
+    return this.queue.run(async () => {
+      const all = await this.readAll();
+      all[id] = encrypted;
+      await writeJson(this.file, all);
+      return { stored: true as const };
+    });
   }
 
   /** The secret stored under `id`, or null (also when it can no longer be decrypted). */
@@ -55,12 +60,14 @@ export class SecretStore {
   }
 
   /** Remove the secret stored under `id`; true when there was one. */
-  async forget(id: string): Promise<boolean> {
-    const all = await this.readAll();
-    if (!Object.hasOwn(all, id)) return false;
-    delete all[id];
-    await writeJson(this.file, all);
-    return true;
+  forget(id: string): Promise<boolean> {
+    return this.queue.run(async () => {
+      const all = await this.readAll();
+      if (!Object.hasOwn(all, id)) return false;
+      delete all[id];
+      await writeJson(this.file, all);
+      return true;
+    });
   }
 
   private async readAll(): Promise<Record<string, string>> {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
+import type { RecentDump } from '../../../electron/api/preload-api.ts';
 import { withRecent, maxRecent } from '../../../electron/shell/recent-dumps.ts';
 import { isSafeExternalUrl } from '../../../electron/shell/security.ts';
 import { pathsFromArgv } from '../../../electron/shell/single-instance.ts';
@@ -88,7 +89,7 @@ describe('recent dumps', () => {
     expect(list.map((x) => `${x.host}:${x.vmcore}`)).toEqual(['local:/a', 'ops@db1:/a']);
   });
   it('keeps at most the limit', () => {
-    let list: ReturnType<typeof d>[] = [];
+    let list: RecentDump[] = [];
     for (let i = 0; i < maxRecent + 5; i++) list = withRecent(list, d(`/dump${i}`));
     expect(list).toHaveLength(maxRecent);
     expect(list[0]!.vmcore).toBe(`/dump${maxRecent + 4}`);
