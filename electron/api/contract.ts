@@ -93,6 +93,56 @@ export const DumpEntrySchema = v.object({
 });
 export type DumpEntry = v.InferOutput<typeof DumpEntrySchema>;
 
+/** One fact a triage verdict rests on: the command, the row the UI jumps to, the numbers. */
+const TriageEvidenceSchema = v.object({ command: v.string(), row: v.string(), detail: v.string() });
+
+/** The `crashdeck.triage/1` document (electron/analyze/report-types.ts documents every field). */
+export const TriageReportSchema = v.object({
+  schema: v.literal('crashdeck.triage/1'),
+  dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),
+  panic: v.object({
+    kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']),
+    task: v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()) }),
+    function: v.nullable(v.string()),
+    functionModule: v.nullable(v.string()),
+    modules: v.array(v.string()),
+    signature: v.string(),
+    taint: v.nullable(v.string()),
+    evidence: v.array(TriageEvidenceSchema),
+  }),
+  oom: v.nullable(v.object({
+    constraint: v.nullable(v.string()),
+    panicOnOom: v.nullable(v.number()),
+    trigger: v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), gfpMask: v.nullable(v.string()), order: v.nullable(v.number()), oomScoreAdj: v.nullable(v.number()) }),
+    victim: v.nullable(v.object({ pid: v.number(), comm: v.string(), rssKb: v.number(), killed: v.boolean(), points: v.nullable(v.number()), oomScoreAdj: v.nullable(v.number()) })),
+    culprit: v.object({
+      kind: v.picklist(['user-anon', 'slab', 'shmem', 'memcg', 'pagecache', 'hugetlb', 'kernel-other', 'fragmentation', 'unknown']),
+      name: v.string(),
+      bytes: v.nullable(v.number()),
+      module: v.optional(v.string()),
+      cgroup: v.optional(v.string()),
+      pid: v.optional(v.number()),
+    }),
+    confidence: v.picklist(['high', 'medium', 'low']),
+    explanation: v.string(),
+    evidence: v.array(TriageEvidenceSchema),
+    memory: v.array(v.object({ key: v.string(), label: v.string(), bytes: v.number() })),
+    totalBytes: v.nullable(v.number()),
+    zones: v.array(v.object({
+      node: v.number(), zone: v.string(), usable: v.boolean(), freeKb: v.number(), minKb: v.number(), reserveKb: v.number(),
+      largestFreeOrder: v.nullable(v.number()), aboveMin: v.boolean(), hasOrder: v.nullable(v.boolean()),
+    })),
+    ranking: v.array(v.object({
+      pid: v.number(), comm: v.string(), points: v.nullable(v.number()), rssKb: v.number(), oomScoreAdj: v.number(), eligible: v.boolean(), why: v.optional(v.string()),
+    })),
+    missing: v.array(v.string()),
+    conflicts: v.array(v.string()),
+    nextCommands: v.array(v.string()),
+  })),
+  missing: v.array(v.string()),
+});
+export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
+
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
@@ -136,6 +186,8 @@ export const methods = {
     params: v.object({ command: v.string(), raw: v.string() }),
     result: v.nullable(ParsedSchema),
   },
+  /** Panic triage and the OOM verdict for an open session's dump (gathers its commands). */
+  'analyze.triage': { params: SessionRef, result: TriageReportSchema },
 } as const;
 
 export type Methods = typeof methods;

@@ -1,0 +1,82 @@
+/**
+ * Gathering the triage inputs through a crash session: each allowlisted command in turn (the
+ * session is one crash process, so they queue anyway), its parsed model kept, and for every
+ * command that failed or has no parser the reason, so the report can name what was missing.
+ */
+import type { CommandId, CommandResponse, GuidedCommand } from '../api/contract.ts';
+import type { VmModel } from '../parse/models.ts';
+import type { Gathered, gatheredCommands } from './triage.ts';
+import { triage } from './triage.ts';
+import type { TraceEvidence } from './facts.ts';
+import type { TriageReport } from './report-types.ts';
+
+/** Runs one guided command in the session (session.run). */
+export type RunGuided = (command: GuidedCommand) => Promise<CommandResponse>;
+
+type Key = keyof typeof gatheredCommands;
+
+/** The commands triage reads, in the order they are run (cheap and decisive first). */
+const PLAN: Array<[Key, CommandId, string]> = [
+  ['sys', 'sys', 'sys'], ['sysT', 'sys -t', 'sys -t'], ['bt', 'bt', 'bt'], ['log', 'log', 'log'],
+  ['mod', 'mod', 'mod'], ['modT', 'mod -t', 'mod -t'], ['ps', 'ps', 'ps'],
+  ['kmemI', 'kmem -i', 'kmem -i'], ['kmemZ', 'kmem -z', 'kmem -z'], ['kmemF', 'kmem -f', 'kmem -f'],
+  ['kmemS', 'kmem -s', 'kmem -s'], ['kmemV', 'kmem -V', 'kmem -V'],
+];
+
+/** Parser names that read each input (the registry's Parsed.parser). */
+const EXPECTED_PARSER: Partial<Record<Key, string[]>> = { bt: ['bt'], sysT: ['sys -t'] };
+
+/** Run every triage command and collect the parsed models; never throws for one failed command. */
+export async function gatherFromSession(run: RunGuided, onProgress?: (command: string) => void): Promise<Gathered> {
+  const g: Gathered = { failures: {} };
+  const failures = g.failures as Record<string, string>;
+  for (const [key, id, label] of PLAN) {
+    onProgress?.(label);
+    try {
+      const r = await run({ id });
+      const model = modelOf(r, key);
+      if (model === undefined) failures[label] = r.error ? `crash: ${firstLine(r.error)}` : r.parsed ? 'unreadable output' : 'no parser for this command yet';
+      else (g as Record<string, unknown>)[key] = model;
+    } catch (err) {
+      failures[label] = err instanceof Error ? firstLine(err.message) : String(err);
+    }
+  }
+  return g;
+}
+
+function modelOf(r: CommandResponse, key: Key): unknown {
+  if (!r.parsed || r.parsed.model === null || r.parsed.model === undefined) return undefined;
+  const want = EXPECTED_PARSER[key];
+  if (want && !want.includes(r.parsed.parser)) return undefined;
+  return r.parsed.model;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]?.slice(0, 200) ?? '';
+}
+
+/**
+ * Gather, triage, then fetch `vm` of the culprit or victim task and triage again with it (the
+ * pid is only known after the first pass). Returns the report and the gathered inputs.
+ */
+export async function triageSession(run: RunGuided, options: { traces?: TraceEvidence | null; onProgress?: (c: string) => void } = {}): Promise<{ report: TriageReport; gathered: Gathered }> {
+  const g = await gatherFromSession(run, options.onProgress);
+  if (options.traces) g.traces = options.traces;
+  let report = triage(g);
+  const pids = [report.oom?.culprit.pid, report.oom?.victim?.pid].filter((p): p is number => typeof p === 'number');
+  const vms: Record<number, VmModel> = {};
+  for (const pid of [...new Set(pids)].slice(0, 2)) {
+    options.onProgress?.(`vm ${pid}`);
+    try {
+      const r = await run({ id: 'vm', arg: String(pid) });
+      if (r.parsed?.model && !r.error) vms[pid] = r.parsed.model as VmModel;
+    } catch {
+      // vm is supporting evidence only; the verdict stands without it.
+    }
+  }
+  if (Object.keys(vms).length) {
+    g.vms = vms;
+    report = triage(g);
+  }
+  return { report, gathered: g };
+}
