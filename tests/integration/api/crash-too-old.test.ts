@@ -1,0 +1,48 @@
+/**
+ * Debian bookworm's crash 8.0.2 on the 6.1 panic-sysrq fixture: the session opens, but crashdeck
+ * must say the crash is too old (naming the version needed) and mark every output untrustworthy.
+ * Expectations come from the fixtures README and transcripts-crash-8.0.2/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../../electron/api/create-api.ts';
+import type { ApiHost } from '../../../electron/api/handlers.ts';
+import type { SessionInfo } from '../../../electron/api/contract.ts';
+import { crash802, fixtureMeta, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+
+let api: ApiHost;
+let info: SessionInfo;
+
+beforeAll(async () => {
+  api = createApi({ crashPath: crash802() });
+  info = await api.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath() });
+  await api.call('session.run', { sessionId: info.id, command: { id: 'sys -t' } });
+  info = await api.call('session.info', { sessionId: info.id });
+});
+
+afterAll(async () => {
+  await api?.dispose();
+});
+
+describe('crash 8.0.2 on a 6.1 dump', () => {
+  it('keeps the startup warning and diagnoses crash-too-old, naming the version needed', () => {
+    expect(info.crashVersion).toBe('8.0.2');
+    expect(info.startupWarnings.some((w) => /WARNING: active task \S+ on cpu \d+ not found in PID hash/.test(w))).toBe(true);
+    const d = info.diagnoses.find((x) => x.code === 'crash-too-old');
+    expect(d?.severity).toBe('error');
+    expect(d?.message).toContain('8.0.2');
+    expect(d?.message).toContain(fixtureMeta('panic-sysrq').kernel.release);
+    expect(d?.hint).toMatch(/crash 8\.0\.4 or newer/);
+  });
+
+  it('marks ps as untrustworthy: it lists only the active tasks', async () => {
+    const r = await api.call('session.run', { sessionId: info.id, command: { id: 'ps' } });
+    expect(r.raw.trimEnd()).toBe(transcript('panic-sysrq', 'ps', '8.0.2').trimEnd());
+    expect(r.diagnoses?.map((d) => d.code)).toContain('crash-too-old');
+  });
+
+  it("reports vm's invalid structure member offset as crash's error and as too old", async () => {
+    const r = await api.call('session.run', { sessionId: info.id, command: { id: 'vm' } });
+    expect(r.error).toContain('vm: invalid structure member offset: mm_struct_mmap');
+    expect(r.diagnoses?.find((d) => d.code === 'crash-too-old')).toBeDefined();
+  });
+});
