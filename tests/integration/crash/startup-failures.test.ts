@@ -131,4 +131,3 @@ describe('crash startup failures (real crash)', () => {
     expect(err.message).toContain(locked);
   });
 });
-});
