@@ -67,6 +67,11 @@ export class Diagnostics {
     }
   }
 
+  /** True once an error-severity diagnostic was added (e.g. crash's own error line). */
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+
   get skipped(): number {
     return this.skippedCount;
   }
@@ -225,6 +230,7 @@ export function guarded<M>(context: string, empty: () => M, run: () => ParseResu
 
 /** Nothing recognisable in the whole output: a diagnostic instead of a silently empty model. */
 export function noDataDiagnosis(diags: Diagnostics, context: string, text: string): void {
+  if (diags.hasErrors) return; // crash's own error already says why there is nothing
   if (text.trim() === '') diags.add('empty-output', 'warning', `${context}: the command printed nothing`);
   else diags.add('no-data', 'warning', `${context}: no recognisable ${context} output found`);
 }

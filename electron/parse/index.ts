@@ -8,24 +8,32 @@ import type { ParseResult } from './common.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
 import { KMEM_FREE_PARSER_VERSION, parseKmemFree } from './kmem-free.ts';
 import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
+import { KMEM_PAGEFLAGS_PARSER_VERSION, parseKmemPageFlags } from './kmem-pageflags.ts';
+import { KMEM_PAGES_PARSER_VERSION, parseKmemPages } from './kmem-pages.ts';
 import { KMEM_SLAB_PARSER_VERSION, parseKmemSlab } from './kmem-slab.ts';
+import { KMEM_VMSTAT_PARSER_VERSION, parseKmemVmStat } from './kmem-vmstat.ts';
 import { KMEM_ZONE_PARSER_VERSION, parseKmemZone } from './kmem-zone.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
 import { MOD_PARSER_VERSION, parseMod, parseModTaint } from './mod.ts';
 import { PS_PARSER_VERSION, parsePs } from './ps.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
+import { VM_PARSER_VERSION, parseVm } from './vm.ts';
 
 export { parseBt, panicTaskOf } from './bt.ts';
 export { parseKmemFree } from './kmem-free.ts';
 export { parseKmemInfo } from './kmem-info.ts';
+export { decodePageFlags, parseKmemPageFlags } from './kmem-pageflags.ts';
+export { parseKmemPages, summarize as summarizePages } from './kmem-pages.ts';
 export { parseKmemSlab } from './kmem-slab.ts';
+export { parseKmemVmStat } from './kmem-vmstat.ts';
 export { parseKmemZone } from './kmem-zone.ts';
 export { parseLog } from './log.ts';
 export { parseMod, parseModTaint } from './mod.ts';
 export { parsePs } from './ps.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
+export { parseVm } from './vm.ts';
 export type * from './models.ts';
 
 /** One registered parser: a name (shown as Parsed.parser), its version and its command matcher. */
@@ -106,6 +114,29 @@ const entries: ParserEntry[] = [
     parser: 'mod -t', version: MOD_PARSER_VERSION,
     accepts: (verb, args) => verb === 'mod' && args.length === 1 && args[0] === '-t',
     parse: parseModTaint,
+  },
+  {
+    parser: 'kmem -V', version: KMEM_VMSTAT_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-V',
+    parse: parseKmemVmStat,
+  },
+  {
+    parser: 'kmem -g', version: KMEM_PAGEFLAGS_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args[0] === '-g' && args.length <= 2,
+    parse: parseKmemPageFlags,
+  },
+  {
+    // Without the dump's kmem -g table here, FLAGS are decoded through the names crash printed;
+    // callers holding the table use parseKmemPages(text, table).
+    parser: 'kmem -p', version: KMEM_PAGES_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args[0] === '-p' && args.slice(1).every((a) => !a.startsWith('-')),
+    parse: (t) => parseKmemPages(t),
+  },
+  {
+    // `vm`, `vm <pid|task>`; -p/-P/-m/-v/-R/-f/-d print other layouts.
+    parser: 'vm', version: VM_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'vm' && args.length <= 1 && args.every((a) => !a.startsWith('-')),
+    parse: parseVm,
   },
 ];
 
