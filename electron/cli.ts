@@ -17,6 +17,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: 'run crash commands on a dump: run <vmcore> [--vmlinux P] [--crash BIN] [--json] [--timeout S] -- CMD...',
     run: async (args) => (await import('./cli/run-command.ts')).runCommand(args),
   },
+  triage: {
+    summary: 'panic triage and OOM root cause: triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md], or triage --dmesg FILE',
+    run: async (args) => (await import('./cli/triage-command.ts')).triageCommand(args),
+  },
 };
 
 /** Usage text listing every subcommand. */

@@ -53,7 +53,8 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     counters = fillCounters(dump.counters);
     countersSource = dump.countersSource;
     missing.push('Mem-Info counters at the moment of the OOM (using the dump\'s counters at panic time instead)');
-    penalty += 1;
+    // Without any report the missing report already cost a level; do not charge twice.
+    if (facts.reportFound) penalty += 1;
   }
   const totalRam = facts.totalRamPages ?? dump?.totalRamPages ?? sumManaged(facts, pageKb);
   const hugetlbPages = facts.hugepages.length > 0
@@ -471,7 +472,10 @@ function chooseVictim(
   const tasks = facts.tasks;
   let computed: ReturnType<typeof selectVictim> | null = null;
   if (tasks.length && totalPages !== null) computed = selectVictim(tasks, totalPages, facts.pageSize);
-  const ranking: TriageOom['ranking'] = (computed?.ranking ?? []).slice(0, 10).map((r) => {
+  // The ten highest scores, plus the exempt tasks (the user asks "why was X spared?").
+  const ranked = computed?.ranking ?? [];
+  const shown = [...ranked.filter((r) => r.points !== null).slice(0, 10), ...ranked.filter((r) => r.points === null).slice(0, 10)];
+  const ranking: TriageOom['ranking'] = shown.map((r) => {
     const row: TriageOom['ranking'][number] = { pid: r.pid, comm: r.comm, points: r.points, rssKb: r.rssPages * pageKb, oomScoreAdj: r.oomScoreAdj, eligible: r.points !== null };
     if (r.why) row.why = r.why;
     return row;

@@ -102,6 +102,8 @@ function pickPanicTask(bt: BtModel | null, sys: SysModel | null): BtTask | null 
 function panicTaskOf(inp: PanicInputs, bt: BtTask | null): TriagePanic['task'] {
   if (inp.sys?.panicTask) return { pid: inp.sys.panicTask.pid, comm: inp.sys.panicTask.command };
   if (bt) return { pid: bt.pid, comm: bt.command };
+  const pr = inp.log?.panics.at(-1);
+  if (pr && pr.pid !== null) return { pid: pr.pid, comm: pr.comm };
   const oom = inp.log?.oomReports.at(-1);
   if (oom && oom.panicLine) return { pid: oom.invoker.pid, comm: oom.invoker.comm };
   const oops = inp.log?.oopses.at(-1);
@@ -169,6 +171,11 @@ function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null):
   }
   const f = firstMeaningful(btFrames, none);
   if (f) return { fn: f.fn, module: f.module, from: 'bt' };
+  const pr = inp.log?.panics.at(-1);
+  if (pr?.callTrace.length) {
+    const g = firstMeaningful(pr.callTrace.map(splitSymbol), none);
+    if (g) return { fn: g.fn, module: g.module, from: 'log' };
+  }
   const panicRec = inp.log?.oopses.at(-1);
   if (panicRec?.callTrace.length) {
     const g = firstMeaningful(panicRec.callTrace.map(splitSymbol), none);

@@ -76,7 +76,7 @@ export function triage(g: Gathered): TriageReport {
   return {
     schema: 'crashdeck.triage/1',
     dump: {
-      release: g.sys?.release ?? null,
+      release: g.sys?.release ?? releaseFromLog(g.log),
       panicMessage: panicMessage(panicInputs),
       crashTime: g.sys?.date ?? null,
       uptimeSeconds: uptime === null ? null : Math.round(uptime),
@@ -99,4 +99,13 @@ function addVmEvidence(oom: NonNullable<TriageReport['oom']>, vms: Record<number
     row: big ? big.start : 'RSS',
     detail: `${vm.command ?? ''} rss ${vm.rssKb ?? '?'} kB of ${vm.totalVmKb ?? '?'} kB mapped${big ? `; largest anonymous mapping ${big.start}-${big.end} (${Math.round((big.sizeBytes ?? 0) / 1024)} kB)` : ''}`,
   });
+}
+
+/** The kernel release from the log's first line ("Linux version 6.1.0-56-cloud-amd64 (...)"). */
+function releaseFromLog(log: LogModel | null | undefined): string | null {
+  for (const r of log?.records.slice(0, 50) ?? []) {
+    const m = /^Linux version (\S+)/.exec(r.text);
+    if (m) return m[1] as string;
+  }
+  return null;
 }

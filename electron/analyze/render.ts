@@ -1,0 +1,97 @@
+/**
+ * The triage report as terminal text and as Markdown. Dump text is hostile: terminal output
+ * drops control characters (escape sequences could rewrite the screen), Markdown escapes the
+ * characters that would turn a process name into markup or a link.
+ */
+import { fmtBytes } from './oom-rules.ts';
+import type { TriageReport } from './report-types.ts';
+
+/** Remove control characters (C0, DEL, C1) so dump text cannot drive the terminal. */
+export function safeText(s: string | null | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  return String(s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** Escape text for Markdown (inline): markup characters, HTML and pipes for tables. */
+export function mdEscape(s: string | null | undefined): string {
+  return safeText(s).replace(/\n/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~&"']/g, (c) => `\\${c}`);
+}
+
+const bytes = (b: number | null | undefined): string => (b === null || b === undefined ? '?' : fmtBytes(b));
+
+/** Human-readable summary for a terminal. */
+export function renderText(r: TriageReport): string {
+  const t = safeText;
+  const out: string[] = [];
+  out.push(`Panic:     ${t(r.panic.kind)} — ${t(r.dump.panicMessage) || '(no panic message)'}`);
+  out.push(`Task:      ${t(r.panic.task.comm) || '?'} (pid ${r.panic.task.pid ?? '?'})`);
+  out.push(`Function:  ${t(r.panic.function) || '?'}${r.panic.functionModule ? ` [${t(r.panic.functionModule)}]` : ''}`);
+  out.push(`Signature: ${t(r.panic.signature)}`);
+  if (r.panic.modules.length) out.push(`Tainting modules: ${r.panic.modules.map(t).join(', ')}`);
+  out.push(`Kernel:    ${t(r.dump.release) || '?'}   crash time: ${t(r.dump.crashTime) || '?'}   uptime: ${r.dump.uptimeSeconds ?? '?'} s`);
+  const o = r.oom;
+  if (o) {
+    out.push('', `OOM verdict: ${o.culprit.kind} — ${t(o.culprit.name)}${o.culprit.module ? ` (module ${t(o.culprit.module)})` : ''}${o.culprit.cgroup ? ` (cgroup ${t(o.culprit.cgroup)})` : ''}, ${bytes(o.culprit.bytes)}; confidence ${o.confidence}`);
+    out.push(`Trigger:   ${t(o.trigger.comm)} (pid ${o.trigger.pid ?? '?'}) gfp ${t(o.trigger.gfpMask)} order ${o.trigger.order ?? '?'}; constraint ${t(o.constraint) || '?'}`);
+    if (o.victim) out.push(`Victim:    ${t(o.victim.comm)} (pid ${o.victim.pid}), ${o.victim.rssKb} kB RSS, ${o.victim.killed ? 'killed' : 'not killed (would-be victim)'}`);
+    out.push('', wrap(t(o.explanation), 96));
+    if (o.memory.length) {
+      out.push('', 'Where memory went:');
+      for (const b of o.memory.slice(0, 8)) out.push(`  ${b.label.padEnd(56)} ${bytes(b.bytes).padStart(10)}`);
+    }
+    if (o.evidence.length) {
+      out.push('', 'Evidence:');
+      for (const e of o.evidence) out.push(`  [${t(e.command)}] ${t(e.row)}: ${t(e.detail)}`);
+    }
+    if (o.nextCommands.length) out.push('', `Next: ${o.nextCommands.map(t).join(' | ')}`);
+  } else {
+    out.push('', 'No OOM report in the log.');
+  }
+  if (r.missing.length) out.push('', `Not available: ${r.missing.map(t).join(', ')}`);
+  return out.join('\n') + '\n';
+}
+
+/** Markdown report (for tickets and chat). */
+export function renderMarkdown(r: TriageReport): string {
+  const m = mdEscape;
+  const out: string[] = [];
+  out.push(`# Triage: ${m(r.panic.kind)} — \`${r.panic.signature.replace(/`/g, "'")}\``, '');
+  out.push('| | |', '|---|---|');
+  out.push(`| Panic | ${m(r.dump.panicMessage)} |`);
+  out.push(`| Task | ${m(r.panic.task.comm)} (pid ${r.panic.task.pid ?? '?'}) |`);
+  out.push(`| Function | ${m(r.panic.function)}${r.panic.functionModule ? ` \\[${m(r.panic.functionModule)}\\]` : ''} |`);
+  out.push(`| Tainting modules | ${r.panic.modules.map(m).join(', ') || 'none'} |`);
+  out.push(`| Kernel | ${m(r.dump.release)} |`, `| Crash time | ${m(r.dump.crashTime)} |`);
+  const o = r.oom;
+  if (o) {
+    out.push('', `## OOM verdict: ${m(o.culprit.kind)} — ${m(o.culprit.name)} (confidence ${o.confidence})`, '');
+    out.push(m(o.explanation), '');
+    if (o.memory.length) {
+      out.push('| Where memory went | Size |', '|---|---:|');
+      for (const b of o.memory) out.push(`| ${m(b.label)} | ${bytes(b.bytes)} |`);
+      out.push('');
+    }
+    if (o.evidence.length) {
+      out.push('| Command | Row | Detail |', '|---|---|---|');
+      for (const e of o.evidence) out.push(`| ${m(e.command)} | ${m(e.row)} | ${m(e.detail)} |`);
+      out.push('');
+    }
+    if (o.nextCommands.length) out.push(`Next commands: ${o.nextCommands.map((c) => `\`${c.replace(/`/g, "'")}\``).join(', ')}`, '');
+  }
+  if (r.missing.length) out.push(`Not available: ${r.missing.map(m).join(', ')}`, '');
+  return out.join('\n');
+}
+
+function wrap(s: string, width: number): string {
+  const words = s.split(' ');
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur.length + w.length + 1 > width && cur) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.join('\n');
+}

@@ -1,0 +1,103 @@
+/**
+ * `crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md]` and
+ * `crashdeck triage --dmesg FILE [--json|--md]`: panic triage and the OOM verdict, from a dump
+ * through a crash session, or from OOM report text alone (vmcore-dmesg.txt, dmesg, journal).
+ * Exit codes: 0 triage printed, 2 usage, 3 the dump or file could not be read.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createApi } from '../api/create-api.ts';
+import { toApiError } from '../api/handlers.ts';
+import { triageSession } from '../analyze/gather.ts';
+import { renderMarkdown, renderText } from '../analyze/render.ts';
+import type { TriageReport } from '../analyze/report-types.ts';
+import { triage } from '../analyze/triage.ts';
+import { parseLog } from '../parse/log.ts';
+
+const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md]
+       crashdeck triage --dmesg FILE [--json|--md]
+
+Panic triage (kind, task, function, tainting modules, signature) and, after an OOM, the
+root cause: what ate the memory, whether it could be reclaimed, who would be killed, with
+evidence and confidence.
+
+  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
+  --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
+  --host H      analyse a dump on another machine over SSH (ssh://user@host:port or an ssh alias)
+  --dmesg FILE  read only kernel log text (vmcore-dmesg.txt, dmesg output); no dump needed
+  --json        print the crashdeck.triage/1 JSON
+  --md          print Markdown
+`;
+
+/** Entry point of `crashdeck triage`; returns the exit code. */
+export async function triageCommand(args: string[]): Promise<number> {
+  let values: { vmlinux?: string; crash?: string; host?: string; dmesg?: string; json?: boolean; md?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, dmesg: { type: 'string' },
+        json: { type: 'boolean' }, md: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`crashdeck triage: ${(err as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const fail = (msg: string): number => {
+    process.stderr.write(`crashdeck triage: ${msg}\n\n${usage}`);
+    return 2;
+  };
+  if (values.json && values.md) return fail('choose one of --json and --md');
+  if (values.dmesg !== undefined && positionals.length) return fail('give either <vmcore> or --dmesg FILE, not both');
+  if (values.dmesg === undefined && positionals.length !== 1) return fail(positionals.length ? 'one <vmcore> only' : 'missing <vmcore> (or --dmesg FILE)');
+
+  let report: TriageReport;
+  if (values.dmesg !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(values.dmesg, 'utf8');
+    } catch (err) {
+      process.stderr.write(`crashdeck triage: cannot read ${values.dmesg}: ${(err as Error).message}\n`);
+      return 3;
+    }
+    const log = parseLog(text).model;
+    if (log.records.length === 0) {
+      process.stderr.write(`crashdeck triage: ${values.dmesg} holds no kernel log lines ("[ seconds] text")\n`);
+      return 3;
+    }
+    report = triage({ log, logOnly: true });
+  } else {
+    const api = createApi();
+    try {
+      const info = await api.call('session.open', {
+        vmcore: positionals[0] as string,
+        ...(values.vmlinux ? { vmlinux: values.vmlinux } : {}),
+        ...(values.crash ? { crash: values.crash } : {}),
+        ...(values.host ? { host: values.host } : {}),
+      });
+      const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
+      ({ report } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
+      for (const d of (await api.call('session.info', { sessionId: info.id })).diagnoses) {
+        if (d.severity !== 'info') report.missing.push(`session: ${d.message}`);
+      }
+    } catch (err) {
+      const e = toApiError(err);
+      process.stderr.write(`crashdeck triage: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+      return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
+    } finally {
+      await api.dispose();
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (values.md) process.stdout.write(renderMarkdown(report));
+  else process.stdout.write(renderText(report));
+  return 0;
+}
