@@ -34,6 +34,14 @@ export function parsePs(text: string): ParseResult<PsModel> {
       if (crashMessage(line, ['ps'], diags)) continue;
       diags.skip(i + 1, line, 'not a ps row');
     }
+    // crash prints PPID -1 when it cannot find a task's parent: its task table is incomplete
+    // (e.g. crash 8.0.2 on kernels with the flexible-array struct pid).
+    const orphans = tasks.filter((t) => t.ppid < 0);
+    if (orphans.length > 0) {
+      diags.add('parent-unknown', 'warning',
+        `ps: crash could not find the parent of ${orphans.length} task(s) (PPID -1): ${orphans.slice(0, 5).map((t) => `${t.pid} ${t.comm}`).join(', ')}`,
+        'crash\'s task table is incomplete; a crash release that supports this kernel lists every task.');
+    }
     if (tasks.length === 0) noDataDiagnosis(diags, 'ps', text);
     else if (!header) diags.add('no-header', 'info', 'ps: no column header line; read rows as PID PPID CPU TASK ST %MEM VSZ RSS COMM');
     return { model: { tasks }, diagnostics: diags.finish() };
