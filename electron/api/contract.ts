@@ -4,6 +4,9 @@
  * The renderer imports only types from here.
  */
 import * as v from 'valibot';
+import type { TraceEvidence } from '../trace/evidence.ts';
+import type { CacheLink, TaskLinkReport, TimelineLink } from '../trace/links.ts';
+import type { TraceSummary } from '../trace/model.ts';
 
 /** Commands the guided views may send; arguments are validated by crash/allowlist.ts. */
 export const commandIds = [
@@ -146,6 +149,67 @@ export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
+/** Trace import (electron/trace/): formats the text importers read. */
+export const traceFormatIds = ['trace-cmd-report', 'tracefs', 'function-graph', 'perf-script', 'perf-stat'] as const;
+const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null;
+/** The import summary and aggregates; electron/trace/model.ts documents every field. */
+const TraceSummaryResult = v.custom<TraceSummary>(isObject);
+const TraceRef = v.object({ traceId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
+
+/**
+ * One columnar chunk of trace events, JSON-safe: each column is the base64 of a little-endian
+ * typed array (ts Float64, cpu Uint16, pid Int32, comm Uint16, event Uint16, stack Int32,
+ * argsEnd Uint32) of `count` entries; comm/event/stack index the chunk's own string tables;
+ * event i's argument text is args.slice(argsEnd[i-1] ?? 0, argsEnd[i]). Self-contained, so the
+ * renderer can store each chunk as one IndexedDB record.
+ */
+export const TraceChunkSchema = v.object({
+  traceId: v.string(),
+  index: v.number(),
+  count: v.number(),
+  ts: v.string(),
+  cpu: v.string(),
+  pid: v.string(),
+  comm: v.string(),
+  event: v.string(),
+  stack: v.string(),
+  argsEnd: v.string(),
+  comms: v.array(v.string()),
+  events: v.array(v.string()),
+  stacks: v.array(v.string()),
+  args: v.string(),
+});
+export type TraceChunkWire = v.InferOutput<typeof TraceChunkSchema>;
+
+export const TraceListEntrySchema = v.object({
+  traceId: v.string(),
+  file: v.string(),
+  format: v.picklist(traceFormatIds),
+  source: v.picklist(['text', 'trace.dat', 'perf.data']),
+  events: v.number(),
+  skippedLines: v.number(),
+  firstTs: v.nullable(v.number()),
+  lastTs: v.nullable(v.number()),
+  chunks: v.number(),
+  importedAt: v.number(),
+});
+export type TraceListEntry = v.InferOutput<typeof TraceListEntrySchema>;
+
+/** Dump facts a trace is linked against: minimal rows from parsed `ps`, `kmem -s`, `log` / `sys`. */
+const TraceLinkParams = v.object({
+  traceId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  tasks: v.optional(v.array(v.object({ pid: v.number(), comm: v.string() }))),
+  caches: v.optional(v.array(v.object({
+    name: v.string(), objsize: v.number(), allocated: v.optional(v.number()), total: v.optional(v.number()), ssize: v.optional(v.string()),
+  }))),
+  /** Seconds since boot of the panic line in the dump's log. */
+  panicTs: v.optional(v.nullable(v.number())),
+  /** `sys` UPTIME in seconds (whole seconds; used when the log has no panic line). */
+  uptimeSeconds: v.optional(v.nullable(v.number())),
+  /** What the dump analysis blames, so the evidence picks the matching call site / task. */
+  culprit: v.optional(v.object({ cache: v.optional(v.nullable(v.string())), pid: v.optional(v.nullable(v.number())), comm: v.optional(v.nullable(v.string())) })),
+});
+
 /** Every request: params schema and result schema. */
 export const methods = {
   'app.info': {
@@ -188,6 +252,42 @@ export const methods = {
   },
   /** Panic triage and the OOM verdict for an open session's dump (gathers its commands). */
   'analyze.triage': { params: SessionRef, result: TriageReportSchema },
+  /**
+   * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker
+   * thread. Progress arrives as 'trace.progress' events tagged with `importId` (chosen by the
+   * caller so it can cancel before the result arrives; it becomes the traceId).
+   */
+  'trace.import': {
+    params: v.object({
+      file: Path,
+      importId: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,64}$/))),
+      /** Debug vmlinux: names kernel frames of a perf.data. */
+      vmlinux: v.optional(Path),
+      /** kallsyms text or a trace.dat of the same boot: names kernel and module addresses. */
+      kallsyms: v.optional(Path),
+      format: v.optional(v.picklist(traceFormatIds)),
+    }),
+    result: v.object({ traceId: v.string(), summary: TraceSummaryResult }),
+  },
+  'trace.cancel': { params: v.object({ importId: v.string() }), result: v.object({ cancelled: v.boolean() }) },
+  'trace.list': { params: v.object({}), result: v.array(TraceListEntrySchema) },
+  'trace.summary': { params: TraceRef, result: TraceSummaryResult },
+  /** One chunk of events (index 0 .. summary.chunks - 1). */
+  'trace.chunk': {
+    params: v.object({ traceId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)), index: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+    result: TraceChunkSchema,
+  },
+  /** Link an imported trace to the dump's tasks, slab caches and panic time, with OOM evidence. */
+  'trace.link': {
+    params: TraceLinkParams,
+    result: v.object({
+      tasks: v.nullable(v.custom<TaskLinkReport>(isObject)),
+      caches: v.nullable(v.custom<CacheLink[]>(Array.isArray)),
+      timeline: v.nullable(v.custom<TimelineLink>(isObject)),
+      evidence: v.custom<TraceEvidence[]>(Array.isArray),
+    }),
+  },
+  'trace.close': { params: TraceRef, result: v.object({ closed: v.boolean() }) },
 } as const;
 
 export type Methods = typeof methods;
@@ -201,6 +301,16 @@ export const events = {
   'session.state': SessionInfoSchema,
   /** A long command is still running (for progress and cancel). */
   'command.progress': v.object({ sessionId: v.string(), command: v.string(), elapsedMs: v.number() }),
+  /** A trace import is running (bytes read, events so far); phase 'done' comes once at the end. */
+  'trace.progress': v.object({
+    importId: v.string(),
+    file: v.string(),
+    bytesRead: v.number(),
+    totalBytes: v.nullable(v.number()),
+    events: v.number(),
+    skippedLines: v.number(),
+    phase: v.picklist(['converting', 'reading', 'done']),
+  }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -379,17 +379,25 @@ function mergeResolvedCallSites(rows: CallSiteAggregate[]): void {
  * slab page allocated under kmem_cache_alloc from bufpool_refill, that is bufpool_refill.
  */
 export function firstCallerFrame(stack: string, symbols: Symbolizer | null): string | null {
+  let passedAllocator = false;
   for (const frame of stack.split('\n')) {
     const m = /^\s*([0-9a-fA-F]+)\s+(\S+)/.exec(frame);
     if (!m) continue;
     let sym = m[2]!;
     if (sym === '[unknown]') {
       const r = symbols?.resolve(m[1]!);
-      if (!r) return null;
+      if (!r) {
+        // Unnamed right above named allocator frames (a module with only a vmlinux): the address
+        // still tells callers apart. Unnamed from the start: nothing can be said.
+        return passedAllocator ? '0x' + m[1]!.toLowerCase() : null;
+      }
       sym = r.symbol;
     }
     const fn = functionOf(sym);
-    if (allocatorFrameRe.test(fn)) continue;
+    if (allocatorFrameRe.test(fn)) {
+      passedAllocator = true;
+      continue;
+    }
     return fn;
   }
   return null;
