@@ -14,11 +14,11 @@ export interface ViewMeta {
   label: string;
   /** One line: the question this view answers. */
   summary: string;
-  /** The issue that builds it; set while the view is not built yet. */
+  /** The issue that builds it (shown while views/registry.ts has no component for it). */
   pendingIssue?: number;
 }
 
-/** Navigation order. `pendingIssue` is removed as each view lands. */
+/** Navigation order. */
 export const views: readonly ViewMeta[] = [
   { id: 'overview', label: 'Overview', summary: 'What panicked, on which kernel, and when.' },
   { id: 'processes', label: 'Processes', summary: 'Which tasks existed, what they held, which one panicked.' },

@@ -52,3 +52,38 @@ test('crash 8.0.2 on a 6.1 dump: the Overview shows the crash-too-old diagnosis 
   await expect(page.getByTestId('crash-version')).toContainText('8.0.2');
   await page.screenshot({ path: path.join(shots, 'overview-crash-too-old.png'), fullPage: true });
 });
+
+test('hostile dump text (a comm like <img onerror>) is shown literally, never run', async ({ page }) => {
+  // No fixture has a hostile process name, so the real host's replies are rewritten in flight:
+  // the `bt` task's comm and the `sys` node name become markup, as a crafted dump could make them.
+  const hostile = '<img src=x onerror=alert(1)>';
+  host = await startServe({ open: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), crash: crash806() });
+  const runIds = new Map<number, string>();
+  await page.routeWebSocket(/\/api(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      const req = JSON.parse(String(m)) as { id: number; method: string; params: { command?: { id: string } } };
+      if (req.method === 'session.run' && req.params.command) runIds.set(req.id, req.params.command.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { id?: number; ok?: boolean; result?: { parsed?: { model?: Record<string, unknown> } } };
+      const cmd = msg.id === undefined ? undefined : runIds.get(msg.id);
+      const model = msg.ok ? msg.result?.parsed?.model : undefined;
+      if (cmd === 'bt' && model) (model.tasks as Array<{ command: string }>)[0]!.command = hostile;
+      if (cmd === 'sys' && model) model.nodename = hostile;
+      ws.send(JSON.stringify(msg));
+    });
+  });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(host.url);
+  await expect(page.getByTestId('panic-comm')).toHaveText(hostile);
+  await expect(page.getByTestId('nodename')).toHaveText(hostile);
+  await expect(page.locator('main img')).toHaveCount(0);
+  await page.screenshot({ path: path.join(shots, 'overview-hostile-comm.png') });
+  expect(dialogs).toEqual([]);
+});

@@ -1,0 +1,27 @@
+/**
+ * Which component renders each guided view. A view missing here shows "not built yet" with the
+ * issue that brings it (lib/views.ts). Adding a view = one import and one line below.
+ */
+import type { Component } from 'svelte';
+import type { DumpContext } from '../lib/dump-context.svelte.ts';
+import type { ViewId } from '../lib/views.ts';
+import OverviewView from './Overview/OverviewView.svelte';
+import ProcessesView from './Processes/ProcessesView.svelte';
+import LogView from './Log/LogView.svelte';
+
+/** Props every view receives. */
+export interface ViewProps {
+  ctx: DumpContext;
+}
+
+/** Built views by id. */
+export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
+  overview: OverviewView,
+  processes: ProcessesView,
+  log: LogView,
+};
+
+/** True when the view has a component. */
+export function isBuilt(id: ViewId): boolean {
+  return viewComponents[id] !== undefined;
+}

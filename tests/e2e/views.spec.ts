@@ -1,0 +1,99 @@
+/**
+ * The guided views on a real OOM dump (oom-user-hog) with the real crash: what each view shows
+ * matches the fixture's ground truth; every view passes an axe scan in both themes; a screenshot
+ * of every view is saved under test-results/.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const shots = path.join(repoRoot, 'test-results');
+const truth = fixtureMeta('oom-user-hog').truth as {
+  panic_message: string;
+  panic_task: { pid: number; comm: string };
+  oom: { invoker_comm: string; invoker_pid: number; order: number; largest_rss_task: { pid: number; comm: string } };
+};
+let host: ServeHandle;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  host = await startServe({ open: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });
+  // A context of our own (axe needs one made with browser.newContext()).
+  const context = await browser.newContext();
+  page = await context.newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', /ready|busy/);
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await host?.stop();
+});
+
+async function openView(label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
+  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
+}
+
+test('Processes: sorted by RSS the biggest task is the truth, and the panic task is marked', async () => {
+  await openView('Processes');
+  const table = page.getByRole('table', { name: 'Tasks' });
+  await expect(table.locator('tbody tr[data-key]').first()).toBeVisible();
+  await table.getByRole('button', { name: /^RSS/ }).click();
+  await expect(table.locator('th[aria-sort="descending"]')).toHaveText(/RSS/);
+  const first = table.locator('tbody tr[data-key]').first();
+  await expect(first.locator('td').first()).toHaveText(String(truth.oom.largest_rss_task.pid));
+  await expect(first.locator('.comm')).toHaveText(truth.oom.largest_rss_task.comm);
+  const panicRow = table.locator('tr.panic-row');
+  await expect(panicRow).toHaveCount(1);
+  await expect(panicRow.locator('td').first()).toHaveText(String(truth.panic_task.pid));
+
+  // Filter by comm, then keyboard: Enter on the focused row opens its bt and vm.
+  await page.getByLabel('Filter', { exact: true }).fill(truth.panic_task.comm);
+  await expect(page.getByTestId('ps-count')).toHaveText(/^1 of \d+ tasks$/);
+  await table.locator('tbody tr[data-key]').first().focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('task-detail');
+  await expect(detail.getByRole('heading', { name: `PID ${truth.panic_task.pid} ${truth.panic_task.comm}` })).toBeVisible();
+  await expect(detail.getByRole('list', { name: 'Backtrace' })).toContainText('out_of_memory');
+  // The task's own binary is mapped (parsed VMA table, or crash's text until `vm` has a parser).
+  await expect(detail.getByRole('region', { name: `Memory map of ${truth.panic_task.pid}` })).toContainText(`bin/${truth.panic_task.comm}`);
+  await page.screenshot({ path: path.join(shots, 'view-processes.png'), fullPage: true });
+});
+
+test('Log: the OOM report and the panic are folded into blocks with their facts; search finds lines', async () => {
+  await openView('Log');
+  const oom = page.getByTestId('log-block-oom');
+  await expect(oom).toHaveCount(1);
+  await expect(oom.locator('summary')).toContainText(`${truth.oom.invoker_comm} (pid ${truth.oom.invoker_pid}) invoked the OOM killer, order ${truth.oom.order}`);
+  const panic = page.getByTestId('log-block-panic');
+  await expect(panic.locator('summary')).toContainText(truth.panic_message);
+  await page.getByLabel('Search', { exact: true }).fill('invoked oom-killer');
+  await expect(page.getByTestId('log-hits')).toHaveText('1 matching line');
+  await expect(page.locator('.log-lines mark')).toHaveText('invoked oom-killer');
+  await page.getByLabel('Search', { exact: true }).fill('');
+  await page.screenshot({ path: path.join(shots, 'view-log.png'), fullPage: false });
+});
+
+const allViews = ['Overview', 'Processes', 'Slab', 'Zones', 'Memory map', 'Page flags', 'Log', 'Console', 'Traces', 'OOM wizard', 'Report'];
+
+test('every view passes an axe scan (no serious or critical violations) in light and dark', async () => {
+  const found: string[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => localStorage.setItem('crashdeck.theme', t), theme);
+    await page.reload();
+    for (const label of allViews) {
+      await openView(label);
+      // Let result frames settle (cached or live) before scanning.
+      await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
+      for (const v of await seriousViolations(page)) found.push(`${theme} ${label}: ${v}`);
+      const slug = label.toLowerCase().replaceAll(' ', '-');
+      await page.screenshot({ path: path.join(shots, `view-${slug}-${theme}.png`), fullPage: false });
+    }
+  }
+  expect(found).toEqual([]);
+});
