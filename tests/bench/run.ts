@@ -3,7 +3,10 @@
  * Each module exports `runBench()`, which measures in this one run and prints its own lines.
  * `npm run bench -- parse session` runs only the named ones.
  */
-const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {};
+const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
+  session: () => import('./session.ts'),
+  ssh: () => import('./ssh.ts'),
+};
 
 const wanted = process.argv.slice(2);
 for (const [name, load] of Object.entries(benches)) {
