@@ -55,7 +55,7 @@ describe('shellQuote', () => {
 
   it('round-trips arbitrary strings (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary', minLength: 0, maxLength: 20 }).filter((s) => !s.includes('\0') && s.isWellFormed()), { maxLength: 5 }), (words) => {
+      fc.property(fc.array(fc.string({ unit: 'binary', minLength: 0, maxLength: 20 }).filter((s) => !s.includes('\0') && Buffer.from(s, 'utf8').toString('utf8') === s), { maxLength: 5 }), (words) => {
         expect(wordsSeenBy('/bin/sh', words)).toEqual(words);
       }),
       { numRuns: 60 },
