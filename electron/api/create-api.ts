@@ -1,6 +1,7 @@
 /**
- * createApi: the services behind the contract (crash sessions, dump discovery, parsing) wrapped
- * in the validating ApiHost every front door uses. Method bodies live in ./methods/.
+ * createApi: the services behind the contract (crash sessions, dump discovery, parsing, triage,
+ * trace import) wrapped in the validating ApiHost every front door uses. Session, dump and parse
+ * method bodies live in ./methods/; triage and traces in their own areas.
  */
 import { EventBus, createApiHost, type ApiHost, type MethodImpls } from './handlers.ts';
 import { LocalTransport } from '../transport/local.ts';
@@ -8,12 +9,15 @@ import type { ApiContext, CreateApiOptions } from './methods/context.ts';
 import { appInfo, dumpsList, reparse } from './methods/app-and-dumps.ts';
 import { openSession } from './methods/session-open.ts';
 import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
+import { analyzeTriage } from '../analyze/api-methods.ts';
+import { createTraceMethods } from '../trace/api-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
 /** Build the Api: every method of contract.ts over real crash processes. */
 export function createApi(options: CreateApiOptions = {}): ApiHost {
   const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
+  const trace = createTraceMethods(ctx.bus);
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -26,12 +30,15 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'session.cancel': async (p) => cancelCommand(ctx, p),
     'session.close': (p) => closeSession(ctx, p),
     'parse.reparse': async (p) => reparse(p),
+    'analyze.triage': (p) => analyzeTriage(ctx, p),
+    ...trace.impls,
   };
   const dispose = async (): Promise<void> => {
     const records = [...ctx.sessions.values()];
     ctx.sessions.clear();
     await Promise.allSettled(records.map((r) => r.close()));
     await Promise.allSettled([...ctx.remotes].map((t) => t.close()));
+    await trace.dispose();
   };
   return createApiHost(impls, ctx.bus, dispose);
 }
