@@ -114,3 +114,18 @@ describe('secret storage policy', () => {
     expect(storageRefusal(safe(undefined, false), 'darwin')).not.toBeNull();
   });
 });
+
+describe('CSP meta tag for the packaged file:// page', () => {
+  it('carries the strict policy, minus frame-ancestors which a meta tag cannot set', async () => {
+    const { cspMetaPlugin, metaCsp } = await import('../../../electron/shell/csp-meta.ts');
+    const csp = metaCsp();
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('frame-ancestors');
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    const plugin = cspMetaPlugin();
+    expect(plugin.apply).toBe('build');
+    const tags = (plugin.transformIndexHtml as () => { tag: string; attrs: Record<string, string>; injectTo: string }[])();
+    expect(tags).toEqual([{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: csp }, injectTo: 'head-prepend' }]);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * A Vite plugin for the packaged desktop renderer: puts crashdeck's CSP into index.html as a
+ * <meta> tag. The packaged page loads from file://, where there are no HTTP response headers for
+ * session.webRequest to add the policy to; the meta tag is what enforces it there. (The serve
+ * host and the dev server send the policy as a header instead.)
+ */
+import type { Plugin } from 'vite';
+import { crashdeckCsp } from '../serve/security-headers.ts';
+
+/** The policy as a meta tag can carry it (browsers ignore frame-ancestors in meta). */
+export function metaCsp(): string {
+  return crashdeckCsp([])
+    .split('; ')
+    .filter((d) => !d.startsWith('frame-ancestors'))
+    .join('; ');
+}
+
+/** Vite plugin injecting the CSP meta tag first in <head>, for production builds only. */
+export function cspMetaPlugin(): Plugin {
+  return {
+    name: 'crashdeck-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaCsp() }, injectTo: 'head-prepend' }],
+  };
+}
