@@ -104,6 +104,11 @@ export class SshTransport implements Transport {
     return this.resolved ? hostLabel(this.resolved) : this.options.host;
   }
 
+  /** Whether close() was called (a closed transport never reconnects). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Whether a connection is up right now. */
   get connected(): boolean {
     return this.live !== undefined && this.live.lost === undefined;
