@@ -61,6 +61,28 @@ describe('a connection lost mid-command', () => {
     }
   });
 
+  it('notices a silent peer (no FIN, no RST) through keepalive and fails the command', async () => {
+    const t = transportFor(sshd, { keepaliveIntervalMs: 200, keepaliveCountMax: 2 });
+    try {
+      await t.connect();
+      const running = t.exec({ command: 'sleep', args: ['20'] });
+      await new Promise((r) => setTimeout(r, 300));
+      // Freeze the server side of this connection: packets go unanswered, the socket stays open.
+      const pids = sshd.connectionPids();
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      try {
+        const e = await rejectionCode(running);
+        expect(e.code).toBe('connection-lost');
+      } finally {
+        // SIGKILL ends a stopped process too.
+        for (const pid of pids) process.kill(pid, 'SIGKILL');
+      }
+      expect((await t.exec({ command: 'echo', args: ['alive'] })).stdout).toBe('alive\n');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses to work after close()', async () => {
     const t = transportFor(sshd);
     await t.connect();
