@@ -155,6 +155,7 @@ export interface DumpFacts {
   freePages: number | null;
   slabPages: number | null;
   hugeTotalPages: number | null;
+  hugeFreePages: number | null;
   swapTotalPages: number | null;
   swapFreePages: number | null;
   zones: ZoneFacts[];

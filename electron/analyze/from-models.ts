@@ -159,10 +159,15 @@ export function dumpFacts(m: {
 }): DumpFacts | null {
   if (!m.kmemI && !m.kmemZ && !m.kmemS && !m.ps && !m.kmemV) return null;
   const row = (label: string): number | null => m.kmemI?.byLabel[label]?.pages ?? null;
+  const bytesPages = (label: string): number | null => {
+    const b = m.kmemI?.byLabel[label]?.bytes;
+    return b === null || b === undefined ? row(label) : Math.round(b / 4096);
+  };
   const out: DumpFacts = {
     counters: null, countersSource: null,
     totalRamPages: row('TOTAL MEM'), freePages: row('FREE'), slabPages: row('SLAB'),
-    hugeTotalPages: row('TOTAL HUGE'), swapTotalPages: row('TOTAL SWAP'), swapFreePages: row('SWAP FREE'),
+    // Sizes from the byte column: crash's PAGES column for huge pages has meant different units across versions.
+    hugeTotalPages: bytesPages('TOTAL HUGE'), hugeFreePages: bytesPages('HUGE FREE'), swapTotalPages: row('TOTAL SWAP'), swapFreePages: row('SWAP FREE'),
     zones: [], slabCaches: [], tasks: [],
   };
   // Global counters: kmem -V node stats when present, else the per-zone vm_stat of kmem -z.

@@ -106,7 +106,8 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     culprit = {
       kind: 'fragmentation',
       name: byOrder ? `no free block of order ${order} (${(2 ** order) * pageKb} kB) in the zones ${gfp ? gfpZoneText(gfp) : ''} can use` : `free memory only in zones the gfp mask ${facts.trigger.gfpMask ?? ''} cannot use`,
-      bytes: (byOrder ? zs.usableFreeKb : zs.unusableFreeKb) * KB,
+      // By order: the free memory of the zones that passed the order-0 test (what fragmentation locked away).
+      bytes: (byOrder ? zs.zones.filter((z) => z.usable && z.aboveMin).reduce((s, z) => s + z.freeKb, 0) : zs.unusableFreeKb) * KB,
     };
     base = 3;
     why = byOrder
@@ -412,15 +413,17 @@ function globalCulprit(
       return { culprit, base, why };
     }
     case 'hugetlb': {
-      const free = facts.hugepages.reduce((s, h) => s + Math.round((h.free * h.sizeKb) / pageKb), 0);
+      const free = facts.hugepages.length ? facts.hugepages.reduce((s, h) => s + Math.round((h.free * h.sizeKb) / pageKb), 0) : (dump?.hugeFreePages ?? 0);
       const sizes = [...new Set(facts.hugepages.filter((h) => h.total > 0).map((h) => h.sizeKb))];
       const count = facts.hugepages.reduce((s, h) => s + h.total, 0);
       let why = `${head} The hugetlb pool is reserved up front and is never reclaimed or used for ordinary allocations.`;
       if (free > 0) why += ` ${fmtBytes(free * facts.pageSize)} of the pool was unused (hugepages_free), memory set aside that nobody was using.`;
       if (a.hugetlbOutsideTotal) why += ' (The pool lies outside totalram: boot-time gigantic pages.)';
       for (const h of facts.hugepages.filter((x) => x.total > 0)) ev({ command: 'log', row: `hugepages_size=${h.sizeKb}kB` }, `node ${h.node}: hugepages_total=${h.total} hugepages_free=${h.free} of ${h.sizeKb} kB`);
+      if (!facts.hugepages.length && dump?.hugeTotalPages) ev({ command: 'kmem -i', row: 'TOTAL HUGE' }, `hugetlb pool ${fmtBytes(dump.hugeTotalPages * facts.pageSize)}, ${fmtBytes((dump.hugeFreePages ?? 0) * facts.pageSize)} of it free`);
       next.push('kmem -h', 'kmem -i');
-      return { culprit: { kind: 'hugetlb', name: `${count} huge pages of ${sizes.map((s) => `${s} kB`).join('/')}`, bytes }, base, why };
+      const name = count > 0 ? `${count} huge pages of ${sizes.map((s) => `${s} kB`).join('/')}` : 'hugetlb pool';
+      return { culprit: { kind: 'hugetlb', name, bytes }, base, why };
     }
     case 'kernel-other': {
       const parts: Array<[string, number]> = [['not accounted by any counter (vmalloc, percpu, pages drivers took with alloc_pages)', p.other], ['page tables', p.pagetables], ['kernel stacks', p.kernelStack]];

@@ -67,8 +67,9 @@ export function classify(message: string | null, log: LogModel | null): PanicKin
   const m = (message ?? '').toLowerCase();
   if (/out of memory/.test(m)) return 'oom';
   if (/sysrq triggered crash/.test(m)) return 'sysrq';
-  if (/hung_task|blocked tasks|hung task/.test(m)) return 'hung-task';
+  // "softlockup: hung tasks" is the soft lockup panic: test it before the hung-task words.
   if (/softlockup|soft lockup/.test(m)) return 'soft-lockup';
+  if (/hung_task|blocked tasks|hung task/.test(m)) return 'hung-task';
   if (/hard lockup|hardlockup/.test(m)) return 'hard-lockup';
   if (/machine check|\bmce\b|fatal hardware error|hardware error/.test(m)) return 'mce';
   const fromHeader = (h: string): PanicKind | null => {

@@ -68,7 +68,9 @@ export function triage(g: Gathered): TriageReport {
       oom.explanation += ` The log holds ${g.log?.oomReports.length} OOM reports; this verdict is about the last one.`;
     }
     if (report && panic.kind !== 'oom') {
-      oom.explanation += ` The dump did not panic because of this OOM (panic kind ${panic.kind}); the OOM happened earlier at ${report.timestamp ?? '?'} s.`;
+      oom.explanation += panicMessage(panicInputs) === null
+        ? ' No panic follows in the log: the system carried on after this OOM.'
+        : ` The dump did not panic because of this OOM (panic kind ${panic.kind}); the OOM happened earlier, at ${report.timestamp ?? '?'} s.`;
     }
     addVmEvidence(oom, g.vms);
   }
