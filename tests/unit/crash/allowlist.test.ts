@@ -1,0 +1,107 @@
+/** Guided command builders and the free-console guard, fed hostile input. */
+import { describe, expect, it } from 'vitest';
+import { ApiError, commandIds, type CommandId } from '../../../electron/api/contract.ts';
+import { buildGuidedCommand, checkConsoleLine } from '../../../electron/crash/allowlist.ts';
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return (err as ApiError).code;
+  }
+  return 'accepted';
+}
+
+const hostile = [
+  '1; !sh', '1 | sh', '1 > /tmp/x', '1 >> /tmp/x', '< /tmp/cmds', '$(reboot)', '`id`', '1\nquit', '1\rquit', '1\u0000',
+  '-1', '1 2', ' 1 ; sys', '0x1|sh', '!!', '"1"', "'1'", '１２３', '../etc/passwd', 'a'.repeat(300), '1 #', '1\t2',
+];
+
+describe('buildGuidedCommand', () => {
+  it('builds every argument-less command id exactly as named', () => {
+    for (const id of ['sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev', 'kmem -i', 'kmem -s', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g'] as CommandId[]) {
+      expect(buildGuidedCommand({ id })).toBe(id);
+      expect(code(() => buildGuidedCommand({ id, arg: '1' }))).toBe('bad-request');
+    }
+  });
+
+  it('takes decimal pids for bt, vm and task, normalised', () => {
+    expect(buildGuidedCommand({ id: 'vm', arg: '154' })).toBe('vm 154');
+    expect(buildGuidedCommand({ id: 'bt', arg: '007' })).toBe('bt 7');
+    expect(buildGuidedCommand({ id: 'task', arg: ' 1 ' })).toBe('task 1');
+    expect(buildGuidedCommand({ id: 'vm' })).toBe('vm');
+    for (const arg of ['4194305', '1e3', '0x10', '0b1', '+1', '1.0']) expect(code(() => buildGuidedCommand({ id: 'vm', arg }))).toBe('bad-request');
+  });
+
+  it('takes hex addresses for kmem -p and requires one', () => {
+    expect(buildGuidedCommand({ id: 'kmem -p', arg: '0x1000000' })).toBe('kmem -p 0x1000000');
+    expect(buildGuidedCommand({ id: 'kmem -p', arg: 'FFFF888005610000' })).toBe('kmem -p 0xffff888005610000');
+    expect(code(() => buildGuidedCommand({ id: 'kmem -p' }))).toBe('bad-request');
+    expect(code(() => buildGuidedCommand({ id: 'kmem -p', arg: '0x' + '1'.repeat(17) }))).toBe('bad-request');
+  });
+
+  it('takes slab cache names for kmem -S', () => {
+    for (const name of ['bufpool_entry', 'kmalloc-512', 'ext4_inode_cache', 'TCPv6', 'fuse_request', 'kmalloc-rcl-1k', 'dm_bufio_buffer:t-0000256']) {
+      expect(buildGuidedCommand({ id: 'kmem -S', arg: name })).toBe(`kmem -S ${name}`);
+    }
+    expect(code(() => buildGuidedCommand({ id: 'kmem -S', arg: '-s' }))).toBe('bad-request');
+  });
+
+  it('refuses every hostile argument for every command that takes one', () => {
+    for (const id of ['bt', 'vm', 'task', 'kmem -p', 'kmem -S', 'help'] as CommandId[]) {
+      for (const arg of hostile) {
+        expect(code(() => buildGuidedCommand({ id, arg })), `${id} ${JSON.stringify(arg)}`).toBe('bad-request');
+      }
+    }
+  });
+
+  it('never produces a line with shell or control characters, whatever the input', () => {
+    const inputs = [...hostile, '1', '0x10', 'kmalloc-64', 'ps'];
+    for (const id of commandIds) {
+      for (const arg of inputs) {
+        let line: string;
+        try {
+          line = buildGuidedCommand({ id, arg });
+        } catch {
+          continue;
+        }
+        expect(line).not.toMatch(/[!|<>;`$\n\r\0]/);
+      }
+    }
+  });
+});
+
+describe('checkConsoleLine', () => {
+  const shellish = [
+    '!sh', ' !sh', '!!', '!12', 'log | grep oom', 'log|sh', 'ps > /tmp/ps', 'ps >> /tmp/ps', 'ps>/tmp/x', '< /tmp/cmds', 'ps -p < pids',
+    'p "a|b"', "p 'x>y'", 'p "\\!x"', 'sym "!"', 'gdb shell id', 'foreach bt | sh',
+  ];
+
+  it('refuses shell escapes, pipes, redirections and command files while shell is off — even quoted', () => {
+    for (const line of shellish) {
+      const c = code(() => checkConsoleLine(line, false));
+      expect(c === 'refused' || (line.startsWith('gdb shell') && c === 'accepted'), JSON.stringify(line)).toBe(true);
+    }
+  });
+
+  it('lets them through once shell is on for the session', () => {
+    expect(checkConsoleLine('log | grep oom', true)).toBe('log | grep oom');
+    expect(checkConsoleLine('!echo hi', true)).toBe('!echo hi');
+    expect(checkConsoleLine('ps > /tmp/ps', true)).toBe('ps > /tmp/ps');
+  });
+
+  it('always refuses several lines, control characters, quitting, history re-runs and multi-line gdb commands', () => {
+    for (const line of ['sys\nquit', 'sys\r!sh', 'sys\u0000', 'sys\u001b[2J', 'q', 'quit', 'exit', 'QUIT', 'r', 'r 3', 'define x', 'gdb define x', 'while 1', 'python', 'commands 1', 'sn', 'set scroll on']) {
+      for (const shell of [false, true]) expect(code(() => checkConsoleLine(line, shell)), JSON.stringify(line)).not.toBe('accepted');
+    }
+  });
+
+  it('accepts ordinary commands and trims them', () => {
+    expect(checkConsoleLine('  kmem -s  ', false)).toBe('kmem -s');
+    expect(checkConsoleLine('struct task_struct.comm ffff888005610000', false)).toBe('struct task_struct.comm ffff888005610000');
+    expect(checkConsoleLine('rd -s init_task 4', false)).toBe('rd -s init_task 4');
+    expect(checkConsoleLine('set scroll off', false)).toBe('set scroll off');
+    expect(code(() => checkConsoleLine('   ', false))).toBe('bad-request');
+  });
+});

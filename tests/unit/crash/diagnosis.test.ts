@@ -1,0 +1,74 @@
+/**
+ * Mapping crash's startup failures and warnings to ApiErrors and Diagnoses. Inputs are crash's
+ * real output (8.0.6 / 8.0.2, recorded on this project's fixtures and bad-input copies).
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyStartupFailure, diagnoseCommand, diagnoseStartup, type StartupContext } from '../../../electron/crash/diagnosis.ts';
+import { transcript } from '../../support/fixtures.ts';
+
+const ctx = (over: Partial<StartupContext> = {}): StartupContext => ({
+  vmcore: '/tmp/x/vmcore',
+  vmlinux: '/dbg/vmlinux-6.1.0-56-cloud-amd64',
+  release: '6.1.0-56-cloud-amd64',
+  truncated: false,
+  notADump: false,
+  ...over,
+});
+
+const usage = '\nUsage:\n\n  crash [OPTION]... NAMELIST MEMORY-IMAGE[@ADDRESS]\t(dumpfile form)\n  crash [OPTION]... [NAMELIST]             \t\t(live system form)\n\nEnter "crash -h" for details.\n';
+
+describe('classifyStartupFailure', () => {
+  it('not a dump', () => {
+    const out = `crash: /tmp/x/vmcore: lseek: Invalid argument\nread_maps: unable to read header from /tmp/x/vmcore, errno = 0\ncrash: /tmp/x/vmcore: not a supported file format\n${usage}/tmp/x/vmcore: file too small!\n`;
+    const e = classifyStartupFailure(out, ctx({ notADump: true }));
+    expect(e.code).toBe('not-a-dump');
+    expect(e.message).toContain('not a supported file format');
+    expect(e.message).not.toContain('Usage:');
+  });
+
+  it('a vmlinux without debug data', () => {
+    const e = classifyStartupFailure('\ncrash: /bin/ls: no debugging data available\n\n', ctx({ vmlinux: '/bin/ls' }));
+    expect(e.code).toBe('vmlinux-mismatch');
+    expect(e.hint).toContain('linux-image-6.1.0-56-cloud-amd64-dbg');
+  });
+
+  it('a vmlinux of another kernel', () => {
+    expect(classifyStartupFailure('crash: vmlinux and /tmp/x/vmcore do not match!\n', ctx()).code).toBe('vmlinux-mismatch');
+  });
+
+  it('a missing vmlinux', () => {
+    expect(classifyStartupFailure(`crash: /dbg/vmlinux-6.1.0-56-cloud-amd64: No such file or directory\n${usage}`, ctx()).code).toBe('vmlinux-not-found');
+  });
+
+  it('permission denied on the dump', () => {
+    const e = classifyStartupFailure(`crash: /tmp/x/vmcore: Permission denied\n${usage}`, ctx());
+    expect(e.code).toBe('dump-unreadable');
+    expect(e.message).toContain('dump');
+  });
+
+  it('a truncated dump that crash read errors on, or left silently', () => {
+    const reads = 'crash: read error: kernel virtual address: ffff88801761fb80  type: "current_task (per_cpu)"\n';
+    expect(classifyStartupFailure(reads, ctx({ truncated: true })).code).toBe('dump-truncated');
+    expect(classifyStartupFailure('', ctx({ truncated: true })).code).toBe('dump-truncated');
+    expect(classifyStartupFailure(reads, ctx()).code).toBe('dump-unreadable');
+  });
+});
+
+describe('crash too old', () => {
+  it("recognises 8.0.2's PID-hash warning at startup and names the version needed", () => {
+    const d = diagnoseStartup('WARNING: active task ffff888005610000 on cpu 0 not found in PID hash\n', '8.0.2', '6.1.0-56-cloud-amd64');
+    expect(d).toHaveLength(1);
+    expect(d[0]?.code).toBe('crash-too-old');
+    expect(d[0]?.message).toContain('crash 8.0.2');
+    expect(d[0]?.hint).toContain('8.0.4 or newer');
+  });
+
+  it("recognises 8.0.2's vm failure on a maple-tree kernel", () => {
+    expect(diagnoseCommand(transcript('panic-sysrq', 'vm', '8.0.2'), '8.0.2', null).map((d) => d.code)).toEqual(['crash-too-old']);
+  });
+
+  it('finds nothing wrong in crash 8.0.6 output', () => {
+    expect(diagnoseStartup('', '8.0.6', '6.1.0-56-cloud-amd64')).toEqual([]);
+    expect(diagnoseCommand(transcript('panic-sysrq', 'vm', '8.0.6'), '8.0.6', null)).toEqual([]);
+  });
+});
