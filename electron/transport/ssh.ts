@@ -17,6 +17,7 @@ import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/con
 
 export { HostKeyError, type HostKeyInfo } from './ssh/connect.ts';
 export type { AuthPrompt, PromptFn } from './ssh/auth.ts';
+export { splitSshUrl } from './ssh/config.ts';
 
 /** How to reach and trust a host. Defaults follow OpenSSH; tests point every path elsewhere. */
 export interface SshTransportOptions {

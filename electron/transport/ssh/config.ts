@@ -152,3 +152,17 @@ export function hostLabel(h: Pick<ResolvedHost, 'user' | 'hostname' | 'port'>): 
   const host = h.hostname.includes(':') ? `[${h.hostname}]` : h.hostname;
   return `${h.user}@${host}:${h.port}`;
 }
+
+/**
+ * Split `ssh://user@host:port/path/to/vmcore` into the host spec and the remote path
+ * (percent-decoded, as in any URL); null for anything that is not an ssh:// URL with a path.
+ */
+export function splitSshUrl(url: string): { host: string; path: string } | null {
+  if (!url.startsWith('ssh://')) return null;
+  const rest = url.slice('ssh://'.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  const host = `ssh://${rest.slice(0, slash)}`;
+  parseHostSpec(host);
+  return { host, path: decodeURIComponent(rest.slice(slash)) };
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostLabel, parseHostSpec, resolveHost } from '../../../electron/transport/ssh/config.ts';
+import { hostLabel, parseHostSpec, resolveHost, splitSshUrl } from '../../../electron/transport/ssh/config.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-sshconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +89,17 @@ describe('parseHostSpec', () => {
     expect(() => parseHostSpec('a b')).toThrow();
     expect(() => parseHostSpec('h:99999')).toThrow();
     expect(() => parseHostSpec('')).toThrow();
+  });
+});
+
+describe('splitSshUrl', () => {
+  it('splits host and remote path, decoding %-escapes', () => {
+    expect(splitSshUrl('ssh://root@127.0.0.1:2222/var/crash/202611161234/dump.202611161234')).toEqual({ host: 'ssh://root@127.0.0.1:2222', path: '/var/crash/202611161234/dump.202611161234' });
+    expect(splitSshUrl('ssh://box/var/crash/with%20space')).toEqual({ host: 'ssh://box', path: '/var/crash/with space' });
+  });
+  it('is null for local paths and URLs without a path', () => {
+    expect(splitSshUrl('/var/crash/vmcore')).toBeNull();
+    expect(splitSshUrl('ssh://box')).toBeNull();
+    expect(splitSshUrl('ssh://box/')).toBeNull();
   });
 });
