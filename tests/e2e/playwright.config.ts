@@ -3,24 +3,10 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
-
-/** Chromium flags for a quiet, sandbox-less CI container (no GPU, no network chatter). */
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** The system Chromium (Playwright's own browsers are not downloaded). */
-export const chromiumPath = process.env.CRASHDECK_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: here,

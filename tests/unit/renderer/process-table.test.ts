@@ -1,0 +1,52 @@
+/** Processes table logic on rows shaped like the ps parser's output for the oom-user-hog fixture. */
+import { describe, expect, it } from 'vitest';
+import { parseCommandOutput } from '../../../electron/parse/index.ts';
+import type { PsModel } from '../../../electron/parse/models.ts';
+import { fixtureMeta, transcript } from '../../support/fixtures.ts';
+import { filterTasks, sortTasks, taskKey } from '../../../renderer/views/Processes/process-table.ts';
+
+const tasks = (parseCommandOutput('ps', transcript('oom-user-hog', 'ps'))!.model as PsModel).tasks;
+const truth = fixtureMeta('oom-user-hog').truth as { oom: { largest_rss_task: { pid: number; comm: string } }; guest_facts?: Record<string, string> };
+const all = { text: '', state: '', kernelThreads: true };
+
+describe('sortTasks', () => {
+  it('puts the largest RSS task of the fixture first when sorted by RSS descending', () => {
+    const top = sortTasks(tasks, 'rssKb', 'desc')[0]!;
+    expect([top.pid, top.comm]).toEqual([truth.oom.largest_rss_task.pid, truth.oom.largest_rss_task.comm]);
+  });
+
+  it('sorts by comm case-insensitively and is stable on ties by pid', () => {
+    const byComm = sortTasks(tasks, 'comm', 'asc').map((t) => t.comm.toLowerCase());
+    expect(byComm).toEqual([...byComm].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })));
+    const idle = sortTasks(tasks, 'rssKb', 'asc').filter((t) => t.pid === 0);
+    expect(idle.map((t) => t.cpu)).toEqual([...idle.map((t) => t.cpu)].sort());
+  });
+
+  it('does not change the input array', () => {
+    const before = tasks.map(taskKey);
+    sortTasks(tasks, 'vszKb', 'desc');
+    expect(tasks.map(taskKey)).toEqual(before);
+  });
+});
+
+describe('filterTasks', () => {
+  it('a number matches the pid exactly, text matches comm case-insensitively', () => {
+    const pid = truth.oom.largest_rss_task.pid;
+    expect(filterTasks(tasks, { ...all, text: String(pid) }).map((t) => t.pid)).toContain(pid);
+    expect(filterTasks(tasks, { ...all, text: String(pid) }).every((t) => t.pid === pid || t.comm.includes(String(pid)))).toBe(true);
+    expect(filterTasks(tasks, { ...all, text: truth.oom.largest_rss_task.comm.toUpperCase() }).map((t) => t.comm)).toContain(truth.oom.largest_rss_task.comm);
+  });
+
+  it('hides kernel threads (crash prints them in brackets) when the toggle is off', () => {
+    const kernelRows = transcript('oom-user-hog', 'ps').split('\n').filter((l) => /\[[^\]]+\]\s*$/.test(l)).length;
+    const user = filterTasks(tasks, { ...all, kernelThreads: false });
+    expect(user.length).toBe(tasks.length - kernelRows);
+    expect(user.every((t) => !t.kernelThread)).toBe(true);
+  });
+
+  it('filters by state', () => {
+    const running = filterTasks(tasks, { ...all, state: 'RU' });
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.every((t) => t.state === 'RU')).toBe(true);
+  });
+});
