@@ -4,8 +4,9 @@
  * (`npm run dist`). Neither can run in CI here (no Electron binary); tests/unit/electron/
  * packaging-config.test.ts checks this file and its hook on paper.
  *
- * Build layout (.vite/): build/main.js (ESM, package.json is "type": "module"),
- * build/preload.cjs (CommonJS: sandboxed preloads are plain scripts), renderer/main_window/.
+ * Build layout (.vite/): build/main.js and build/import-worker.js (ESM: package.json is
+ * "type": "module"), build/preload.cjs (CommonJS: sandboxed preloads are plain scripts),
+ * renderer/main_window/.
  */
 import { cp, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -83,6 +84,8 @@ export const config: ForgeConfig = {
       build: [
         { entry: 'electron/main.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+        // Trace imports run in a worker_thread that loads import-worker.js beside main.js.
+        { entry: 'electron/trace/import-worker.ts', config: 'vite.worker.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),
