@@ -198,7 +198,7 @@ export type TraceListEntry = v.InferOutput<typeof TraceListEntrySchema>;
 /** Dump facts a trace is linked against: minimal rows from parsed `ps`, `kmem -s`, `log` / `sys`. */
 const TraceLinkParams = v.object({
   traceId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  tasks: v.optional(v.array(v.object({ pid: v.number(), comm: v.string() }))),
+  tasks: v.optional(v.array(v.object({ pid: v.number(), comm: v.string(), kernelThread: v.optional(v.boolean()) }))),
   caches: v.optional(v.array(v.object({
     name: v.string(), objsize: v.number(), allocated: v.optional(v.number()), total: v.optional(v.number()), ssize: v.optional(v.string()),
   }))),

@@ -275,7 +275,7 @@ export class TraceAggregator {
           fn = r.symbol;
           module = r.module;
         }
-      }
+      } else if (symbols && module === null) module = symbols.moduleOf(fn);
       if (a.lastPid !== -1) {
         a.pids.set(a.lastPid, (a.pids.get(a.lastPid) ?? 0) + a.lastPidCount);
         a.lastPid = -1;

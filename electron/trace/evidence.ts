@@ -3,6 +3,7 @@
  * at the trace view that shows it ("bufpool_refill called kmem_cache_alloc 2,464 times in the
  * last 18.8 s before the OOM"). Pure over the summary and the links.
  */
+import type { TraceEvidence as AnalyzerTraceEvidence } from '../analyze/facts.ts';
 import type { CacheLink, TaskLinkReport, TimelineLink } from './links.ts';
 import type { CallSiteAggregate, TraceSummary } from './model.ts';
 
@@ -47,7 +48,8 @@ function siteSentence(s: CallSiteAggregate, cache: string | null, panicTs: numbe
   const rate = s.lastTs > s.firstTs ? ` (${fmtInt(s.count / (s.lastTs - s.firstTs))}/s)` : '';
   const where = cache ? ` from ${cache}` : '';
   const objects = size ? `, ${size}-byte objects${where}` : where;
-  return `${s.fn}${s.module ? ` [${s.module}]` : ''} called ${s.event} ${fmtInt(s.count)} times${rate} ${windowText(s.firstTs, s.lastTs, panicTs)}: ${formatBytes(s.bytesAlloc)}${objects}.`;
+  const by = s.topPids[0] && s.topPids[0].count > s.count / 2 ? `, mostly from ${s.topPids[0].comm} (pid ${s.topPids[0].pid})` : '';
+  return `${s.fn}${s.module ? ` [${s.module}]` : ''} called ${s.event} ${fmtInt(s.count)} times${rate} ${windowText(s.firstTs, s.lastTs, panicTs)}: ${formatBytes(s.bytesAlloc)}${objects}${by}.`;
 }
 
 /** The evidence the trace gives for an OOM, strongest first. */
@@ -157,4 +159,19 @@ export function traceOomEvidence(summary: TraceSummary, ctx: EvidenceContext = {
     });
   }
   return out;
+}
+
+/**
+ * The trace in the shape the OOM analyzer takes (electron/analyze/facts.ts TraceEvidence):
+ * top call sites with their linked cache, top page-allocating tasks, and the evidence sentences.
+ * Pass it as `traces` to triageSession().
+ */
+export function toAnalyzerEvidence(summary: TraceSummary, cacheLinks: CacheLink[] | null, evidence: TraceEvidence[]): AnalyzerTraceEvidence {
+  const cacheOf = (event: string, callSite: string): string | null =>
+    cacheLinks?.find((l) => l.event === event && l.callSite === callSite)?.cache ?? null;
+  return {
+    callSites: summary.callSites.slice(0, 20).map((s) => ({ fn: s.fn, module: s.module, cache: s.cacheName ?? cacheOf(s.event, s.callSite), bytes: s.bytesAlloc, count: s.count })),
+    tasks: summary.pageAlloc.byTask.slice(0, 20).map((t) => ({ pid: t.pid, comm: t.comm, pages: t.pages, count: t.count })),
+    notes: evidence.map((e) => e.text),
+  };
 }

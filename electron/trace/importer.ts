@@ -67,7 +67,11 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   }
 
   const diagnostics: TraceDiagnostic[] = [];
-  const symbols = options.kallsyms ? await loadSymbols(options.kallsyms, options.tools, signal) : null;
+  let symbols = options.kallsyms ? await loadSymbols(options.kallsyms, options.tools, signal) : null;
+  if (!symbols && sniffed.kind === 'trace.dat') {
+    // A trace.dat carries the box's kallsyms: it names the module behind each call site.
+    symbols = await loadSymbols(file, options.tools, signal).catch(() => null);
+  }
   let tool: ToolRun | null = null;
   let tmpDir: string | null = null;
   let source: TraceSource = 'text';

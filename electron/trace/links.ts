@@ -10,6 +10,8 @@ import type { CallSiteAggregate, TraceSummary } from './model.ts';
 export interface DumpTask {
   pid: number;
   comm: string;
+  /** Kernel thread (ps prints it in brackets); when absent, bracketed comms count as kernel threads. */
+  kernelThread?: boolean;
 }
 
 /** A trace task with its best match in the dump. */
@@ -32,8 +34,14 @@ export interface TaskLinkReport {
   /** Trace pids also present in the dump. */
   overlap: number;
   consistent: number;
+  /** Of `consistent`, how many are user tasks (kernel threads get the same pids every boot). */
+  consistentUser: number;
   mismatched: number;
-  verdict: 'consistent' | 'different-boot' | 'unknown';
+  /**
+   * consistent: user tasks agree; weak: only kernel threads agree (their pids repeat on every
+   * boot, so that proves little); different-boot: pids name different tasks, or nothing overlaps.
+   */
+  verdict: 'consistent' | 'weak' | 'different-boot' | 'unknown';
   warning: string | null;
 }
 
@@ -64,34 +72,42 @@ export function linkTasks(
   traceTasks: { pid: number; comm: string; comms?: string[]; count: number; firstTs: number; lastTs: number }[],
   dumpTasks: DumpTask[],
 ): TaskLinkReport {
-  const dump = new Map<number, string>();
-  for (const t of dumpTasks) if (!dump.has(t.pid)) dump.set(t.pid, normalizeComm(t.comm));
+  const dump = new Map<number, { comm: string; kthread: boolean }>();
+  for (const t of dumpTasks) {
+    if (dump.has(t.pid)) continue;
+    const c = t.comm.trim();
+    dump.set(t.pid, { comm: normalizeComm(c), kthread: t.kernelThread ?? (c.startsWith('[') && c.endsWith(']')) });
+  }
   const links: TaskLink[] = [];
   const byDumpPid: TaskLinkReport['byDumpPid'] = {};
   let overlap = 0;
   let consistent = 0;
+  let consistentUser = 0;
   let mismatched = 0;
   for (const t of traceTasks) {
-    const dumpComm = dump.get(t.pid) ?? null;
+    const d = dump.get(t.pid);
+    const dumpComm = d?.comm ?? null;
     let match: TaskLink['match'] = 'absent';
     // pid 0 is the idle task on every CPU: it proves nothing about the boot.
-    if (dumpComm !== null && t.pid !== 0) {
+    if (d && t.pid !== 0) {
       overlap++;
       const names = t.comms && t.comms.length ? t.comms : [t.comm];
-      if (names.some((n) => commsMatch(n, dumpComm))) {
+      if (names.some((n) => commsMatch(n, d.comm))) {
         match = 'same';
         consistent++;
+        if (!d.kthread) consistentUser++;
       } else {
         match = 'mismatch';
         mismatched++;
       }
-    } else if (dumpComm !== null) match = 'same';
+    } else if (d) match = 'same';
     if (match === 'same') byDumpPid[String(t.pid)] = { events: t.count, firstTs: t.firstTs, lastTs: t.lastTs, traceComm: t.comm };
     links.push({ pid: t.pid, traceComm: t.comm, dumpComm, events: t.count, firstTs: t.firstTs, lastTs: t.lastTs, match });
   }
   links.sort((a, b) => b.events - a.events);
   const realTrace = traceTasks.filter((t) => t.pid !== 0).length;
-  let verdict: TaskLinkReport['verdict'] = 'unknown';
+  const mismatchText = (): string => links.filter((l) => l.match === 'mismatch').slice(0, 3).map((l) => `pid ${l.pid} is ${l.traceComm} in the trace but ${l.dumpComm} in the dump`).join('; ');
+  let verdict: TaskLinkReport['verdict'];
   let warning: string | null = null;
   if (dump.size === 0 || realTrace === 0) {
     verdict = 'unknown';
@@ -100,16 +116,17 @@ export function linkTasks(
     warning = `None of the trace's ${realTrace} tasks exists in the dump: the trace cannot be matched to this dump and is probably from another boot.`;
   } else if (mismatched >= 2 && mismatched >= consistent) {
     verdict = 'different-boot';
-    const eg = links.filter((l) => l.match === 'mismatch').slice(0, 3).map((l) => `pid ${l.pid} is ${l.traceComm} in the trace but ${l.dumpComm} in the dump`).join('; ');
-    warning = `The trace cannot be from the same boot as the dump: ${mismatched} of ${overlap} shared pids name different tasks (${eg}).`;
+    warning = `The trace cannot be from the same boot as the dump: ${mismatched} of ${overlap} shared pids name different tasks (${mismatchText()}).`;
+  } else if (consistentUser === 0) {
+    verdict = 'weak';
+    const absent = links.filter((l) => l.match === 'absent' && l.pid !== 0 && !l.traceComm.startsWith('kworker/')).slice(0, 3)
+      .map((l) => `${l.traceComm} (pid ${l.pid}, ${l.events} events)`).join(', ');
+    warning = `Only kernel threads link the trace to the dump (their pids repeat on every boot), so it is not confirmed that the trace comes from this boot${absent ? `; the trace's busiest user tasks ${absent} are not in the dump (they exited, or the trace is from another boot)` : ''}.`;
   } else {
     verdict = 'consistent';
-    if (mismatched > 0) {
-      const eg = links.filter((l) => l.match === 'mismatch').slice(0, 3).map((l) => `pid ${l.pid}: ${l.traceComm} vs ${l.dumpComm}`).join('; ');
-      warning = `${mismatched} pid${mismatched === 1 ? '' : 's'} changed name between the trace and the dump (${eg}); an exec or pid reuse can explain a few.`;
-    }
+    if (mismatched > 0) warning = `${mismatched} pid${mismatched === 1 ? '' : 's'} changed name between the trace and the dump (${mismatchText()}); an exec or pid reuse can explain a few.`;
   }
-  return { links, byDumpPid, overlap, consistent, mismatched, verdict, warning };
+  return { links, byDumpPid, overlap, consistent, consistentUser, mismatched, verdict, warning };
 }
 
 /** A slab cache as the dump knows it (a `kmem -s` row). */

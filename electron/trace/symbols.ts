@@ -11,6 +11,8 @@ export interface Symbolizer {
   readonly size: number;
   /** Resolve an address ("0xffffffffc0219046" or "ffffffffc0219046"); null when outside every symbol. */
   resolve(address: string): { symbol: string; offset: number; module: string | null } | null;
+  /** The module a text symbol belongs to, or null for the core kernel / unknown names. */
+  moduleOf(symbol: string): string | null;
 }
 
 /** Farther than this past a symbol's start, an address is not inside it. */
@@ -29,8 +31,11 @@ export function parseKallsyms(text: string): Symbolizer {
   }
   rows.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
   const addrs = BigUint64Array.from(rows.map((r) => r.addr));
+  const modules = new Map<string, string>();
+  for (const r of rows) if (r.module !== null) modules.set(r.name, r.module);
   return {
     size: rows.length,
+    moduleOf: (symbol) => modules.get(symbol) ?? null,
     resolve(address) {
       const hex = address.startsWith('0x') || address.startsWith('0X') ? address.slice(2) : address;
       if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) return null;
