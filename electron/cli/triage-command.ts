@@ -69,7 +69,8 @@ export async function triageCommand(args: string[]): Promise<number> {
       return 3;
     }
     const log = parseLog(text).model;
-    if (log.records.length === 0) {
+    const recognised = log.records.some((r) => r.timestamp !== null) || log.oomReports.length + log.panics.length + log.oopses.length + log.hungTasks.length + log.softLockups.length > 0;
+    if (!recognised) {
       process.stderr.write(`crashdeck triage: ${values.dmesg} holds no kernel log lines ("[ seconds] text")\n`);
       return 3;
     }

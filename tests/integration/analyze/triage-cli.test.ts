@@ -1,0 +1,97 @@
+/**
+ * `crashdeck triage` end to end: the real CLI opens each fixture's vmcore with crash 8.0.6 and
+ * the debug vmlinux, gathers every triage command through a session, and prints the
+ * crashdeck.triage/1 JSON; the verdict must match meta.json truth. `--dmesg` runs on each
+ * fixture's vmcore-dmesg.txt without a dump.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import { crash806, fixtureFile, fixtureMeta, repoRoot, scenarios, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
+
+const bin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface Truth {
+  panic_type: string;
+  panic_message: string;
+  panic_task: { pid: number; comm: string };
+  oom: null | { constraint: string; invoker_pid: number; gfp_mask: string };
+  culprit_kind: string;
+  culprit: Record<string, unknown>;
+}
+
+function expectTruth(r: TriageReport, s: Scenario): void {
+  const t = fixtureMeta(s).truth as unknown as Truth;
+  expect(r.schema).toBe('crashdeck.triage/1');
+  expect(r.panic.kind).toBe(t.panic_type.startsWith('sysrq') ? 'sysrq' : t.panic_type);
+  expect(r.dump.panicMessage).toContain(t.panic_message);
+  expect(r.panic.task.pid).toBe(t.panic_task.pid);
+  if (t.oom === null) {
+    expect(r.oom).toBeNull();
+    expect(r.panic.function).toBe(t.culprit.function);
+    return;
+  }
+  expect(r.oom?.constraint).toBe(t.oom.constraint);
+  expect(r.oom?.trigger.pid).toBe(t.oom.invoker_pid);
+  expect(r.oom?.trigger.gfpMask).toBe(t.oom.gfp_mask);
+  expect(r.oom?.victim?.killed ?? false).toBe(false);
+  expect(r.oom?.culprit.kind).toBe(t.culprit_kind);
+  if (t.culprit_kind === 'slab') {
+    expect(r.oom?.culprit.name).toBe(t.culprit.cache);
+    expect(r.oom?.culprit.module).toBe(t.culprit.module);
+  } else {
+    expect(r.oom?.culprit.pid).toBe(t.culprit.pid);
+    expect(r.oom?.culprit.name).toContain(String(t.culprit.comm));
+  }
+}
+
+describe('crashdeck triage <vmcore> --json (real crash 8.0.6)', () => {
+  for (const s of scenarios) {
+    it(`${s}: verdict matches meta.json truth`, async () => {
+      const { code, stdout, stderr } = await cli(['triage', vmcorePath(s), '--vmlinux', vmlinuxPath(), '--crash', crash806(), '--json']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const r = JSON.parse(stdout) as TriageReport;
+      expectTruth(r, s);
+      expect(r.dump.release).toBe(fixtureMeta(s).kernel.release);
+      // a complete session leaves nothing out
+      expect(r.missing).toEqual([]);
+      if (r.oom) expect(r.oom.confidence).toBe('high');
+    });
+  }
+});
+
+describe('crashdeck triage --dmesg', () => {
+  for (const s of scenarios) {
+    it(`${s}: --json from vmcore-dmesg.txt matches truth`, async () => {
+      const { code, stdout } = await cli(['triage', '--dmesg', fixtureFile(s, 'vmcore-dmesg.txt'), '--json']);
+      expect(code).toBe(0);
+      expectTruth(JSON.parse(stdout) as TriageReport, s);
+    });
+  }
+
+  it('--md escapes dump text and --dmesg on a file without log lines fails with a reason', async () => {
+    const md = await cli(['triage', '--dmesg', fixtureFile('oom-slab-leak', 'vmcore-dmesg.txt'), '--md']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^# Triage: oom/);
+    expect(md.stdout).toContain('bufpool\\_entry');
+    const bad = await cli(['triage', '--dmesg', fixtureFile('oom-slab-leak', 'meta.json')]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/no kernel log lines/);
+    const usage = await cli(['triage']);
+    expect(usage.code).toBe(2);
+  });
+});
