@@ -20,9 +20,10 @@ async function readTty(question: string, echo: boolean): Promise<string | null> 
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
-  output.write(question);
+  // Echo off before the question appears, so nothing typed early is shown.
   input.setRawMode(true);
   input.setEncoding('utf8');
+  output.write(question);
   return new Promise((resolve) => {
     let answer = '';
     const done = (value: string | null): void => {
