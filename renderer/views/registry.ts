@@ -8,6 +8,11 @@ import type { ViewId } from '../lib/views.ts';
 import OverviewView from './Overview/OverviewView.svelte';
 import ProcessesView from './Processes/ProcessesView.svelte';
 import LogView from './Log/LogView.svelte';
+import SlabView from './Slab/SlabView.svelte';
+import ZonesView from './Zones/ZonesView.svelte';
+import MemoryMapView from './MemoryMap/MemoryMapView.svelte';
+import PageFlagsView from './PageFlags/PageFlagsView.svelte';
+import ConsoleView from './Console/ConsoleView.svelte';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -19,6 +24,11 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
   overview: OverviewView,
   processes: ProcessesView,
   log: LogView,
+  slab: SlabView,
+  zones: ZonesView,
+  'memory-map': MemoryMapView,
+  'page-flags': PageFlagsView,
+  console: ConsoleView,
 };
 
 /** True when the view has a component. */
