@@ -19,7 +19,8 @@ export const MAX_LINE = 4096;
 /** Split crash output into lines (LF or CRLF; crash's `\r` progress lines become separate lines). */
 export function splitLines(text: string): string[] {
   if (typeof text !== 'string' || text.length === 0) return [];
-  const out = text.split(/\r?\n|\r/);
+  // Plain split is several times faster; only pay for the regex when a \r is present.
+  const out = text.includes('\r') ? text.split(/\r?\n|\r/) : text.split('\n');
   if (out.length > 0 && out[out.length - 1] === '') out.pop();
   for (let i = 0; i < out.length; i++) {
     const l = out[i] as string;

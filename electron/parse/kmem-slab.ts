@@ -10,7 +10,6 @@ import type { KmemSlabModel, SlabCache } from './models.ts';
 
 export const KMEM_SLAB_PARSER_VERSION = 1;
 
-const NUMERIC = ['OBJSIZE', 'ALLOCATED', 'TOTAL', 'SLABS'] as const;
 
 /** Parse `kmem -s`. */
 export function parseKmemSlab(text: string): ParseResult<KmemSlabModel> {
@@ -20,42 +19,42 @@ export function parseKmemSlab(text: string): ParseResult<KmemSlabModel> {
     const lines = splitLines(text);
     // crash 8.x default; replaced by whatever header the output carries.
     let cols = ['CACHE', 'OBJSIZE', 'ALLOCATED', 'TOTAL', 'SLABS', 'SSIZE', 'NAME'];
-    let nameIdx = 6;
+    let idx = columnIndexes(cols);
     let unknown = 0;
     const unknownNames: string[] = [];
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
-      if (line.length === 0 || line.trim() === '') continue;
+      if (line.length === 0) continue;
       const f = fields(line);
+      if (f.length === 0) continue;
       if (f[0] === 'CACHE' && f.includes('NAME') && f.includes('OBJSIZE')) {
         cols = f;
-        nameIdx = f.indexOf('NAME');
+        idx = columnIndexes(f);
         continue;
       }
-      if (crashMessage(line, ['kmem'], diags)) continue;
-      const addr = f[0] ?? '';
-      if (!/^[0-9a-f]{8,16}$/.test(addr) || f.length < cols.length) {
-        diags.skip(i + 1, line, 'not a kmem -s row');
+      const addr = f[0] as string;
+      if (f.length < cols.length || !isHexAddr(addr)) {
+        if (!crashMessage(line, ['kmem'], diags)) diags.skip(i + 1, line, 'not a kmem -s row');
         continue;
       }
-      // NAME last may contain spaces; NAME second (crash 7.x) may not.
-      const nameLast = nameIdx === cols.length - 1;
-      const name = nameLast ? f.slice(nameIdx).join(' ') : (f[nameIdx] as string);
-      // Columns before NAME map one to one; with NAME second it is a single field, so the same holds after it.
-      const value = (col: string): string | undefined => {
-        const c = cols.indexOf(col);
-        return c < 0 ? undefined : f[c];
-      };
-      if (NUMERIC.some((c) => value(c) === '?') || value('SSIZE') === '?') {
+      // NAME last may contain spaces; NAME second (crash 7.x) may not. Columns map one to one either way.
+      const name = idx.nameLast ? f.slice(idx.name).join(' ') : (f[idx.name] as string);
+      const o = f[idx.objSize];
+      const a = f[idx.allocated];
+      const t = f[idx.total];
+      const sl = f[idx.slabs];
+      const ssizeText = f[idx.ssize] ?? '';
+      if (o === '?' || a === '?' || t === '?' || sl === '?' || ssizeText === '?') {
         unknown++;
         if (unknownNames.length < 10) unknownNames.push(name);
         continue;
       }
-      const nums = NUMERIC.map((c) => dec(value(c)));
-      const ssizeText = value('SSIZE') ?? '';
+      const objSize = dec(o);
+      const allocated = dec(a);
+      const total = dec(t);
+      const slabs = dec(sl);
       const ssize = sizeToBytes(ssizeText);
-      const [objSize, allocated, total, slabs] = nums;
-      if (objSize == null || allocated == null || total == null || slabs == null || ssize === null) {
+      if (objSize === null || allocated === null || total === null || slabs === null || ssize === null) {
         diags.skip(i + 1, line, 'unreadable number');
         continue;
       }
@@ -73,6 +72,31 @@ export function parseKmemSlab(text: string): ParseResult<KmemSlabModel> {
   });
 }
 
+/** Where each column sits, from the header (missing columns read as -1 -> undefined). */
+function columnIndexes(cols: string[]): { name: number; nameLast: boolean; objSize: number; allocated: number; total: number; slabs: number; ssize: number } {
+  const name = cols.indexOf('NAME');
+  return {
+    name, nameLast: name === cols.length - 1, objSize: cols.indexOf('OBJSIZE'), allocated: cols.indexOf('ALLOCATED'),
+    total: cols.indexOf('TOTAL'), slabs: cols.indexOf('SLABS'), ssize: cols.indexOf('SSIZE'),
+  };
+}
+
+function isHexAddr(s: string): boolean {
+  if (s.length < 8 || s.length > 16) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 function dec(s: string | undefined): number | null {
-  return s !== undefined && /^\d{1,16}$/.test(s) ? Number(s) : null;
+  if (s === undefined || s.length === 0 || s.length > 15) return null;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return v;
 }

@@ -4,8 +4,10 @@
  * `npm run bench -- parse session` runs only the named ones.
  */
 const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
+  parse: () => import('./parse.ts'),
   session: () => import('./session.ts'),
   ssh: () => import('./ssh.ts'),
+  renderer: () => import('./renderer.ts'),
 };
 
 const wanted = process.argv.slice(2);
