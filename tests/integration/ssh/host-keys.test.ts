@@ -130,6 +130,25 @@ describe('host key verification against known_hosts', () => {
     }
   });
 
+  it('asks a server with several host keys for the type known_hosts has (as OpenSSH does), not the one ssh2 prefers', async () => {
+    const ecdsa = path.join(sshd.dir, 'ssh_host_ecdsa_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', ecdsa], { stdio: 'ignore' });
+    // The ed25519 key that ssh2 would pick first is listed too.
+    const multi = await startSshd({ name: 'multikey', extraConfig: [`HostKey ${ecdsa}`] });
+    try {
+      const ecdsaFields = readFileSync(`${ecdsa}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+      const f = files(`[127.0.0.1]:${multi.port} ${ecdsaFields}\n`);
+      const t = transportFor(multi, { userKnownHostsFiles: [f.user], appKnownHostsFile: f.app });
+      try {
+        expect((await t.exec({ command: 'echo', args: ['ecdsa'] })).stdout).toBe('ecdsa\n');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await multi.stop();
+    }
+  });
+
   it('does not take a port-22 entry for the same address as the key of another port', async () => {
     const f = files(`127.0.0.1 ${sshd.hostKey}\n`);
     const t = transportFor(sshd, { userKnownHostsFiles: [f.user], appKnownHostsFile: f.app });

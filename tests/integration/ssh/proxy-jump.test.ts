@@ -26,6 +26,11 @@ beforeAll(async () => {
     `  Port ${target.port}`,
     '  User root',
     `  ProxyJump root@127.0.0.1:${closedJump.port}`,
+    'Host deep',
+    '  HostName 127.0.0.1',
+    `  Port ${closedJump.port}`,
+    '  User root',
+    `  ProxyJump bastion,root@127.0.0.1:${target.port}`,
     'Host bastion',
     '  HostName 127.0.0.1',
     `  Port ${jump.port}`,
@@ -52,6 +57,19 @@ describe('ProxyJump', () => {
     }
     // ...that the jump host opened as a TCP forward for us.
     expect(jump.log()).toMatch(new RegExp(`direct_tcpip.*target 127\\.0\\.0\\.1 port ${target.port}`));
+  });
+
+  it('goes through two hops in order (ProxyJump a,b)', async () => {
+    const t = transportFor(jump, { host: 'deep' });
+    try {
+      const r = await t.exec({ command: 'sh', args: ['-c', 'echo "$SSH_CONNECTION"'] });
+      expect(r.stdout.trim().split(' ')[3]).toBe(String(closedJump.port));
+    } finally {
+      await t.close();
+    }
+    // First hop forwarded to the second, the second to the target.
+    expect(jump.log()).toMatch(new RegExp(`direct_tcpip.*target 127\\.0\\.0\\.1 port ${target.port}`));
+    expect(target.log()).toMatch(new RegExp(`direct_tcpip.*target 127\\.0\\.0\\.1 port ${closedJump.port}`));
   });
 
   it('fails clearly when the jump host does not allow forwarding', async () => {
