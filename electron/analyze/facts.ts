@@ -135,6 +135,8 @@ export interface OomFacts {
   totalRamSource: Source | null;
   /** Present pages of all nodes (for cpuset / mempolicy totalpages). */
   presentPages: number | null;
+  /** Nodes the OOM was confined to: mems_allowed for a cpuset, the nodemask for a mempolicy ("0-1"). */
+  allowedNodes: string | null;
   /** The report's "Unreclaimable slab info" table, or kmem -s. */
   slabCaches: SlabCacheFacts[];
   slabTableFromReport: boolean;

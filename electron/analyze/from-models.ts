@@ -58,6 +58,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     totalRamPages: null,
     totalRamSource: null,
     presentPages: null,
+    allowedNodes: null,
     slabCaches: [],
     slabTableFromReport: false,
     tasks: [],
@@ -81,6 +82,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     facts.constraint = r.constraint.constraint;
     facts.constraintSource = { command: 'log', row: `oom-kill:constraint=${r.constraint.constraint}` };
     facts.oomMemcg = r.constraint.oomMemcg;
+    facts.allowedNodes = r.constraint.constraint === 'CONSTRAINT_MEMORY_POLICY' ? r.constraint.nodemask : r.constraint.memsAllowed;
     if (r.constraint.task && r.constraint.pid !== null) facts.summaryVictim = { pid: r.constraint.pid, comm: r.constraint.task };
   }
   if (r.panicLine) {

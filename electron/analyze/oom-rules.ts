@@ -135,9 +135,12 @@ export function analyzeOom(inp: OomInputs): TriageOom {
 
   // --- Consistency between sources -------------------------------------------------------------
   crossCheck(facts, dump, conflicts, pageKb);
-  if (facts.reportFound && zs.anyUsableAboveMin && !zs.orderStarved && zoneFacts.length > 0 && culprit.kind !== 'fragmentation') {
-    conflicts.push('a zone the allocation may use was above its min watermark when the report was printed; memory was freed between the failure and the report, so the numbers may understate the pressure');
+  // Free memory moves between the failure and the printout; only a zone well above its high
+  // watermark says the report does not show the pressure that caused the OOM.
+  if (facts.reportFound && facts.zones.length > 0 && zs.anyUsableAboveHigh && !zs.orderStarved && culprit.kind !== 'fragmentation' && culprit.kind !== 'memcg') {
+    conflicts.push('a zone the allocation may use was above its high watermark when the report was printed; memory was freed between the failure and the report, so the numbers may understate the pressure');
   }
+  for (const note of inp.trace?.notes?.slice(0, 4) ?? []) evidence.push({ command: 'trace', row: 'evidence', detail: note });
 
   penalty += conflicts.length;
   const level = Math.max(1, Math.min(3, base - penalty));
@@ -465,9 +468,12 @@ function chooseVictim(
       totalPages = Math.round(m.limitKb / pageKb) + Math.min(swapLimit, swapPages);
       totalWhy = 'the cgroup limit plus its swap allowance';
     }
-  } else if ((facts.constraint === 'CONSTRAINT_CPUSET' || facts.constraint === 'CONSTRAINT_MEMORY_POLICY') && facts.presentPages !== null) {
-    totalPages = facts.presentPages + swapPages;
-    totalWhy = 'present pages of the allowed nodes plus swap';
+  } else if ((facts.constraint === 'CONSTRAINT_CPUSET' || facts.constraint === 'CONSTRAINT_MEMORY_POLICY') && facts.zones.some((z) => z.presentKb !== null)) {
+    // constrained_alloc(): swap plus node_present_pages() of the allowed nodes.
+    const allowed = nodeList(facts.allowedNodes);
+    const present = facts.zones.filter((z) => allowed === null || allowed.has(z.node)).reduce((s, z) => s + (z.presentKb ?? 0), 0);
+    totalPages = Math.round(present / pageKb) + swapPages;
+    totalWhy = `present pages of ${allowed === null ? 'all nodes' : `nodes ${facts.allowedNodes}`} plus swap`;
   } else if (totalRam !== null) {
     totalPages = totalRam + swapPages;
     totalWhy = 'totalram + swap';
@@ -586,4 +592,18 @@ export function fmtBytes(b: number): string {
 
 function pct(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '?%';
+}
+
+/** "0-1,3" -> {0,1,3}; null when not given or unreadable (then every node counts). */
+function nodeList(text: string | null): Set<number> | null {
+  if (!text || text === '(null)') return null;
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(part.trim());
+    if (!m) return null;
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    for (let i = a; i <= b && i - a < 1024; i++) out.add(i);
+  }
+  return out.size ? out : null;
 }

@@ -18,6 +18,8 @@ export interface ZoneSummary {
   usableHeadroomKb: number;
   /** Some usable zone passes the order-0 test. */
   anyUsableAboveMin: boolean;
+  /** Some usable zone is above its high watermark plus reserve: clearly not short of pages. */
+  anyUsableAboveHigh: boolean;
   /** Some usable zone has a block of the requested order (null when no free_area data). */
   anyUsableHasOrder: boolean | null;
   /** Usable zones pass order-0 (with room for the request) but none has a block of the order. */
@@ -31,6 +33,7 @@ export function checkZones(zones: readonly ZoneFacts[], gfp: GfpInfo | null, ord
   let unusableFreeKb = 0;
   let usableHeadroomKb = 0;
   let anyAbove = false;
+  let anyAboveHigh = false;
   let anyHasOrder: boolean | null = null;
   const requestKb = (2 ** order) * pageKb;
   for (const z of zones) {
@@ -59,6 +62,7 @@ export function checkZones(zones: readonly ZoneFacts[], gfp: GfpInfo | null, ord
       usableFreeKb += free;
       usableHeadroomKb += Math.max(0, free - min - reserveKb);
       if (aboveMin) anyAbove = true;
+      if (z.highKb !== null && free - (requestKb - pageKb) > z.highKb + reserveKb) anyAboveHigh = true;
       if (hasOrder !== null && aboveMin) anyHasOrder = (anyHasOrder ?? false) || hasOrder;
       else if (hasOrder !== null && anyHasOrder === null) anyHasOrder = false;
     } else {
@@ -66,5 +70,5 @@ export function checkZones(zones: readonly ZoneFacts[], gfp: GfpInfo | null, ord
     }
   }
   const orderStarved = order > 0 && anyAbove && anyHasOrder === false;
-  return { zones: out, usableFreeKb, unusableFreeKb, usableHeadroomKb, anyUsableAboveMin: anyAbove, anyUsableHasOrder: anyHasOrder, orderStarved };
+  return { zones: out, usableFreeKb, unusableFreeKb, usableHeadroomKb, anyUsableAboveMin: anyAbove, anyUsableAboveHigh: anyAboveHigh, anyUsableHasOrder: anyHasOrder, orderStarved };
 }
