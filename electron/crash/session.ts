@@ -170,7 +170,9 @@ export class CrashSession {
       const exited = new Promise<void>((resolve) => launch.proc.onExit(() => resolve()));
       launch.proc.write('quit\n');
       launch.proc.closeStdin();
-      const killer = setTimeout(() => launch.proc.kill('SIGKILL'), this.inflight ? 0 : 3000);
+      // An idle crash quits at once; one that is busy or still starting would only read the
+      // quit after finishing, so it is killed.
+      const killer = setTimeout(() => launch.proc.kill('SIGKILL'), this.state === 'ready' ? 3000 : 0);
       await exited;
       clearTimeout(killer);
     }
@@ -211,6 +213,10 @@ export class CrashSession {
       if (this.closing) break;
       this.setState('starting', mode ? `crash could not open the dump; retrying with --${mode}` : 'starting crash');
       const outcome = await this.startProcess(mode);
+      if (this.closing) {
+        this.launch?.proc.kill('SIGKILL');
+        break;
+      }
       if (outcome.ok) {
         this.degraded = mode;
         this.startupText = outcome.startupText;
@@ -232,7 +238,8 @@ export class CrashSession {
       firstError ??= err;
       if (!(err.code === 'dump-truncated' || (err.code === 'dump-unreadable' && !/Permission denied/i.test(outcome.output)))) break;
     }
-    const failure = firstError ?? new ApiError('cancelled', 'the session was closed while crash was starting');
+    if (this.closing) throw new ApiError('cancelled', 'the session was closed while crash was starting');
+    const failure = firstError ?? new ApiError('internal', 'crash did not start');
     this.fail(failure);
     throw failure;
   }
@@ -257,6 +264,10 @@ export class CrashSession {
         return { ok: false, error: crashMissing(argv[0] as string), output: '' };
       }
       return { ok: false, error: new ApiError('internal', `cannot start crash: ${(err as Error).message}`), output: '' };
+    }
+    if (this.closing) {
+      proc.kill('SIGKILL');
+      return { ok: false, error: new ApiError('cancelled', 'the session was closed while crash was starting'), output: '' };
     }
     const launch: Launch = { proc, framer: new CommandFramer(newNonce()), stderr: '', exited: false };
     this.launch = launch;
@@ -363,7 +374,7 @@ export class CrashSession {
       return;
     }
     if (f) {
-      const secs = Math.round(f.item.timeoutMs / 1000);
+      const secs = f.item.timeoutMs < 10_000 ? (f.item.timeoutMs / 1000).toFixed(1) : String(Math.round(f.item.timeoutMs / 1000));
       if (f.killReason === 'timeout') {
         f.item.reject(new ApiError('timeout', `"${f.item.command}" did not finish within ${secs} s; crash was stopped and is restarting`, 'Run it again with a longer timeout, or narrow it (e.g. one task instead of foreach).'));
       } else if (f.killReason === 'cancelled') {

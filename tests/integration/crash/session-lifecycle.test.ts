@@ -68,7 +68,7 @@ describe('CrashSession on oom-slab-leak (crash 8.0.6)', () => {
     const off = session.onEvent((e) => e.type === 'state' && states.push(e.state));
     const err = await rejection(session.run(slowCommand, { timeoutMs: 1500 }));
     expect(err.code).toBe('timeout');
-    expect(err.message).toContain('did not finish within 2 s');
+    expect(err.message).toContain('did not finish within 1.5 s');
     const next = await session.run('mod');
     off();
     expect(contentLines(next.raw)).toEqual(contentLines(transcript('oom-slab-leak', 'mod')));
@@ -78,7 +78,7 @@ describe('CrashSession on oom-slab-leak (crash 8.0.6)', () => {
 
   it('fails the in-flight command with crash-died when crash is SIGKILLed, and runs the queued ones after the restart', async () => {
     const slow = session.run(slowCommand);
-    const queued = [session.run('sys'), session.run('kmem -s')];
+    const queued = [session.run('sys'), session.run('kmem -s')] as const;
     await waitForState(session, 'busy');
     await new Promise((r) => setTimeout(r, 300));
     const pid = session.pid;

@@ -130,4 +130,16 @@ describe('crash startup failures (real crash)', () => {
     expect(err.message).toContain('Permission denied');
     expect(err.message).toContain(locked);
   });
+
+  it('closing while crash is still starting ends it at once and fails what was queued', async () => {
+    const session = fixtureSession('panic-sysrq');
+    const started = session.start().catch((e: unknown) => e);
+    const queued = session.run('sys').catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    await session.close();
+    expect(session.state).toBe('closed');
+    expect(await started).toMatchObject({ code: 'cancelled' });
+    expect(await queued).toMatchObject({ code: 'cancelled' });
+    await expect(session.run('sys')).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
