@@ -5,6 +5,7 @@
  */
 import type { Parsed } from '../api/contract.ts';
 import type { ParseResult } from './common.ts';
+import type { PageFlagsModel } from './models.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
 import { KMEM_FREE_PARSER_VERSION, parseKmemFree } from './kmem-free.ts';
 import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
@@ -42,7 +43,13 @@ interface ParserEntry {
   version: number;
   /** True when this parser reads the output of `verb` with these arguments. */
   accepts(verb: string, args: string[]): boolean;
-  parse(text: string): ParseResult<unknown>;
+  parse(text: string, context: ParseContext): ParseResult<unknown>;
+}
+
+/** What a caller may know from earlier commands of the same session. */
+export interface ParseContext {
+  /** The dump's own `kmem -g` table: `kmem -p` FLAGS are then decoded bit by bit through it. */
+  pageFlags?: PageFlagsModel | null;
 }
 
 const onlyFlags = (args: string[], allowed: string[]): boolean =>
@@ -126,11 +133,11 @@ const entries: ParserEntry[] = [
     parse: parseKmemPageFlags,
   },
   {
-    // Without the dump's kmem -g table here, FLAGS are decoded through the names crash printed;
-    // callers holding the table use parseKmemPages(text, table).
+    // Without the dump's kmem -g table (ParseContext.pageFlags), FLAGS are decoded through the
+    // names crash printed, which crash itself derives from the same table.
     parser: 'kmem -p', version: KMEM_PAGES_PARSER_VERSION,
     accepts: (verb, args) => verb === 'kmem' && args[0] === '-p' && args.slice(1).every((a) => !a.startsWith('-')),
-    parse: (t) => parseKmemPages(t),
+    parse: (t, ctx) => parseKmemPages(t, ctx.pageFlags ?? null),
   },
   {
     // `vm`, `vm <pid|task>`; -p/-P/-m/-v/-R/-f/-d print other layouts.
@@ -154,14 +161,15 @@ export function parserFor(command: string): string | null {
 
 /**
  * Parse the raw output of `command` (e.g. "kmem -s", "vm 179", "bt -a"); null when no parser
- * exists for it. The special command "banner" parses crash's startup banner.
+ * exists for it. The special command "banner" parses crash's startup banner. `context` carries
+ * what earlier commands of the session established (the `kmem -g` table for `kmem -p`).
  */
-export function parseCommandOutput(command: string, raw: string): Parsed | null {
+export function parseCommandOutput(command: string, raw: string, context: ParseContext = {}): Parsed | null {
   try {
     const { verb, args } = tokenize(command);
     const entry = entries.find((e) => e.accepts(verb, args));
     if (!entry) return null;
-    const { model, diagnostics } = entry.parse(typeof raw === 'string' ? raw : '');
+    const { model, diagnostics } = entry.parse(typeof raw === 'string' ? raw : '', context ?? {});
     return { parser: entry.parser, parserVersion: entry.version, model, diagnostics };
   } catch (e) {
     // Parsers are guarded themselves; this only covers a bug in the registry.

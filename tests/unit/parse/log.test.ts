@@ -263,6 +263,10 @@ describe('log: formats the fixtures lack', () => {
     const levels = parseLog('[    0.000000] <6>Linux version 6.1.0\n[    1.5] <3>I/O error\n').model;
     expect(levels.records.map((r) => r.level)).toEqual([6, 3]);
     expect(levels.records[1]?.text).toBe('I/O error');
+    // log -T: crash prints the wall-clock time instead of seconds since boot
+    const human = parseLog('[Thu Nov 26 04:35:31 UTC 2026] Linux version 6.1.0\n[Thu Nov 26 04:35:59 UTC 2026] Kernel panic - not syncing: x\n').model;
+    expect(human.records.map((r) => [r.timestamp, r.text])).toEqual([[null, 'Linux version 6.1.0'], [null, 'Kernel panic - not syncing: x']]);
+    expect(human.panics[0]?.message).toBe('x');
   });
 
   it('crash\'s own log error is a diagnostic', () => {

@@ -110,6 +110,8 @@ describe('kmem -g / kmem -p', () => {
       // without the table the names crash printed are used
       const plain = parseCommandOutput('kmem -p 0x1000000', text);
       expect((plain?.model as { decodedWith: string }).decodedWith).toBe('names-only');
+      const viaRegistry = parseCommandOutput('kmem -p 0x1000000', text, { pageFlags: table });
+      expect((viaRegistry?.model as { decodedWith: string }).decodedWith).toBe('kmem -g');
     });
   }
 
