@@ -253,6 +253,16 @@ export const methods = {
   /** Panic triage and the OOM verdict for an open session's dump (gathers its commands). */
   'analyze.triage': { params: SessionRef, result: TriageReportSchema },
   /**
+   * The same verdict over command outputs the caller already has (the renderer's cache, a case
+   * bundle): Node parses each raw text and runs the engine, so it works without a crash session.
+   */
+  'analyze.triageRaw': {
+    params: v.object({
+      results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+    }),
+    result: TriageReportSchema,
+  },
+  /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker
    * thread. Progress arrives as 'trace.progress' events tagged with `importId` (chosen by the
    * caller so it can cancel before the result arrives; it becomes the traceId).

@@ -121,3 +121,16 @@ describe('triage --dmesg (vmcore-dmesg.txt only)', () => {
     });
   }
 });
+
+describe('analyze.triageRaw (raw outputs the renderer has cached)', () => {
+  it('gives the same verdict as the live path on every fixture', async () => {
+    const { analyzeTriageRaw } = await import('../../../electron/analyze/api-methods.ts');
+    const { transcript } = await import('../../support/fixtures.ts');
+    const cmds = ['sys', 'sys -t', 'bt', 'log', 'mod', 'mod -t', 'ps', 'kmem -i', 'kmem -z', 'kmem -f', 'kmem -s', 'kmem -V'];
+    for (const s of scenarios) {
+      const r = analyzeTriageRaw({ results: cmds.map((command) => ({ command, raw: transcript(s, command) })) });
+      checkAgainstTruth(r, truthOf(s));
+      expect(r.missing).toEqual([]);
+    }
+  });
+});
