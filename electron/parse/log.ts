@@ -171,7 +171,8 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       continue;
     }
     if (t.startsWith('RIP: ') && st.open?.oops && st.open.oops.rip === null) {
-      st.open.oops.rip = t.slice(5).replace(/^[0-9a-f]{4}:/, '').trim();
+      // "RIP: 0010:sym+0x16/0x20" (4.x+) or "RIP: 0010:[<ffffffffa0...>]  [<ffffffffa0...>] sym+0x10/0x30" (3.x)
+      st.open.oops.rip = t.slice(5).replace(/^[0-9a-f]{4}:/, '').replace(/\[<[0-9a-f]{1,16}>\]\s{0,8}/g, '').trim();
       continue;
     }
 
@@ -183,7 +184,9 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       const message = t.slice(p + 'Kernel panic - not syncing: '.length).trim();
       const panic: PanicRecord = { recordIndex: i, timestamp: rec.timestamp, message, pid: null, comm: null, cpu: null, callTrace: [] };
       model.panics.push(panic);
-      if (st.oom && message.startsWith('Out of memory')) {
+      // mm/oom_kill.c panics: "Out of memory: <system-wide|compulsory> panic_on_oom is enabled",
+      // "Out of memory and no killable processes...", "System is deadlocked on memory".
+      if (st.oom && (message.startsWith('Out of memory') || message.startsWith('System is deadlocked on memory'))) {
         st.oom.panicLine = message;
         finishOom(st.oom, diags);
         st.oom = null;

@@ -212,6 +212,18 @@ describe('log: formats the fixtures lack', () => {
     expect(diagnostics.filter((d) => d.code === 'oom-section-missing')).toEqual([]);
   });
 
+  it('3.x Oops RIP with raw addresses; OOM that panics as deadlocked', () => {
+    // arch/x86/kernel/dumpstack_64.c (3.10): "RIP: 0010:[<%016lx>]  [<%016lx>] %pS"; mm/oom_kill.c: panic("System is deadlocked on memory\n")
+    const { model } = parseLog([
+      '[ 1.0] BUG: unable to handle kernel NULL pointer dereference at 0000000000000008',
+      '[ 1.1] RIP: 0010:[<ffffffffa0123456>]  [<ffffffffa0123456>] bad_init+0x10/0x30 [badmod]',
+      '[ 2.0] x invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0',
+      '[ 2.1] Kernel panic - not syncing: System is deadlocked on memory',
+    ].join('\n'));
+    expect(model.oopses[0]?.rip).toBe('bad_init+0x10/0x30 [badmod]');
+    expect(model.oomReports[0]?.panicLine).toBe('System is deadlocked on memory');
+  });
+
   it('a garbled task row is a warning naming the row, not a silent drop', () => {
     const text = [
       '[ 1.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
