@@ -114,7 +114,8 @@ export function linkTasks(
   } else if (overlap === 0) {
     verdict = 'different-boot';
     warning = `None of the trace's ${realTrace} tasks exists in the dump: the trace cannot be matched to this dump and is probably from another boot.`;
-  } else if (mismatched >= 2 && mismatched >= consistent) {
+  } else if (mismatched > consistentUser) {
+    // User tasks disagree more than they agree (kernel threads agree on every boot, so they do not count).
     verdict = 'different-boot';
     warning = `The trace cannot be from the same boot as the dump: ${mismatched} of ${overlap} shared pids name different tasks (${mismatchText()}).`;
   } else if (consistentUser === 0) {

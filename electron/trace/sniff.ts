@@ -44,7 +44,9 @@ export function sniffTrace(head: Buffer): SniffResult {
   for (const line of lines) {
     if (line.startsWith('# tracer: ')) sawTracer = line.slice(10).trim();
     if (/^cpus=\d+\s*$/.test(line) || /^version = \d+/.test(line)) cpusHeader = true;
-    if (/Performance counter stats for/.test(line)) return { kind: 'text', format: 'perf-stat' };
+    // perf stat: the plain header, the -I header, or -x, CSV rows (value,unit,event,runtime,pct,...).
+    if (/Performance counter stats for/.test(line) || /^#\s+time\s+counts\s+unit\s+events/.test(line)) return { kind: 'text', format: 'perf-stat' };
+    if (/^(\d[\d.]*|<not counted>|<not supported>),[^,]*,[^,\s]+,\d*,[\d.]*(,|$)/.test(line)) return { kind: 'text', format: 'perf-stat' };
     if (/funcgraph_(entry|exit):/.test(line) || /^\s*(\d+\.\d+\s+\|\s+)?\d+\)\s.*\|\s/.test(line)) graph++;
     if (ftraceHeaderRe.test(line)) ftrace++;
     else if (perfHeaderRe.test(line)) perf++;
