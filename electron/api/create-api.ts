@@ -9,7 +9,7 @@ import type { ApiContext, CreateApiOptions } from './methods/context.ts';
 import { appInfo, dumpsList, reparse } from './methods/app-and-dumps.ts';
 import { openSession } from './methods/session-open.ts';
 import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
-import { analyzeTriage } from '../analyze/api-methods.ts';
+import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
@@ -31,6 +31,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'session.close': (p) => closeSession(ctx, p),
     'parse.reparse': async (p) => reparse(p),
     'analyze.triage': (p) => analyzeTriage(ctx, p),
+    'analyze.triageRaw': async (p) => analyzeTriageRaw(p),
     ...trace.impls,
   };
   const dispose = async (): Promise<void> => {

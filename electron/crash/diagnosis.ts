@@ -63,6 +63,14 @@ export function classifyStartupFailure(output: string, ctx: StartupContext): Api
 export function diagnoseStartup(startupText: string, crashVersion: string | null, release: string | null): Diagnosis[] {
   const out: Diagnosis[] = [];
   if (/WARNING: active task \S+ on cpu \d+ not found in PID hash/.test(startupText)) out.push(tooOld(crashVersion, release, 'its task table misses almost every task ("active task ... not found in PID hash")'));
+  if (/kernel version inconsistency between vmlinux and dumpfile/.test(startupText)) {
+    out.push({
+      code: 'vmlinux-mismatch',
+      severity: 'error',
+      message: 'crash says the vmlinux and the dump come from different kernel builds ("kernel version inconsistency"); structures may be read wrongly.',
+      hint: `Use the debug vmlinux of exactly ${release ?? 'the dump\'s kernel'}.`,
+    });
+  }
   return out;
 }
 

@@ -348,7 +348,8 @@ export class CrashSession {
     const f = this.finishInflight() as InFlight;
     const raw = frame.text;
     const scan = scanOutput(f.item.command, raw);
-    const diagnoses = [...this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded')];
+    // Session-wide findings that make every output suspect travel with each result.
+    const diagnoses = this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded' || d.code === 'vmlinux-mismatch');
     for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null)) {
       if (!this.diagnoses.some((x) => x.code === d.code)) this.diagnoses.push(d);
       if (!diagnoses.some((x) => x.code === d.code)) diagnoses.push(d);

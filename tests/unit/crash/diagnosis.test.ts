@@ -67,6 +67,11 @@ describe('crash too old', () => {
     expect(diagnoseCommand(transcript('panic-sysrq', 'vm', '8.0.2'), '8.0.2', null).map((d) => d.code)).toEqual(['crash-too-old']);
   });
 
+  it('turns a kernel version inconsistency warning into a vmlinux-mismatch finding', () => {
+    const d = diagnoseStartup('WARNING: kernel version inconsistency between vmlinux and dumpfile\n', '8.0.6', '6.1.0-56-cloud-amd64');
+    expect(d.map((x) => [x.code, x.severity])).toEqual([['vmlinux-mismatch', 'error']]);
+  });
+
   it('finds nothing wrong in crash 8.0.6 output', () => {
     expect(diagnoseStartup('', '8.0.6', '6.1.0-56-cloud-amd64')).toEqual([]);
     expect(diagnoseCommand(transcript('panic-sysrq', 'vm', '8.0.6'), '8.0.6', null)).toEqual([]);
