@@ -29,6 +29,9 @@ export const crashMonarch: { defaultToken: string; ignoreCase: boolean; tokenize
       [/\b0x[0-9a-fA-F]+\b/, 'number.hex'],
       [/\b[0-9a-f]{8,16}\b/, 'number.hex'],
       [/\b[A-Za-z_][\w.]*\+0x[0-9a-f]+(\/0x[0-9a-f]+)?/, 'identifier.symbol'],
+      // Versions and words are taken whole, so digits inside them ("amd64", "6.1.0-56") are not numbers.
+      [/\d+(\.\d+)+(-[\w.]+)*/, 'number'],
+      [/[A-Za-z_][\w.-]*/, ''],
       [/\[[A-Za-z_][\w.-]*\]/, 'comment.bracket'],
       [/\b\d+(\.\d+)?[kKmMgG]?\b/, 'number'],
     ],

@@ -74,17 +74,17 @@ export interface VmFailure {
 }
 
 /**
- * Recognise the ways `vm` fails that users hit: crash older than 8.0.3 on a 6.1+ kernel
+ * Recognise the ways `vm` fails that users hit: a crash without maple-tree support on a 6.1+ kernel
  * (maple tree: "invalid structure member offset: mm_struct_mmap", so the MM header prints but
  * no VMA), and a task crash cannot find ("invalid task or pid value"). Looks at diagnostic codes
  * and messages and at crash's error line, never at the output body.
  */
 export function vmFailure(error: string | null, diagnostics: ReadonlyArray<{ code: string; message: string }>): VmFailure | null {
   const texts = [error ?? '', ...diagnostics.map((d) => `${d.code} ${d.message}`)].join('\n');
-  if (/mm_struct_mmap|maple|crash-too-old/i.test(texts)) {
+  if (/mm_struct_mmap|maple/i.test(texts)) {
     return {
       reason: 'crash-too-old',
-      message: 'crash could not walk this task\'s VMAs: this kernel keeps them in a maple tree (Linux 6.1+), which this crash does not understand ("invalid structure member offset: mm_struct_mmap"). Use crash 8.0.3 or newer.',
+      message: 'crash could not walk this task\'s VMAs: this kernel keeps them in a maple tree (Linux 6.1+), which this crash does not understand ("invalid structure member offset: mm_struct_mmap"). Use a crash that knows the maple tree (e.g. 8.0.6).',
       stillWorks: ['the MM header above (RSS and total VM of the task)', 'Processes (ps): RSS and VSZ of every task crash finds', "Log: the OOM report's task table (rss, total_vm, pgtables per process)"],
     };
   }

@@ -125,7 +125,8 @@ export function joinZones(zones: readonly KmemZone[], free: readonly KmemFreeZon
     queues.set(k, q);
   }
   const out: ZoneView[] = zones.map((z) => {
-    const f = z.populated ? (queues.get(`${z.zone}:${z.name}`)?.shift() ?? null) : null;
+    // kmem -f prints a block for unpopulated zones too (with no free areas): consume it either way.
+    const f = queues.get(`${z.zone}:${z.name}`)?.shift() ?? null;
     const freePages = z.vmStat.NR_FREE_PAGES ?? f?.free ?? null;
     return {
       key: `${z.node}:${z.zone}`,
