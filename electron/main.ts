@@ -17,6 +17,7 @@ import { forwardApiEvents, registerApiIpc, registerDesktopIpc, type DesktopHandl
 import { menuTemplate } from './shell/menu.ts';
 import { RecentDumps } from './shell/recent-dumps.ts';
 import { SecretStore } from './shell/secret-store.ts';
+import { confirmHostKeyDialog, desktopSshHosts } from './shell/ssh-desktop.ts';
 import { hardenSession, hardenWebContents } from './shell/security.ts';
 import { claimSingleInstance, pathsFromArgv, type LaunchPaths } from './shell/single-instance.ts';
 import { createSenderCheck } from './shell/trusted-sender.ts';
@@ -62,7 +63,12 @@ async function start(): Promise<void> {
   const devHost = devServerUrl ? new URL(devServerUrl).host : null;
   hardenSession(session.defaultSession, crashdeckCsp(devHost ? [`ws://${devHost}`] : []));
 
-  const apiHost = createApi();
+  const ssh = desktopSshHosts({
+    secrets,
+    confirmHostKey: (info) => confirmHostKeyDialog(dialog, () => win, info),
+    appKnownHostsFile: path.join(userData, 'known_hosts'),
+  });
+  const apiHost = createApi({ transportFor: ssh.transportFor });
   api = apiHost;
   const isTrusted = createSenderCheck({ devServerUrl, indexHtml });
 

@@ -129,3 +129,31 @@ describe('CSP meta tag for the packaged file:// page', () => {
     expect(tags).toEqual([{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: csp }, injectTo: 'head-prepend' }]);
   });
 });
+
+describe('SSH in the desktop app', () => {
+  it('answers a passphrase or password prompt only with what the user remembered', async () => {
+    const { rememberedAnswers, sshSecretId } = await import('../../../electron/shell/ssh-desktop.ts');
+    const stored = new Map([[sshSecretId({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_ed25519' })!, 'correct horse']]);
+    const answer = rememberedAnswers({ get: async (id) => stored.get(id) ?? null });
+    expect(await answer({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_ed25519', message: '', echo: false })).toBe('correct horse');
+    expect(await answer({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_rsa', message: '', echo: false })).toBeNull();
+    expect(await answer({ kind: 'password', host: 'ops@db1:22', message: 'Password:', echo: false })).toBeNull();
+    expect(await answer({ kind: 'keyboard-interactive', host: 'ops@db1:22', message: 'OTP:', echo: true })).toBeNull();
+  });
+
+  it('asks about an unknown host key in a dialog that shows the fingerprint and defaults to Cancel', async () => {
+    const { confirmHostKeyDialog } = await import('../../../electron/shell/ssh-desktop.ts');
+    const info = { host: 'ops@db1:22', name: 'db1', keyType: 'ssh-ed25519', fingerprint: 'SHA256:' + 'A'.repeat(43) };
+    const shown: { detail?: string; defaultId?: number; buttons?: string[] }[] = [];
+    const dialog = (response: number) => ({
+      showMessageBox: async (...args: unknown[]) => {
+        shown.push(args.at(-1) as (typeof shown)[number]);
+        return { response, checkboxChecked: false };
+      },
+    });
+    expect(await confirmHostKeyDialog(dialog(0) as never, () => null, info)).toBe(false);
+    expect(await confirmHostKeyDialog(dialog(1) as never, () => null, info)).toBe(true);
+    expect(shown[0]!.detail).toContain(info.fingerprint);
+    expect(shown[0]!.buttons![shown[0]!.defaultId!]).toBe('Cancel');
+  });
+});
