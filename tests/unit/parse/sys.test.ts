@@ -57,6 +57,28 @@ describe('sys', () => {
     });
   }
 
+  it('a full banner with crash and gdb copyright text and \\r-joined progress lines', () => {
+    // crash main.c/gdb banner as printed without -s on a pipe (fixtures README: progress lines joined by \r)
+    const banner = [
+      '', 'crash 8.0.6', 'Copyright (C) 2002-2024  Red Hat, Inc.', 'Copyright (C) 2004, 2005, 2006, 2010  IBM Corporation',
+      'This program is free software, covered by the GNU General Public License,',
+      'certain conditions.  Enter "help copying" to see the conditions.',
+      'This program has absolutely no warranty.  Enter "help warranty" for details.', '',
+      'NOTE: stdin: not a tty', '', 'GNU gdb (GDB) 10.2', 'Copyright (C) 2021 Free Software Foundation, Inc.',
+      'License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>',
+      'Type "show copying" and "show warranty" for details.',
+      'This GDB was configured as "x86_64-pc-linux-gnu".', 'For help, type "help".',
+      'Type "apropos word" to search for commands related to "word"...', '',
+      'please wait... (gathering kmem slab cache data)\rplease wait... (gathering task table data)\r                                                 \r',
+      bannerFromTimings('panic-sysrq', 'timings.txt').split('\n').filter((l) => /^\s*[A-Z ]+: /.test(l)).join('\n'),
+    ].join('\n');
+    const { model, diagnostics } = parseSys(banner, { banner: true });
+    expect(diagnostics).toEqual([]);
+    expect(model.panicTask?.pid).toBe(fixtureMeta('panic-sysrq').truth.panic_task.pid);
+    expect(Object.keys(model.fields)).not.toContain('License GPLv3+');
+    expect(model.release).toBe(fixtureMeta('panic-sysrq').kernel.release);
+  });
+
   it('reads uptime with days, offline CPUs and GB memory', () => {
     // Format from crash's display_sys_stats(): "%d days, %02d:%02d:%02d" and "CPUS: %d [OFFLINE: %d]".
     const { model, diagnostics } = parseSys([
