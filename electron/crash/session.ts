@@ -58,6 +58,8 @@ export interface CrashSessionOptions {
   dumpFacts?: Pick<StartupContext, 'truncated' | 'notADump'>;
   /** Try --zero_excluded and --minimal when crash cannot open the dump (default true). */
   fallback?: boolean;
+  /** Give up on a crash that is not ready after this long (default 30 min: huge dumps are slow). */
+  startupTimeoutMs?: number;
   /** How often 'progress' is reported for a running command (default 1000 ms). */
   progressIntervalMs?: number;
   env?: Readonly<Record<string, string>>;
@@ -236,7 +238,10 @@ export class CrashSession {
       }
       const err = outcome.error;
       firstError ??= err;
-      if (!(err.code === 'dump-truncated' || (err.code === 'dump-unreadable' && !/Permission denied/i.test(outcome.output)))) break;
+      // Only failures that may come from the dump's content earn the ladder; a missing crash,
+      // a wrong vmlinux or a permission problem would fail the same way in every mode.
+      const dumpTrouble = err.code === 'dump-truncated' || err.code === 'crash-died' || (err.code === 'dump-unreadable' && !/Permission denied/i.test(outcome.output));
+      if (!dumpTrouble) break;
     }
     if (this.closing) throw new ApiError('cancelled', 'the session was closed while crash was starting');
     const failure = firstError ?? new ApiError('internal', 'crash did not start');
@@ -273,7 +278,12 @@ export class CrashSession {
     this.launch = launch;
     return new Promise((resolve) => {
       let ready = false;
+      let stalled = false;
       let stdoutBeforeReady = '';
+      const stallTimer = setTimeout(() => {
+        stalled = true;
+        proc.kill('SIGKILL');
+      }, o.startupTimeoutMs ?? 30 * 60_000);
       proc.onStderr((chunk) => {
         launch.stderr = (launch.stderr + chunk).slice(-maxStderrKept);
       });
@@ -282,6 +292,7 @@ export class CrashSession {
         for (const frame of launch.framer.push(chunk)) {
           if (frame.seq === 0 && !ready) {
             ready = true;
+            clearTimeout(stallTimer);
             resolve({ ok: true, startupText: frame.text });
           } else {
             this.onFrame(launch, frame);
@@ -291,10 +302,15 @@ export class CrashSession {
       proc.onExit((info) => {
         launch.exited = true;
         if (!ready) {
+          clearTimeout(stallTimer);
           if (this.launch === launch) this.launch = null;
           const output = `${stdoutBeforeReady}\n${launch.stderr}`;
           const error = classifyStartupFailure(output, this.context());
-          if (info.code === 127 && /not found|No such file/i.test(output)) {
+          if (stalled) {
+            const limit = o.startupTimeoutMs ?? 30 * 60_000;
+            const after = limit >= 120_000 ? `${Math.round(limit / 60_000)} min` : `${(limit / 1000).toFixed(1)} s`;
+            resolve({ ok: false, error: new ApiError('timeout', `crash was not ready after ${after} and was stopped${output.trim() ? `; it said: ${output.trim().split('\n').slice(-3).join(' | ')}` : ''}`, 'Check the dump and vmlinux with crash by hand; a very large dump may need a longer startup timeout.'), output });
+          } else if (info.code === 127 && /not found|No such file/i.test(output)) {
             resolve({ ok: false, error: crashMissing(o.crashPath), output });
           } else if (!output.trim() && (info.signal || (info.code !== 0 && info.code !== 1))) {
             resolve({ ok: false, error: new ApiError('crash-died', `crash died while starting (${describeExit(info)})`), output });

@@ -16,6 +16,8 @@ export interface CreateApiOptions {
   debuginfoDirs?: string[];
   /** Per-command timeout (default 120 s). */
   commandTimeoutMs?: number;
+  /** How long crash may take to become ready (default 30 min). */
+  startupTimeoutMs?: number;
   /** Transport for a remote host ("ssh://user@host:port" or an ~/.ssh/config alias). */
   transportFor?(host: string): Transport | Promise<Transport>;
   /** argv run before crash, e.g. ['runuser', '-u', 'analyst', '--'] to analyse as another user. */

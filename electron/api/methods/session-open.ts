@@ -86,6 +86,7 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     dumpFacts: { truncated: facts.truncated, notADump: facts.format === 'unknown' },
     ...(ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {}),
     ...(ctx.options.commandTimeoutMs ? { commandTimeoutMs: ctx.options.commandTimeoutMs } : {}),
+    ...(ctx.options.startupTimeoutMs ? { startupTimeoutMs: ctx.options.startupTimeoutMs } : {}),
   });
   const record = new SessionRecord(
     { id, fingerprint: dumpFingerprint(facts, release), vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses },

@@ -142,4 +142,10 @@ describe('crash startup failures (real crash)', () => {
     expect(await queued).toMatchObject({ code: 'cancelled' });
     await expect(session.run('sys')).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('a crash that does not become ready in time is stopped with a timeout error', async () => {
+    const err = await startFailure(fixtureSession('panic-sysrq', { startupTimeoutMs: 300, fallback: false }));
+    expect(err.code).toBe('timeout');
+    expect(err.message).toContain('was not ready after');
+  });
 });
