@@ -20,7 +20,6 @@ function contentLines(text: string): string[] {
 let api: ApiHost;
 let info: SessionInfo;
 const states: SessionInfo[] = [];
-let openMs = 0;
 let dir: string;
 
 beforeAll(async () => {
@@ -30,9 +29,7 @@ beforeAll(async () => {
   api.events.subscribe((event, payload) => {
     if (event === 'session.state') states.push(payload as SessionInfo);
   });
-  const t0 = performance.now();
   info = await api.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath() });
-  openMs = performance.now() - t0;
 });
 
 afterAll(async () => {
@@ -42,9 +39,8 @@ afterAll(async () => {
 
 describe('session.open on panic-sysrq', () => {
   it('returns before crash is ready, with release, crash version and a fingerprint', () => {
+    // crash needs seconds to start; open returns before it is ready.
     expect(info.state).toBe('starting');
-    // crash needs seconds to start; open must not wait for it.
-    expect(openMs).toBeLessThan(3000);
     expect(info.release).toBe(fixtureMeta('panic-sysrq').kernel.release);
     expect(info.crashVersion).toBe('8.0.6');
     expect(info.fingerprint).toMatch(/^v1-/);
