@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createApi } from '../api/create-api.ts';
 import type { ApiHost } from '../api/handlers.ts';
 import { isLoopback } from '../serve/bind-address.ts';
+import type { SshHosts } from '../transport/ssh-hosts.ts';
 import { startServeHost } from '../serve/serve-host.ts';
 
 /** Where `npm run build:renderer` writes the UI. */
@@ -23,8 +24,9 @@ Options:
   --port N           port to listen on (default 0: a free port)
   --bind ADDR        address to listen on (default 127.0.0.1). Anything but loopback exposes
                      your dumps to the network and prints a warning.
-  --open VMCORE      open this dump at start-up
-  --vmlinux PATH     debug vmlinux for --open (default: discovered)
+  --open VMCORE      open this dump at start-up; ssh://user@host[:port]/path opens it on
+                     that host (SSH questions are asked on this terminal)
+  --vmlinux PATH     debug vmlinux for --open (default: discovered; on the dump's host)
   --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
   --renderer-dir D   built UI to serve (default: dist/renderer of this checkout)
   -h, --help         this text
@@ -74,7 +76,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
 
-  const api: ApiHost = createApi();
+  // Remote dumps (from --open or the page): SSH questions go to the terminal, never stdout.
+  // The SSH stack (ssh2) loads on first use only.
+  let sshHosts: Promise<SshHosts> | undefined;
+  const ssh = {
+    transportFor: async (h: string) => {
+      sshHosts ??= import('../transport/ssh-terminal.ts').then((m) => m.terminalSshHosts());
+      return (await sshHosts).transportFor(h);
+    },
+    closeAll: async () => (sshHosts ? (await sshHosts).closeAll() : undefined),
+  };
+  const api: ApiHost = createApi({ transportFor: ssh.transportFor });
   let host;
   try {
     host = await startServeHost({ api, port, bind, rendererDir: values['renderer-dir'] ?? defaultRendererDir });
@@ -88,7 +100,20 @@ export async function serveCommand(args: string[]): Promise<number> {
     // Opened before the ready line, so the page's first `session.list` already shows it.
     // session.open returns once the dump, crash and vmlinux are checked (state 'starting');
     // crash's own start-up then reaches the page as session.state events.
-    const params = { vmcore: path.resolve(values.open), ...(values.vmlinux ? { vmlinux: path.resolve(values.vmlinux) } : {}), ...(values.crash ? { crash: values.crash } : {}) };
+    const remote = values.open.startsWith('ssh://') ? await sshTarget(values.open) : null;
+    if (values.open.startsWith('ssh://') && remote === null) {
+      process.stderr.write(`crashdeck serve: --open ${values.open}: expected ssh://user@host[:port]/path/to/vmcore\n`);
+      await host.close();
+      await api.dispose();
+      return 2;
+    }
+    const local = (p: string): string => (remote ? p : path.resolve(p));
+    const params = {
+      vmcore: remote ? remote.path : path.resolve(values.open),
+      ...(remote ? { host: remote.host } : {}),
+      ...(values.vmlinux ? { vmlinux: local(values.vmlinux) } : {}),
+      ...(values.crash ? { crash: values.crash } : {}),
+    };
     try {
       const info = (await api.dispatch('session.open', params)) as { id: string; state: string };
       process.stderr.write(`crashdeck serve: opening ${params.vmcore} (session ${info.id}, ${info.state})\n`);
@@ -96,6 +121,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.stderr.write(`crashdeck serve: cannot open ${params.vmcore}: ${describe(err)}\n`);
       await host.close();
       await api.dispose();
+      await ssh.closeAll();
       return 1;
     }
   }
@@ -110,7 +136,17 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.stderr.write('crashdeck serve: shutting down\n');
   await host.close();
   await api.dispose();
+  await ssh.closeAll();
   return 0;
+}
+
+async function sshTarget(url: string): Promise<{ host: string; path: string } | null> {
+  const { splitSshUrl } = await import('../transport/ssh/config.ts');
+  try {
+    return splitSshUrl(url);
+  } catch {
+    return null;
+  }
 }
 
 function describe(err: unknown): string {

@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
 import type { WireReply } from '../../../electron/api/wire.ts';
 import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+import { startSshd } from '../../support/sshd.ts';
 
 const bin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
 const readyLine = /^crashdeck ready at http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{64})$/;
@@ -43,8 +44,8 @@ afterEach(async () => {
 });
 
 /** Start `crashdeck serve` and wait for its ready line (or its exit). */
-function serve(args: string[]): Promise<Served & { code?: number | null }> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function serve(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Served & { code?: number | null }> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -187,7 +188,41 @@ describe('crashdeck serve', () => {
   });
 });
 
+/** Poll session.list until the one session is ready or failed. */
+async function waitReady(ws: WebSocket): Promise<SessionInfo> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const info = ((await call(ws, 'session.list', {})) as { ok: true; result: SessionInfo[] }).result[0]!;
+    if (info.state === 'ready' || info.state === 'failed' || Date.now() > deadline) return info;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe('crashdeck serve --open (real crash 8.0.6)', () => {
+  it('opens a dump on another host given as ssh://user@host:port/path (real sshd)', async () => {
+    const sshd = await startSshd({ name: 'serve' });
+    try {
+      const url = `ssh://root@127.0.0.1:${sshd.port}${vmcorePath('panic-sysrq')}`;
+      // The harness home trusts this sshd and holds the authorised key; no agent.
+      const env = { ...process.env, HOME: sshd.home, SSH_AUTH_SOCK: '' };
+      const s = await serve(['--port', '0', '--renderer-dir', rendererDir, '--open', url, '--vmlinux', vmlinuxPath(), '--crash', crash806()], env);
+      expect(s.port, s.stderr()).toBeGreaterThan(0);
+      const ws = (await connect(`ws://127.0.0.1:${s.port}/api?token=${s.token}`, `http://127.0.0.1:${s.port}`)) as WebSocket;
+      try {
+        const info = await waitReady(ws);
+        expect(info.state, info.message).toBe('ready');
+        expect(info.host).toBe(`root@127.0.0.1:${sshd.port}`);
+        expect(info.release).toBe(fixtureMeta('panic-sysrq').kernel.release);
+      } finally {
+        ws.close();
+      }
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    } finally {
+      await sshd.stop();
+    }
+  });
+
   it('opens the panic-sysrq dump at start-up; session.list shows it reaching ready', async () => {
     const vmcore = vmcorePath('panic-sysrq');
     const s = await serve(['--port', '0', '--renderer-dir', rendererDir, '--open', vmcore, '--vmlinux', vmlinuxPath(), '--crash', crash806()]);
