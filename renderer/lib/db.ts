@@ -185,11 +185,20 @@ export async function markVisited(db: CrashdeckDb, fingerprint: string, view: st
   });
 }
 
-/** Read a cached result and stamp its LRU time. */
+/**
+ * Read a cached result and stamp its LRU time. The stamp is written after the read returns (the
+ * view paints first); `stamped` resolves when it is stored.
+ */
 export async function getResult(db: CrashdeckDb, fingerprint: string, command: string, now = Date.now()): Promise<ResultRecord | undefined> {
   const r = await db.results.get([fingerprint, command]);
-  if (r) await db.results.update([fingerprint, command], { lastUsed: now });
+  if (r) lastStamp = db.results.update([fingerprint, command], { lastUsed: now }).catch(() => 0);
   return r;
+}
+
+let lastStamp: Promise<unknown> = Promise.resolve();
+/** Resolves when the latest LRU stamp from getResult is stored (tests, eviction). */
+export function stamped(): Promise<unknown> {
+  return lastStamp;
 }
 
 /**
@@ -238,6 +247,7 @@ export async function deleteDump(db: CrashdeckDb, fingerprint: string): Promise<
  * Returns how many results were deleted.
  */
 export async function evictLru(db: CrashdeckDb, maxBytes: number, keep?: string): Promise<number> {
+  await stamped();
   return db.transaction('rw', db.results, async () => {
     let total = 0;
     await db.results.each((r) => {

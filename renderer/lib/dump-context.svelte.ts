@@ -20,7 +20,9 @@ export type ResultStatus = 'loading' | 'ready' | 'error';
 /** A reactive command result for views. */
 export class ResultEntry {
   status = $state<ResultStatus>('loading');
-  record = $state<ResultRecord | null>(null);
+  // Raw: a record is replaced whole, never mutated, and a deep proxy over 100,000 parsed tasks
+  // would make every sort and filter several times slower.
+  record = $state.raw<ResultRecord | null>(null);
   error = $state<ApiErrorShape | null>(null);
   /** True when `record` came from IndexedDB rather than this session's crash. */
   fromCache = $state(false);

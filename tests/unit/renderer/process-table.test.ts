@@ -17,7 +17,8 @@ describe('sortTasks', () => {
 
   it('sorts by comm case-insensitively and is stable on ties by pid', () => {
     const byComm = sortTasks(tasks, 'comm', 'asc').map((t) => t.comm.toLowerCase());
-    expect(byComm).toEqual([...byComm].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })));
+    expect(byComm).toEqual([...byComm].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(sortTasks(tasks, 'comm', 'desc').map((t) => t.comm.toLowerCase())).toEqual([...byComm].reverse().sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
     const idle = sortTasks(tasks, 'rssKb', 'asc').filter((t) => t.pid === 0);
     expect(idle.map((t) => t.cpu)).toEqual([...idle.map((t) => t.cpu)].sort());
   });
@@ -48,5 +49,31 @@ describe('filterTasks', () => {
     const running = filterTasks(tasks, { ...all, state: 'RU' });
     expect(running.length).toBeGreaterThan(0);
     expect(running.every((t) => t.state === 'RU')).toBe(true);
+  });
+});
+
+describe('sortTasks on many synthetic tasks', () => {
+  const many = Array.from({ length: 5000 }, (_, i) => ({
+    ...tasks[i % tasks.length]!,
+    pid: 5000 - i,
+    cpu: i % 3,
+    rssKb: (i * 7919) % 977,
+    memPercent: ((i * 31) % 1000) / 10,
+    comm: `c${(i * 13) % 50}`,
+  }));
+  const reference = (key: 'rssKb' | 'memPercent' | 'comm', dir: 1 | -1) =>
+    [...many].sort((a, b) => {
+      const ka = key === 'comm' ? a.comm.toLowerCase() : a[key];
+      const kb = key === 'comm' ? b.comm.toLowerCase() : b[key];
+      return (ka < kb ? -dir : ka > kb ? dir : 0) || a.pid - b.pid || a.cpu - b.cpu;
+    });
+  it.each([
+    ['rssKb', 'asc'],
+    ['rssKb', 'desc'],
+    ['memPercent', 'desc'],
+    ['comm', 'asc'],
+    ['comm', 'desc'],
+  ] as const)('%s %s matches a plain comparator sort with pid/cpu ties', (key, dir) => {
+    expect(sortTasks(many, key, dir).map(taskKey)).toEqual(reference(key, dir === 'asc' ? 1 : -1).map(taskKey));
   });
 });
