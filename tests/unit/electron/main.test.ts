@@ -67,7 +67,19 @@ describe('main window', () => {
     const { el, win } = await boot();
     expect(el.windows).toHaveLength(1);
     const prefs = win!.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    });
+    expect(prefs).not.toHaveProperty('enableBlinkFeatures');
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
     expect(el.app.enableSandbox).toHaveBeenCalled();
     expect(win!.loaded.file).toBe(path.join(repoRoot, 'renderer/main_window/index.html'));
