@@ -101,9 +101,21 @@ function containsWithin(s: string, needle: string, from: number, to: number): bo
   return at !== -1 && at + needle.length <= to;
 }
 
+/** Index just past `key` (given with its "=" and a leading space) at or after `from`, or -1. */
+function after(args: string, key: string, from: number): number {
+  const at = args.indexOf(key, from);
+  return at === -1 ? -1 : at + key.length;
+}
+
+function tokenEnd(args: string, from: number): number {
+  const end = args.indexOf(' ', from);
+  return end === -1 ? args.length : end;
+}
+
 /**
- * Scan `key=value` tokens once and pick the allocation fields without cutting substrings:
- * the hottest path of a slab-heavy trace, which is mostly kmalloc / kmem_cache_alloc.
+ * Pick the allocation fields with a few targeted searches in the order the kernel prints them
+ * (call_site ptr bytes_req bytes_alloc gfp_flags node accounted [name]), without cutting
+ * substrings: the hottest path of a slab-heavy trace. Out-of-order fields are still found.
  */
 export function readAllocFields(args: string, out: AllocFields): void {
   out.bytesReq = NaN;
@@ -112,32 +124,32 @@ export function readAllocFields(args: string, out: AllocFields): void {
   out.reclaimable = false;
   out.dma = false;
   out.name = null;
-  let pos = 0;
-  const n = args.length;
-  while (pos < n) {
-    let end = args.indexOf(' ', pos);
-    if (end === -1) end = n;
-    const eq = args.indexOf('=', pos);
-    if (eq > pos && eq < end) {
-      const k0 = args.charCodeAt(pos);
-      const klen = eq - pos;
-      if (k0 === 98 /* b */ && klen === 9) {
-        if (args.startsWith('bytes_req', pos)) out.bytesReq = digitsAt(args, eq + 1, end);
-      } else if (k0 === 98 && klen === 11) {
-        if (args.startsWith('bytes_alloc', pos)) out.bytesAlloc = digitsAt(args, eq + 1, end);
-      } else if (k0 === 103 /* g */ && klen === 9) {
-        if (args.startsWith('gfp_flags', pos)) {
-          if (containsWithin(args, 'ACCOUNT', eq, end)) out.accounted = true;
-          if (containsWithin(args, '__GFP_RECLAIMABLE', eq, end)) out.reclaimable = true;
-          const dma = args.indexOf('GFP_DMA', eq);
-          if (dma !== -1 && dma < end && args.charCodeAt(dma + 7) !== 51 /* GFP_DMA32 */) out.dma = true;
-        }
-      } else if (k0 === 97 /* a */ && klen === 9) {
-        if (args.startsWith('accounted', pos) && args.startsWith('true', eq + 1)) out.accounted = true;
-      } else if (k0 === 110 /* n */ && klen === 4) {
-        if (args.startsWith('name', pos)) out.name = args.slice(eq + 1, end);
-      }
-    }
-    pos = end + 1;
+  let p = after(args, ' bytes_req=', 0);
+  if (p !== -1) {
+    const e = tokenEnd(args, p);
+    out.bytesReq = digitsAt(args, p, e);
+    p = e;
+  } else p = 0;
+  let q = after(args, ' bytes_alloc=', p);
+  if (q === -1) q = after(args, ' bytes_alloc=', 0);
+  if (q !== -1) {
+    const e = tokenEnd(args, q);
+    out.bytesAlloc = digitsAt(args, q, e);
+    p = e;
   }
+  let g = after(args, ' gfp_flags=', p);
+  if (g === -1) g = after(args, ' gfp_flags=', 0);
+  if (g !== -1) {
+    const e = tokenEnd(args, g);
+    if (containsWithin(args, '_RECLAIMABLE', g, e)) out.reclaimable = true;
+    const dma = args.indexOf('GFP_DMA', g);
+    if (dma !== -1 && dma < e && args.charCodeAt(dma + 7) !== 51 /* GFP_DMA32 */) out.dma = true;
+    // Kernels without the `accounted` field say it in the flags.
+    if (containsWithin(args, 'ACCOUNT', g, e)) out.accounted = true;
+    p = e;
+  }
+  const a = after(args, ' accounted=', p);
+  if (a !== -1 && args.charCodeAt(a) === 116 /* t */) out.accounted = true;
+  const n = after(args, ' name=', p);
+  if (n !== -1) out.name = args.slice(n, tokenEnd(args, n));
 }

@@ -79,12 +79,25 @@ function fastParse(line: string, out: FtraceLine): boolean {
     p = sp;
     while (line.charCodeAt(p) === 32) p++;
   }
-  const tsStart = p;
-  const tsEnd = line.indexOf(': ', tsStart);
-  if (tsEnd === -1 || tsEnd - tsStart > 20) return false;
-  const ts = +line.slice(tsStart, tsEnd);
-  if (Number.isNaN(ts)) return false;
-  p = tsEnd + 2;
+  // "123.456789:" read in place: integer digits and fraction digits as one integer N, then
+  // N / 10^k, which is exactly the correctly rounded value Number() would give.
+  let whole = 0;
+  let digits = 0;
+  let scale = 1;
+  let seenDot = false;
+  for (;;) {
+    c = line.charCodeAt(p);
+    if (isDigit(c)) {
+      whole = whole * 10 + (c - 48);
+      if (seenDot) scale *= 10;
+      if (++digits > 15) return false;
+    } else if (c === 46 /* . */ && !seenDot) seenDot = true;
+    else break;
+    p++;
+  }
+  if (c !== 58 /* : */ || digits === 0 || line.charCodeAt(p + 1) !== 32) return false;
+  const ts = whole / scale;
+  p += 2;
   while (line.charCodeAt(p) === 32) p++;
   const evStart = p;
   let evEnd = line.indexOf(':', evStart);
@@ -103,11 +116,17 @@ function fastParse(line: string, out: FtraceLine): boolean {
   }
   p = evEnd + 1;
   while (line.charCodeAt(p) === 32) p++;
-  out.comm = line.slice(cs, b - 1);
-  out.pid = +line.slice(b, e);
+  // Consecutive lines mostly repeat comm and event: reuse the previous string objects, so no
+  // new string is cut and later comparisons are pointer-equal.
+  const prevComm = out.comm;
+  if (prevComm.length !== b - 1 - cs || !line.startsWith(prevComm, cs)) out.comm = line.slice(cs, b - 1);
+  let pid = 0;
+  for (let i = b; i < e; i++) pid = pid * 10 + (line.charCodeAt(i) - 48);
+  out.pid = pid;
   out.cpu = cpu;
   out.ts = ts;
-  out.event = line.slice(nameStart, evEnd);
+  const prevEvent = out.event;
+  if (prevEvent.length !== evEnd - nameStart || !line.startsWith(prevEvent, nameStart)) out.event = line.slice(nameStart, evEnd);
   out.args = line.slice(p);
   return true;
 }

@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   session: () => import('./session.ts'),
   ssh: () => import('./ssh.ts'),
   renderer: () => import('./renderer.ts'),
+  trace: () => import('./trace.ts'),
 };
 
 const wanted = process.argv.slice(2);
