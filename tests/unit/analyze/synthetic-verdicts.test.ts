@@ -239,3 +239,56 @@ describe('conflicting evidence', () => {
     expect(r.oom?.confidence).not.toBe('high');
   });
 });
+
+describe('more culprit shapes', () => {
+  const base = (over: Partial<SynthReport>): SynthReport => ({
+    comm: 'php-fpm', pid: 3001, gfp: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)', order: 0,
+    mem: { active_anon: 400_000, inactive_anon: 1_300_000, active_file: 9000, inactive_file: 11_000, slab_reclaimable: 40_000, slab_unreclaimable: 30_000, mapped: 2000, shmem: 500, pagetables: 9000, free: exhaustedFree },
+    kernelStackKb: 20_000, zones: exhausted, ...machine, tasks: userTasks,
+    trace: ['__alloc_pages_slowpath.constprop.0+0x67f/0xe70', '__alloc_pages+0x305/0x330'],
+    end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 3001, comm: 'php-fpm', anonKb: 140_000, fileKb: 2000, shmemKb: 0 } },
+    ...over,
+  });
+
+  it('user-anon process group: forty workers of one program, none of them large', () => {
+    // Models a PHP-FPM pool on 6.1 whose 40 workers each grew to ~160 MB: no single process
+    // dominates, the group does.
+    const workers = Array.from({ length: 40 }, (_, i) => ({ pid: 3000 + i, rss: 40_000 + (i % 3) * 500, comm: 'php-fpm' }));
+    const r = fromLog(base({ tasks: [...userTasks, ...workers] }));
+    expect(r.oom?.culprit.kind).toBe('user-anon');
+    expect(r.oom?.culprit.name).toBe('php-fpm (40 processes)');
+    expect(r.oom?.culprit.pid).toBeUndefined();
+  });
+
+  it('kernel-other: memory no counter accounts for (a vmalloc or alloc_pages leak)', () => {
+    // Models a driver leaking pages from alloc_pages() on 6.1: LRU, slab, page tables and stacks are
+    // small, free is at the watermark, and 6 GB are simply not on any counter the report prints.
+    const r = fromLog(base({
+      comm: 'systemd-journal', pid: 402,
+      mem: { active_anon: 40_000, inactive_anon: 80_000, active_file: 9000, inactive_file: 11_000, slab_reclaimable: 20_000, slab_unreclaimable: 25_000, mapped: 2000, shmem: 500, pagetables: 3000, free: exhaustedFree },
+      end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 236_000, fileKb: 4000, shmemKb: 0 } },
+    }));
+    expect(r.oom?.culprit.kind).toBe('kernel-other');
+    expect(r.oom?.culprit.name).toMatch(/not accounted/);
+    expect(r.oom?.nextCommands).toContain('kmem -v');
+  });
+
+  it('slab in a generic kmalloc cache names the module only through trace call sites', () => {
+    // Models a leak through kmalloc(4096) in an out-of-tree module on 6.1: the cache is kmalloc-4k,
+    // whose name says nothing; the imported trace links the call site leaky_submit [leaky] to it.
+    const rep = base({
+      comm: 'kworker/1:1', pid: 77,
+      mem: { active_anon: 20_000, inactive_anon: 80_000, active_file: 9000, inactive_file: 11_000, slab_reclaimable: 20_000, slab_unreclaimable: 1_700_000, mapped: 2000, shmem: 500, pagetables: 3000, free: exhaustedFree },
+      slab: [{ name: 'kmalloc-4k', usedKb: 6_700_000, totalKb: 6_750_000 }, { name: 'kmalloc-512', usedKb: 3000, totalKb: 3100 }],
+      end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 236_000, fileKb: 4000, shmemKb: 0 } },
+    });
+    const log = parseLog(buildOomLog(rep)).model;
+    const without = triage({ log, logOnly: true });
+    expect(without.oom?.culprit).toMatchObject({ kind: 'slab', name: 'kmalloc-4k' });
+    expect(without.oom?.culprit.module).toBeUndefined();
+    const traces = { callSites: [{ fn: 'leaky_submit', module: 'leaky', cache: 'kmalloc-4k', bytes: 900_000_000, count: 220_000 }], notes: ['leaky_submit [leaky] called kmalloc 220,000 times in the last 20.0 s before the OOM'] };
+    const withTrace = triage({ log, logOnly: true, traces });
+    expect(withTrace.oom?.culprit).toMatchObject({ kind: 'slab', name: 'kmalloc-4k', module: 'leaky' });
+    expect(withTrace.oom?.evidence.some((e) => e.command === 'trace')).toBe(true);
+  });
+});
