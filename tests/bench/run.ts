@@ -9,6 +9,8 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   ssh: () => import('./ssh.ts'),
   renderer: () => import('./renderer.ts'),
   trace: () => import('./trace.ts'),
+  serve: () => import('./serve.ts'),
+  analyze: () => import('./analyze.ts'),
 };
 
 const wanted = process.argv.slice(2);
