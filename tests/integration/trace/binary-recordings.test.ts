@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../../electron/api/handlers.ts';
+import { createTraceMethods } from '../../../electron/trace/api-methods.ts';
+import { chunkFromWire } from '../../../electron/trace/chunk-wire.ts';
 import type { TraceImportProgress } from '../../../electron/trace/model.ts';
 import { importTraceInWorker } from '../../../electron/trace/worker-client.ts';
 import { fixtureFile, fixtureMeta, vmlinuxPath } from '../../support/fixtures.ts';
@@ -110,5 +113,25 @@ describe('worker', () => {
     const err = await importTraceInWorker(p, {}, { signal: ac.signal, onProgress: () => ac.abort() }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'cancelled' });
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('trace.import through the Api host (worker thread, chunk spool)', () => {
+  it('imports a trace.dat and serves its chunks', async () => {
+    const bus = new EventBus();
+    const phases: string[] = [];
+    bus.subscribe((event, payload) => {
+      if (event === 'trace.progress') phases.push((payload as { phase: string }).phase);
+    });
+    const trace = createTraceMethods(bus, { spoolRoot: path.join(dir, 'spool') });
+    try {
+      const { traceId, summary } = await trace.impls['trace.import']({ file: fixtureFile('oom-user-hog', 'trace.dat') });
+      expect(phases.at(-1)).toBe('done');
+      let n = 0;
+      for (let i = 0; i < summary.chunks; i++) n += chunkFromWire(await trace.impls['trace.chunk']({ traceId, index: i })).count;
+      expect(n).toBe(summary.events);
+    } finally {
+      await trace.dispose();
+    }
   });
 });

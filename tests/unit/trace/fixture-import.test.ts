@@ -2,7 +2,9 @@
  * The fixtures' trace texts imported in-process and checked against the ground truth
  * (meta.json truth, guest/facts.env) and against counts taken from the text independently.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
 import type { TraceEventChunk } from '../../../electron/trace/model.ts';
@@ -109,6 +111,23 @@ describe('perf script text', () => {
     const caller = s.stackCallers.find((c) => c.fn.startsWith(module));
     expect(caller?.event).toBe('mm_page_alloc');
     expect(s.lastTs!).toBeLessThan(dmesgPanicTs('oom-slab-leak'));
+  });
+
+  it('reads perf script output recorded without -g (no frames, no blank lines)', async () => {
+    const text = readFileSync(fixtureFile('oom-user-hog', 'perf-script.txt'), 'utf8');
+    const flat = text.split('\n').filter((l) => l.length > 0 && !l.startsWith('\t')).join('\n') + '\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-perf-flat-'));
+    try {
+      const p = path.join(dir, 'flat.txt');
+      writeFileSync(p, flat);
+      const s = await importTraceFile(p);
+      expect(s.format).toBe('perf-script');
+      expect(s.events).toBe(flat.split('\n').filter((l) => l.length > 0).length);
+      expect(s.stackCallers).toEqual([]);
+      expect(s.skippedLines).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the oom-user-hog samples with the hog as the top task', async () => {
