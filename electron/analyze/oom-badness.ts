@@ -50,23 +50,31 @@ export function oomBadness(t: OomTaskRow, totalPages: number, pageSize = 4096): 
 
 /**
  * select_bad_process() over the task table in its printed order: the highest points win, later
- * rows win ties. Returns the chosen row (or null when every task is exempt) and the ranking.
+ * rows win ties. Returns the chosen row (or null when every task is exempt) and a ranking: the
+ * `limit` highest scores (best first, later rows first on ties) followed by up to `limit` exempt
+ * tasks. Linear in the table size (a big host prints 100,000 rows).
  */
-export function selectVictim(tasks: readonly OomTaskRow[], totalPages: number, pageSize = 4096): { chosen: BadnessRow | null; ranking: BadnessRow[] } {
+export function selectVictim(tasks: readonly OomTaskRow[], totalPages: number, pageSize = 4096, limit = 10): { chosen: BadnessRow | null; ranking: BadnessRow[] } {
   let chosen: BadnessRow | null = null;
-  const ranking: BadnessRow[] = [];
+  const top: BadnessRow[] = [];
+  const exempt: BadnessRow[] = [];
   for (const t of tasks) {
     const { points, why } = oomBadness(t, totalPages, pageSize);
     const row: BadnessRow = { pid: t.pid, comm: t.comm, rssPages: t.rssPages, oomScoreAdj: t.oomScoreAdj, points };
     if (why !== undefined) row.why = why;
-    ranking.push(row);
-    if (points === null) continue;
+    if (points === null) {
+      if (exempt.length < limit) exempt.push(row);
+      continue;
+    }
+    // Keep the best `limit` rows, a later row going before an equal earlier one.
+    if (top.length < limit || points >= (top[top.length - 1]?.points ?? -Infinity)) {
+      let i = top.length;
+      while (i > 0 && (top[i - 1]?.points ?? -Infinity) <= points) i--;
+      top.splice(i, 0, row);
+      if (top.length > limit) top.pop();
+    }
     if (chosen !== null && chosen.points !== null && points < chosen.points) continue;
     chosen = row;
   }
-  const sorted = ranking
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (b.r.points ?? -Infinity) - (a.r.points ?? -Infinity) || b.i - a.i)
-    .map((x) => x.r);
-  return { chosen, ranking: sorted };
+  return { chosen, ranking: [...top, ...exempt] };
 }

@@ -7,7 +7,7 @@ import type { DumpFacts, MemCounters, ModuleFacts, OomFacts, Source, TraceEviden
 import { decodeGfp, type GfpInfo } from './gfp.ts';
 import { accountMemory, bucketLabels, type Account, type BucketKey } from './memory-account.ts';
 import { isTaintingModule, moduleForCache } from './module-owner.ts';
-import { selectVictim, type OomTaskRow } from './oom-badness.ts';
+import { oomBadness, selectVictim, type OomTaskRow } from './oom-badness.ts';
 import type { Confidence, CulpritKind, Evidence, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from './report-types.ts';
 import { checkZones, type ZoneSummary } from './zone-check.ts';
 
@@ -236,8 +236,13 @@ function tasksByRss(tasks: readonly OomTaskRow[], dump: DumpFacts | null): TaskR
     rows = dump.tasks.filter((t) => !t.kernelThread).map((t) => ({ pid: t.pid, comm: t.comm, rssKb: t.rssKb }));
     source = { command: 'ps', row: 'RSS' };
   } else rows = [];
-  rows.sort((a, b) => b.rssKb - a.rssKb);
-  return { rows, top: rows[0] ?? null, sumKb: rows.reduce((s, r) => s + r.rssKb, 0), source };
+  let top: TaskRss['top'] = null;
+  let sumKb = 0;
+  for (const r of rows) {
+    sumKb += r.rssKb;
+    if (!top || r.rssKb > top.rssKb) top = r;
+  }
+  return { rows, top, sumKb, source };
 }
 
 function memcgCulprit(facts: OomFacts, ev: (s: Source | null, d: string) => void, conflicts: string[]): { culprit: TriageCulprit; base: number; why: string } {
@@ -359,7 +364,7 @@ function globalCulprit(
         next.push('ps', 'log');
         return { culprit: { kind: 'user-anon', name: 'user processes (task list not available)', bytes }, base: Math.max(1, base - 1), why };
       }
-      const top = rows[0] as { pid: number; comm: string; rssKb: number };
+      const top = taskRss.top as { pid: number; comm: string; rssKb: number };
       const groups = new Map<string, { n: number; kb: number; pids: number[] }>();
       for (const r of rows) {
         const g = groups.get(r.comm) ?? { n: 0, kb: 0, pids: [] };
@@ -482,9 +487,7 @@ function chooseVictim(
   let computed: ReturnType<typeof selectVictim> | null = null;
   if (tasks.length && totalPages !== null) computed = selectVictim(tasks, totalPages, facts.pageSize);
   // The ten highest scores, plus the exempt tasks (the user asks "why was X spared?").
-  const ranked = computed?.ranking ?? [];
-  const shown = [...ranked.filter((r) => r.points !== null).slice(0, 10), ...ranked.filter((r) => r.points === null).slice(0, 10)];
-  const ranking: TriageOom['ranking'] = shown.map((r) => {
+  const ranking: TriageOom['ranking'] = (computed?.ranking ?? []).map((r) => {
     const row: TriageOom['ranking'][number] = { pid: r.pid, comm: r.comm, points: r.points, rssKb: r.rssPages * pageKb, oomScoreAdj: r.oomScoreAdj, eligible: r.points !== null };
     if (r.why) row.why = r.why;
     return row;
@@ -495,7 +498,8 @@ function chooseVictim(
     const k = facts.killed;
     const rssKb = (k.anonRssKb ?? 0) + (k.fileRssKb ?? 0) + (k.shmemRssKb ?? 0);
     const chosen = computed?.chosen;
-    const points = computed?.ranking.find((r) => r.pid === k.pid)?.points ?? null;
+    const krow = rowOf(k.pid);
+    const points = krow && totalPages !== null ? oomBadness(krow, totalPages, facts.pageSize).points : null;
     ev(k.source, `killed ${k.comm} (pid ${k.pid}): anon-rss ${k.anonRssKb ?? '?'} kB, file-rss ${k.fileRssKb ?? '?'} kB, shmem-rss ${k.shmemRssKb ?? '?'} kB`);
     if (chosen && chosen.pid !== k.pid) {
       conflicts.push(`the kernel killed ${k.comm} (pid ${k.pid}) but oom_badness over the task table picks ${chosen.comm} (pid ${chosen.pid}); oom_kill_allocating_task, memory.oom.group or a task exiting can explain it`);
@@ -510,7 +514,7 @@ function chooseVictim(
     const s = facts.summaryVictim;
     const row = rowOf(s.pid);
     return {
-      victim: { pid: s.pid, comm: s.comm, rssKb: row ? row.rssPages * pageKb : 0, killed: true, points: computed?.ranking.find((r) => r.pid === s.pid)?.points ?? null, oomScoreAdj: row?.oomScoreAdj ?? null },
+      victim: { pid: s.pid, comm: s.comm, rssKb: row ? row.rssPages * pageKb : 0, killed: true, points: row && totalPages !== null ? oomBadness(row, totalPages, facts.pageSize).points : null, oomScoreAdj: row?.oomScoreAdj ?? null },
       ranking,
       victimText: `The OOM killer chose ${s.comm} (pid ${s.pid}); the "Killed process" line is missing from the log.`,
     };
@@ -522,10 +526,12 @@ function chooseVictim(
   if (!c) return { victim: null, ranking, victimText: 'Every task in the table is exempt from the OOM killer (oom_score_adj -1000 or init): the kernel would have found nothing to kill.' };
   const row = rowOf(c.pid);
   const adjNote = (() => {
-    const byRss = [...tasks].filter((t) => t.oomScoreAdj !== -1000 && t.pid !== 1).sort((x, y) => y.rssPages - x.rssPages)[0];
-    if (byRss && byRss.pid !== c.pid) return ` oom_score_adj changed the choice: ${byRss.comm} (pid ${byRss.pid}) has more RSS, but ${c.comm} has oom_score_adj ${c.oomScoreAdj}.`;
+    let byRss: OomTaskRow | undefined;
+    for (const t of tasks) if (t.oomScoreAdj !== -1000 && t.pid !== 1 && (!byRss || t.rssPages > byRss.rssPages)) byRss = t;
+    if (byRss && byRss.pid !== c.pid && byRss.rssPages > c.rssPages) return ` oom_score_adj changed the choice: ${byRss.comm} (pid ${byRss.pid}) has more RSS, but ${c.comm} has oom_score_adj ${c.oomScoreAdj}.`;
     const exempt = tasks.filter((t) => t.oomScoreAdj === -1000);
-    return exempt.length ? ` ${exempt.map((t) => `${t.comm} (pid ${t.pid})`).join(', ')} ${exempt.length === 1 ? 'has' : 'have'} oom_score_adj -1000 and would never be chosen.` : '';
+    const named = exempt.slice(0, 5).map((t) => `${t.comm} (pid ${t.pid})`).join(', ') + (exempt.length > 5 ? ` and ${exempt.length - 5} more` : '');
+    return exempt.length ? ` ${named} ${exempt.length === 1 ? 'has' : 'have'} oom_score_adj -1000 and would never be chosen.` : '';
   })();
   const panicked = facts.panicOnOom !== null;
   ev(facts.tasksSource, `oom_badness (${totalWhy} = ${totalPages} pages): ${c.comm} (pid ${c.pid}) scores ${c.points} = rss ${c.rssPages} + swapents ${row?.swapents ?? 0} + pgtables ${Math.floor((row?.pgtablesBytes ?? 0) / facts.pageSize)} + adj ${c.oomScoreAdj} x ${Math.floor((totalPages ?? 0) / 1000)}`);
