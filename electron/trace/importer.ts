@@ -214,6 +214,11 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   agg.callTree = graph ? graph.tree() : null;
   agg.perfStat = stat_ ? stat_.card() : null;
   const hasContent = agg.events > 0 || (agg.callTree?.children.length ?? 0) > 0 || (agg.perfStat?.counters.length ?? 0) > 0;
+  if (!hasContent && source !== 'text') {
+    const name = source === 'trace.dat' ? 'trace-cmd report' : 'perf script';
+    const said = diagnostics.find((d) => d.code === 'tool-stderr')?.message;
+    throw new ApiError('not-a-trace', `${name} printed no events from ${path.basename(file)}: the recording is empty or truncated${said ? ` (${said})` : ''}`, 'Check the file was copied completely (compare its size with the original), or record again.');
+  }
   if (!hasContent) {
     const why = stats.overlong > 0 && stats.lines === stats.overlong ? 'every line was longer than the line limit' : `no ${format} event could be read`;
     throw new ApiError('not-a-trace', `${path.basename(file)} holds no trace events: ${why}${skipSamples.length ? ` (first line read: ${JSON.stringify(skipSamples[0])})` : ''}`);

@@ -46,6 +46,17 @@ describe('trace.dat through trace-cmd', () => {
   });
 });
 
+describe('truncated recordings', () => {
+  it('says a trace.dat or perf.data cut short is empty or truncated, with the tool\'s own words', async () => {
+    const dat = path.join(dir, 'cut.dat');
+    writeFileSync(dat, readFileSync(fixtureFile('oom-slab-leak', 'trace.dat')).subarray(0, 400_000));
+    await expect(importTraceInWorker(dat)).rejects.toMatchObject({ code: 'not-a-trace', message: expect.stringContaining('empty or truncated') });
+    const perf = path.join(dir, 'cut.perf.data');
+    writeFileSync(perf, readFileSync(fixtureFile('oom-slab-leak', 'perf.data')).subarray(0, 150_000));
+    await expect(importTraceInWorker(perf)).rejects.toMatchObject({ code: 'not-a-trace', message: expect.stringMatching(/perf script exited with status \d+: .+/) });
+  });
+});
+
 describe('perf.data through perf script', () => {
   const perfText = readFileSync(fixtureFile('oom-slab-leak', 'perf-script.txt'), 'utf8');
   const textTopSite = (): string => {
