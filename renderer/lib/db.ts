@@ -108,6 +108,14 @@ export const schemaHistory: readonly SchemaVersion[] = [
       });
     },
   },
+  {
+    version: 3,
+    // Sizes readable from an index alone: usage and eviction never load (and deserialise) a
+    // result's raw text and parsed model, which for a big `ps` is megabytes.
+    stores: {
+      results: '[fingerprint+command], fingerprint, at, lastUsed, parserVersion, [fingerprint+command+bytes]',
+    },
+  },
 ];
 
 /** The current schema version. */
@@ -219,15 +227,20 @@ export async function putResult(db: CrashdeckDb, r: Omit<ResultRecord, 'bytes' |
 /** Default cache budget: 200 MB. */
 export const defaultMaxBytes = 200 * 1024 * 1024;
 
-/** Bytes used per dump, largest first. */
+/** (fingerprint, command, bytes) of every result, from the size index only. */
+async function sizes(db: CrashdeckDb): Promise<Array<[string, string, number]>> {
+  return (await db.results.orderBy('[fingerprint+command+bytes]').keys()) as unknown as Array<[string, string, number]>;
+}
+
+/** Bytes used per dump, largest first (read from an index: no result is loaded). */
 export async function usageByDump(db: CrashdeckDb): Promise<Array<{ fingerprint: string; bytes: number; results: number }>> {
   const by = new Map<string, { bytes: number; results: number }>();
-  await db.results.each((r) => {
-    const u = by.get(r.fingerprint) ?? { bytes: 0, results: 0 };
-    u.bytes += r.bytes;
+  for (const [fingerprint, , bytes] of await sizes(db)) {
+    const u = by.get(fingerprint) ?? { bytes: 0, results: 0 };
+    u.bytes += bytes;
     u.results += 1;
-    by.set(r.fingerprint, u);
-  });
+    by.set(fingerprint, u);
+  }
   return [...by].map(([fingerprint, u]) => ({ fingerprint, ...u })).sort((a, b) => b.bytes - a.bytes);
 }
 
@@ -249,18 +262,20 @@ export async function deleteDump(db: CrashdeckDb, fingerprint: string): Promise<
 export async function evictLru(db: CrashdeckDb, maxBytes: number, keep?: string): Promise<number> {
   await stamped();
   return db.transaction('rw', db.results, async () => {
+    const size = new Map<string, number>();
     let total = 0;
-    await db.results.each((r) => {
-      total += r.bytes;
-    });
+    for (const [fp, cmd, bytes] of await sizes(db)) {
+      size.set(JSON.stringify([fp, cmd]), bytes);
+      total += bytes;
+    }
     if (total <= maxBytes) return 0;
-    const all = await db.results.orderBy('lastUsed').toArray();
-    const order = [...all.filter((r) => r.fingerprint !== keep), ...all.filter((r) => r.fingerprint === keep)];
+    const byAge = (await db.results.orderBy('lastUsed').primaryKeys()) as Array<[string, string]>;
+    const order = [...byAge.filter(([fp]) => fp !== keep), ...byAge.filter(([fp]) => fp === keep)];
     let deleted = 0;
-    for (const r of order) {
+    for (const key of order) {
       if (total <= maxBytes) break;
-      await db.results.delete([r.fingerprint, r.command]);
-      total -= r.bytes;
+      await db.results.delete(key);
+      total -= size.get(JSON.stringify(key)) ?? 0;
       deleted++;
     }
     return deleted;

@@ -58,6 +58,20 @@ describe('schema upgrade', () => {
 });
 
 describe('results', () => {
+  it('usage and eviction work from the size index (fingerprint, command, bytes)', async () => {
+    const db = new CrashdeckDb('crashdeck-index', deps());
+    await putResult(db, result('a', 'ps', 'x'.repeat(100)), Infinity, 1);
+    await putResult(db, result('b', 'ps', 'x'.repeat(100)), Infinity, 2);
+    const keys = await db.results.orderBy('[fingerprint+command+bytes]').keys();
+    expect(keys).toEqual([
+      ['a', 'ps', 200],
+      ['b', 'ps', 200],
+    ]);
+    expect((await usageByDump(db)).map((u) => u.bytes)).toEqual([200, 200]);
+    expect(await evictLru(db, 250)).toBe(1);
+    expect(await db.results.get(['a', 'ps'])).toBeUndefined();
+  });
+
   it('evicts the least recently used results first and spares the dump on screen', async () => {
     const db = new CrashdeckDb('crashdeck-lru', deps());
     const raw = 'x'.repeat(1000); // ~2000 bytes each
