@@ -7,7 +7,8 @@
  *     also starts crash once) — target <= 1.10: the price of framing and queueing.
  * One-shot runs cost a full crash startup each (~6 s here), so by default 5 of the 20 are run
  * and the rest extrapolated as (measured mean startup overhead + that command's own time in the
- * session); CRASHDECK_BENCH_FULL=1 runs all 20. The output says which was done.
+ * session); CRASHDECK_BENCH_FULL=1 runs all 20. The output says which was done. Session and raw
+ * runs alternate for CRASHDECK_BENCH_ROUNDS rounds (default 2) and keep their fastest.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,23 @@ function runCrash(args: string[], stdin: string): Promise<number> {
 
 const base = (): string[] => ['-s', '--no_crashrc', vmlinuxPath(), vmcorePath('oom-slab-leak')];
 
+/** Start a session on oom-slab-leak, run the commands through it, close it. */
+async function measureSession(commands: string[]): Promise<{ startupMs: number; sessionMs: number; perCommand: Map<string, number> }> {
+  const t0 = performance.now();
+  const session = new CrashSession({ transport: new LocalTransport(), crashPath: crash806(), vmcore: vmcorePath('oom-slab-leak'), vmlinux: vmlinuxPath() });
+  await session.start();
+  const startupMs = performance.now() - t0;
+  const perCommand = new Map<string, number>();
+  for (const c of commands) {
+    const r = await session.run(c);
+    perCommand.set(c, r.durationMs);
+    if (r.error) console.log(`  note: ${c} -> ${r.error.split('\n')[0]}`);
+  }
+  const sessionMs = performance.now() - t0;
+  await session.close();
+  return { startupMs, sessionMs, perCommand };
+}
+
 /** Run the session bench and print both ratios. */
 export async function runBench(): Promise<void> {
   const commands = guided();
@@ -51,21 +69,22 @@ export async function runBench(): Promise<void> {
   try {
     const cmdfile = path.join(dir, 'cmds');
     writeFileSync(cmdfile, commands.join('\n') + '\n');
-    // Raw reference first (it also warms the page cache for the vmlinux and the dump).
-    const rawMs = await runCrash(['-i', cmdfile, ...base()], 'quit\n');
-
-    const t0 = performance.now();
-    const session = new CrashSession({ transport: new LocalTransport(), crashPath: crash806(), vmcore: vmcorePath('oom-slab-leak'), vmlinux: vmlinuxPath() });
-    await session.start();
-    const startupMs = performance.now() - t0;
-    const perCommand = new Map<string, number>();
-    for (const c of commands) {
-      const r = await session.run(c);
-      perCommand.set(c, r.durationMs);
-      if (r.error) console.log(`  note: ${c} -> ${r.error.split('\n')[0]}`);
+    // Raw and session alternate (raw, session, session, raw, ...) and each keeps its fastest
+    // round: on a shared machine the minimum is the least disturbed measurement. The first raw
+    // run also warms the page cache for the vmlinux and the dump.
+    const rounds = Math.max(1, Number(process.env.CRASHDECK_BENCH_ROUNDS ?? 2));
+    let rawMs = Infinity;
+    let best: { startupMs: number; sessionMs: number; perCommand: Map<string, number> } | null = null;
+    for (let round = 0; round < rounds; round++) {
+      const measureRaw = async (): Promise<void> => {
+        rawMs = Math.min(rawMs, await runCrash(['-i', cmdfile, ...base()], 'quit\n'));
+      };
+      if (round % 2 === 0) await measureRaw();
+      const m = await measureSession(commands);
+      if (!best || m.sessionMs < best.sessionMs) best = m;
+      if (round % 2 === 1) await measureRaw();
     }
-    const sessionMs = performance.now() - t0;
-    await session.close();
+    const { startupMs, sessionMs, perCommand } = best as NonNullable<typeof best>;
 
     const sample = full ? commands : commands.filter((_, i) => i % 4 === 0);
     let measured = 0;
@@ -82,6 +101,7 @@ export async function runBench(): Promise<void> {
     console.log(`session: startup ${s(startupMs)} + 20 commands = ${s(sessionMs)} (commands alone ${s(sessionMs - startupMs)})`);
     console.log(`one-shot crash runs: ${full ? `all 20 measured = ${s(oneShotMs)}` : `${sample.length} of 20 measured (${s(measured)}, mean startup overhead ${s(meanOverhead)}), 20 extrapolated = ${s(oneShotMs)}`}`);
     console.log(`raw crash -s -i cmdfile (20 commands): ${s(rawMs)}`);
+    console.log(`(session and raw: fastest of ${rounds} alternating rounds each; CRASHDECK_BENCH_ROUNDS changes it)`);
     // What a user waits for once the dump is open: the commands through the running session.
     console.log(`ratio 20 commands on the open session / 20 one-shot runs: ${((sessionMs - startupMs) / oneShotMs).toFixed(3)} (target <= 0.10)`);
     console.log(`  (including the session's own startup: ${(sessionMs / oneShotMs).toFixed(3)})`);
