@@ -7,7 +7,7 @@
  */
 
 /** Header of an ftrace event line: comm, pid, cpu, timestamp, event name, rest. */
-export const ftraceHeaderRe = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:[.dDXb][^\s]{2,6}\s+)?(\d+\.\d+):\s+([\w:.+-]+?):\s*(.*)$/;
+export const ftraceHeaderRe = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:[.dDXb][^\s]{2,6}\s+)?(\d+(?:\.\d+)?):\s+([\w:.+-]+?):\s*(.*)$/;
 
 /** A parsed event line; reused between calls to spare the allocator. */
 export interface FtraceLine {
@@ -90,7 +90,8 @@ function fastParse(line: string, out: FtraceLine): boolean {
     if (isDigit(c)) {
       whole = whole * 10 + (c - 48);
       if (seenDot) scale *= 10;
-      if (++digits > 15) return false;
+      // Counter / TSC clocks print long integers; beyond 2^53 they lose precision, which is fine for ordering.
+      if (++digits > 20) return false;
     } else if (c === 46 /* . */ && !seenDot) seenDot = true;
     else break;
     p++;

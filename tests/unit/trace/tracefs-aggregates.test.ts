@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
+import { linkTimeline } from '../../../electron/trace/links.ts';
 import { sniffTrace } from '../../../electron/trace/sniff.ts';
 import { fixtureFile } from '../../support/fixtures.ts';
 
@@ -87,5 +88,22 @@ describe('format sniffing', () => {
     expect(sniffTrace(head('oom-user-hog', 'perf-script.txt'))).toEqual({ kind: 'text', format: 'perf-script' });
     expect(sniffTrace(head('oom-slab-leak', 'vmcore-dmesg.txt')).kind).toBe('not-a-trace');
     expect(sniffTrace(head('oom-slab-leak', 'vmcore')).kind).toBe('not-a-trace');
+  });
+});
+
+describe('other trace clocks', () => {
+  it('reads integer (TSC / counter clock) timestamps, and the panic link then says the clocks differ', async () => {
+    const p = path.join(dir, 'tsc');
+    writeFileSync(p, [
+      '# tracer: nop',
+      '            bash-1234    [001] .....  98765432101234: kmalloc: call_site=load_elf_phdrs+0x4d/0xa0 ptr=00000000aa bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL node=-1 accounted=false',
+      '            bash-1234    [001] .....  98765432109999: kmalloc: call_site=load_elf_phdrs+0x4d/0xa0 ptr=00000000ab bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL node=-1 accounted=false',
+      '',
+    ].join('\n'));
+    const s = await importTraceFile(p);
+    expect([s.events, s.firstTs, s.lastTs]).toEqual([2, 98765432101234, 98765432109999]);
+    const tl = linkTimeline({ firstTs: s.firstTs, lastTs: s.lastTs }, { panicTs: 28.384756 });
+    expect(tl.placement).toBe('before-trace');
+    expect(tl.warnings[0]).toContain('another trace clock');
   });
 });
