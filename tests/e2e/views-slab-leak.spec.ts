@@ -166,3 +166,15 @@ test('Console: runs sys, refuses a pipe with the reason, and walks history with 
   await page.screenshot({ path: path.join(shots, 'view-console-oom-slab-leak.png'), fullPage: true });
   await expectAxeClean('Console');
 });
+
+test('every view of this issue passes an axe scan in the dark theme too', async () => {
+  await page.evaluate(() => localStorage.setItem('crashdeck.theme', 'dark'));
+  await page.reload();
+  for (const label of ['Slab', 'Zones', 'Memory map', 'Page flags', 'Console']) {
+    await openView(label);
+    await settle();
+    await expectAxeClean(`${label} (dark)`);
+    await page.screenshot({ path: path.join(shots, `view-${label.toLowerCase().replaceAll(' ', '-')}-dark-oom-slab-leak.png`), fullPage: false });
+  }
+  await page.evaluate(() => localStorage.removeItem('crashdeck.theme'));
+});
