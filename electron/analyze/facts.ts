@@ -147,6 +147,8 @@ export interface OomFacts {
   /** The chosen victim from the oom-kill: summary line (task=, pid=). */
   summaryVictim: { pid: number; comm: string } | null;
   pageSize: number;
+  /** Kernel release when known (selects the oom_badness variant). */
+  release: string | null;
 }
 
 /** Facts about the dump as crash sees it now (after the OOM, at the panic). */

@@ -67,6 +67,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     killed: null,
     summaryVictim: null,
     pageSize: 4096,
+    release: null,
   };
   if (!r) return facts;
   const x = r as OomReport & OomReportExtras;
@@ -132,7 +133,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     source: { command: 'log', row: s.cache },
   }));
   facts.slabTableFromReport = r.unreclaimableSlab.length > 0;
-  facts.tasks = r.tasks.map((tk) => ({ pid: tk.pid, tgid: tk.tgid, comm: tk.comm, rssPages: tk.rssPages, swapents: tk.swapents, pgtablesBytes: tk.pgtablesBytes, oomScoreAdj: tk.oomScoreAdj }));
+  facts.tasks = r.tasks.map((tk) => ({ pid: tk.pid, uid: tk.uid, tgid: tk.tgid, comm: tk.comm, rssPages: tk.rssPages, swapents: tk.swapents, pgtablesBytes: tk.pgtablesBytes, oomScoreAdj: tk.oomScoreAdj }));
   if (r.tasks.length) facts.tasksSource = { command: 'log', row: 'Tasks state' };
   if (r.killed) {
     facts.killed = {

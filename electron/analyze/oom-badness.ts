@@ -11,6 +11,9 @@
  *     points += adj
  *   oom_evaluate_task(): skips LONG_MIN and `points < chosen_points`, so on a tie the task met
  *   later in for_each_process() order (the order dump_tasks() prints) wins.
+ *   Before 5.9 (9066e5cfb73c) oom_badness() returned unsigned long: 0 for exempt tasks and at
+ *   least 1 for eligible ones; before 4.17 root (CAP_SYS_ADMIN) tasks also got a 3% bonus
+ *   (points -= points * 3 / 100) before the adj; `rulesFor(release)` picks the variant.
  *   totalpages: totalram_pages() + total_swap_pages for CONSTRAINT_NONE; the memcg's limit
  *   (plus its swap allowance) for CONSTRAINT_MEMCG; present pages of the allowed nodes plus swap
  *   for CONSTRAINT_CPUSET / CONSTRAINT_MEMORY_POLICY.
@@ -21,6 +24,8 @@ export const OOM_SCORE_ADJ_MIN = -1000;
 /** One row of the OOM report's "Tasks state" table (values in pages, pgtables in bytes). */
 export interface OomTaskRow {
   pid: number;
+  /** uid (0 = root, the proxy for CAP_SYS_ADMIN in the pre-4.17 root bonus). */
+  uid?: number | null;
   tgid?: number | null;
   comm: string;
   rssPages: number;
@@ -39,13 +44,33 @@ export interface BadnessRow {
   why?: string;
 }
 
+/** Which oom_badness() the kernel ran. */
+export interface BadnessRules {
+  /** Pre-5.9: an eligible task scores at least 1. */
+  clampToOne: boolean;
+  /** Pre-4.17: root tasks lose 3% of their points before the adj. */
+  rootBonus: boolean;
+}
+
+export const modernRules: BadnessRules = { clampToOne: false, rootBonus: false };
+
+/** The rules for a kernel release ("6.1.0-56-cloud-amd64", "4.18.0-553.el8_10.x86_64"); modern when unknown. */
+export function rulesFor(release: string | null | undefined): BadnessRules {
+  const m = /^(\d+)\.(\d+)/.exec(release ?? '');
+  if (!m) return modernRules;
+  const v = Number(m[1]) * 1000 + Number(m[2]);
+  return { clampToOne: v < 5009, rootBonus: v < 4017 };
+}
+
 /** oom_badness() for one task; null stands for the kernel's LONG_MIN (never chosen). */
-export function oomBadness(t: OomTaskRow, totalPages: number, pageSize = 4096): { points: number | null; why?: string } {
+export function oomBadness(t: OomTaskRow, totalPages: number, pageSize = 4096, rules: BadnessRules = modernRules): { points: number | null; why?: string } {
   if (t.pid === 1) return { points: null, why: 'global init is never killed' };
   if (t.oomScoreAdj === OOM_SCORE_ADJ_MIN) return { points: null, why: 'oom_score_adj -1000 disables OOM killing' };
-  const base = t.rssPages + t.swapents + Math.floor(t.pgtablesBytes / pageSize);
-  const adj = t.oomScoreAdj * Math.floor(totalPages / 1000);
-  return { points: base + adj };
+  let points = t.rssPages + t.swapents + Math.floor(t.pgtablesBytes / pageSize);
+  if (rules.rootBonus && t.uid === 0) points -= Math.trunc((points * 3) / 100);
+  points += t.oomScoreAdj * Math.floor(totalPages / 1000);
+  if (rules.clampToOne && points <= 0) points = 1;
+  return { points };
 }
 
 /**
@@ -54,12 +79,12 @@ export function oomBadness(t: OomTaskRow, totalPages: number, pageSize = 4096): 
  * `limit` highest scores (best first, later rows first on ties) followed by up to `limit` exempt
  * tasks. Linear in the table size (a big host prints 100,000 rows).
  */
-export function selectVictim(tasks: readonly OomTaskRow[], totalPages: number, pageSize = 4096, limit = 10): { chosen: BadnessRow | null; ranking: BadnessRow[] } {
+export function selectVictim(tasks: readonly OomTaskRow[], totalPages: number, pageSize = 4096, limit = 10, rules: BadnessRules = modernRules): { chosen: BadnessRow | null; ranking: BadnessRow[] } {
   let chosen: BadnessRow | null = null;
   const top: BadnessRow[] = [];
   const exempt: BadnessRow[] = [];
   for (const t of tasks) {
-    const { points, why } = oomBadness(t, totalPages, pageSize);
+    const { points, why } = oomBadness(t, totalPages, pageSize, rules);
     const row: BadnessRow = { pid: t.pid, comm: t.comm, rssPages: t.rssPages, oomScoreAdj: t.oomScoreAdj, points };
     if (why !== undefined) row.why = why;
     if (points === null) {

@@ -7,7 +7,7 @@ import type { DumpFacts, MemCounters, ModuleFacts, OomFacts, Source, TraceEviden
 import { decodeGfp, type GfpInfo } from './gfp.ts';
 import { accountMemory, bucketLabels, type Account, type BucketKey } from './memory-account.ts';
 import { isTaintingModule, moduleForCache } from './module-owner.ts';
-import { oomBadness, selectVictim, type OomTaskRow } from './oom-badness.ts';
+import { oomBadness, rulesFor, selectVictim, type OomTaskRow } from './oom-badness.ts';
 import type { Confidence, CulpritKind, Evidence, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from './report-types.ts';
 import { checkZones, type ZoneSummary } from './zone-check.ts';
 
@@ -485,7 +485,8 @@ function chooseVictim(
   }
   const tasks = facts.tasks;
   let computed: ReturnType<typeof selectVictim> | null = null;
-  if (tasks.length && totalPages !== null) computed = selectVictim(tasks, totalPages, facts.pageSize);
+  const rules = rulesFor(facts.release);
+  if (tasks.length && totalPages !== null) computed = selectVictim(tasks, totalPages, facts.pageSize, 10, rules);
   // The ten highest scores, plus the exempt tasks (the user asks "why was X spared?").
   const ranking: TriageOom['ranking'] = (computed?.ranking ?? []).map((r) => {
     const row: TriageOom['ranking'][number] = { pid: r.pid, comm: r.comm, points: r.points, rssKb: r.rssPages * pageKb, oomScoreAdj: r.oomScoreAdj, eligible: r.points !== null };
@@ -499,7 +500,7 @@ function chooseVictim(
     const rssKb = (k.anonRssKb ?? 0) + (k.fileRssKb ?? 0) + (k.shmemRssKb ?? 0);
     const chosen = computed?.chosen;
     const krow = rowOf(k.pid);
-    const points = krow && totalPages !== null ? oomBadness(krow, totalPages, facts.pageSize).points : null;
+    const points = krow && totalPages !== null ? oomBadness(krow, totalPages, facts.pageSize, rules).points : null;
     ev(k.source, `killed ${k.comm} (pid ${k.pid}): anon-rss ${k.anonRssKb ?? '?'} kB, file-rss ${k.fileRssKb ?? '?'} kB, shmem-rss ${k.shmemRssKb ?? '?'} kB`);
     if (chosen && chosen.pid !== k.pid) {
       conflicts.push(`the kernel killed ${k.comm} (pid ${k.pid}) but oom_badness over the task table picks ${chosen.comm} (pid ${chosen.pid}); oom_kill_allocating_task, memory.oom.group or a task exiting can explain it`);
@@ -514,7 +515,7 @@ function chooseVictim(
     const s = facts.summaryVictim;
     const row = rowOf(s.pid);
     return {
-      victim: { pid: s.pid, comm: s.comm, rssKb: row ? row.rssPages * pageKb : 0, killed: true, points: row && totalPages !== null ? oomBadness(row, totalPages, facts.pageSize).points : null, oomScoreAdj: row?.oomScoreAdj ?? null },
+      victim: { pid: s.pid, comm: s.comm, rssKb: row ? row.rssPages * pageKb : 0, killed: true, points: row && totalPages !== null ? oomBadness(row, totalPages, facts.pageSize, rules).points : null, oomScoreAdj: row?.oomScoreAdj ?? null },
       ranking,
       victimText: `The OOM killer chose ${s.comm} (pid ${s.pid}); the "Killed process" line is missing from the log.`,
     };

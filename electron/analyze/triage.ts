@@ -60,6 +60,7 @@ export function triage(g: Gathered): TriageReport {
   let oom: TriageReport['oom'] = null;
   if (report || panic.kind === 'oom') {
     const facts = oomFactsFromLog(g.log);
+    facts.release = g.sys?.release ?? releaseFromLog(g.log);
     const unrecl = new Set(facts.slabCaches.map((c) => c.name));
     const dump = dumpFacts({ kmemI: g.kmemI, kmemZ: g.kmemZ, kmemF: g.kmemF, kmemS: g.kmemS, kmemV: g.kmemV, ps: g.ps, unreclaimableNames: unrecl });
     const oomMissing = missing.filter((m) => /^(?:log|kmem -i|kmem -z|kmem -s|ps|mod)\b/.test(m));

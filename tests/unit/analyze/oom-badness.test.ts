@@ -3,7 +3,7 @@
  * against numbers worked out by hand from the kernel's formula.
  */
 import { describe, expect, it } from 'vitest';
-import { oomBadness, selectVictim, type OomTaskRow } from '../../../electron/analyze/oom-badness.ts';
+import { oomBadness, rulesFor, selectVictim, type OomTaskRow } from '../../../electron/analyze/oom-badness.ts';
 import { decodeGfp, zoneUsable } from '../../../electron/analyze/gfp.ts';
 
 const task = (pid: number, rssPages: number, oomScoreAdj = 0, extra: Partial<OomTaskRow> = {}): OomTaskRow =>
@@ -20,6 +20,21 @@ describe('oom_badness', () => {
   it('-1000 and global init are never candidates', () => {
     expect(oomBadness(task(12, 10_000_000, -1000), 1000).points).toBeNull();
     expect(oomBadness(task(1, 10_000_000, 0), 1000).points).toBeNull();
+  });
+});
+
+describe('older kernels', () => {
+  it('before 5.9 an eligible task scores at least 1; before 4.17 root loses 3% first', () => {
+    const el8 = rulesFor('4.18.0-553.el8_10.x86_64');
+    expect(el8).toEqual({ clampToOne: true, rootBonus: false });
+    expect(oomBadness(task(50, 10, -500), 100_000, 4096, el8).points).toBe(1);
+    const stretch = rulesFor('4.9.0-19-amd64');
+    // root: 10000 - floor(10000 * 3 / 100) = 9700; the non-root task with 9800 now wins
+    const root = task(60, 10_000, 0, { uid: 0 });
+    const user = task(61, 9_800, 0, { uid: 1000 });
+    expect(oomBadness(root, 100_000, 4096, stretch).points).toBe(9700);
+    expect(selectVictim([root, user], 100_000, 4096, 10, stretch).chosen?.pid).toBe(61);
+    expect(selectVictim([root, user], 100_000, 4096, 10, rulesFor('6.1.0-56-cloud-amd64')).chosen?.pid).toBe(60);
   });
 });
 
