@@ -129,6 +129,8 @@ export class TraceAggregator {
   private readonly oom: OomEventRecord[] = [];
   private readonly stacks = new Map<string, number>();
   private stacksOverflow = 0;
+  private lastSite: CallSiteAcc | null = null;
+  private lastGfp: string | null = null;
   private readonly allocFields: AllocFields = { bytesReq: NaN, bytesAlloc: NaN, accounted: false, reclaimable: false, dma: false, name: null };
   callTree: CallTreeNode | null = null;
   perfStat: PerfStatCard | null = null;
@@ -187,21 +189,34 @@ export class TraceAggregator {
   }
 
   private addAlloc(sites: Map<string, CallSiteAcc>, event: string, ts: number, pid: number, args: string): void {
-    const callSite = callSiteKey(args);
-    if (callSite === null) return;
     const f = this.allocFields;
     readAllocFields(args, f);
     const cacheName = f.name;
-    const key = cacheName === null ? callSite : callSite + '|' + cacheName;
-    let acc = sites.get(key);
-    if (acc === undefined) {
-      const site = callSiteField(args)!;
-      acc = {
-        event, callSite, fn: site.fn, module: site.module, cacheName, count: 0, bytesReq: 0, bytesAlloc: 0,
-        sizes: new Map(), accounted: 0, reclaimable: 0, dma: 0, firstTs: ts, lastTs: ts, pids: new Map(), lastPid: -1, lastPidCount: 0,
-      };
-      sites.set(key, acc);
+    // A run of allocations from one call site is common: recognise it in place, without cutting
+    // the call-site string or hashing it.
+    let acc = this.lastSite;
+    if (acc === null || acc.event !== event || acc.cacheName !== cacheName || !sameCallSite(args, acc.callSite)) {
+      const callSite = callSiteKey(args);
+      if (callSite === null) return;
+      const key = cacheName === null ? callSite : callSite + '|' + cacheName;
+      acc = sites.get(key) ?? null;
+      if (acc === null) acc = this.newSite(sites, key, event, callSite, cacheName, ts, args);
+      this.lastSite = acc;
     }
+    this.countAlloc(acc, ts, pid, f);
+  }
+
+  private newSite(sites: Map<string, CallSiteAcc>, key: string, event: string, callSite: string, cacheName: string | null, ts: number, args: string): CallSiteAcc {
+    const site = callSiteField(args)!;
+    const acc: CallSiteAcc = {
+      event, callSite, fn: site.fn, module: site.module, cacheName, count: 0, bytesReq: 0, bytesAlloc: 0,
+      sizes: new Map(), accounted: 0, reclaimable: 0, dma: 0, firstTs: ts, lastTs: ts, pids: new Map(), lastPid: -1, lastPidCount: 0,
+    };
+    sites.set(key, acc);
+    return acc;
+  }
+
+  private countAlloc(acc: CallSiteAcc, ts: number, pid: number, f: AllocFields): void {
     acc.count++;
     acc.lastTs = ts;
     if (f.bytesReq > 0) acc.bytesReq += f.bytesReq;
@@ -230,7 +245,17 @@ export class TraceAggregator {
       const v = Number(args.slice(orderAt + 6, end));
       if (Number.isInteger(v) && v >= 0 && v < 64) o = v;
     }
-    const gfp = fieldValue(args, 'gfp_flags') ?? '?';
+    // gfp strings repeat: compare in place with the previous one before cutting and hashing.
+    let gfp = this.lastGfp;
+    const g = args.indexOf('gfp_flags=');
+    if (g === -1) gfp = '?';
+    else {
+      const start = g + 10;
+      let end = args.indexOf(' ', start);
+      if (end === -1) end = args.length;
+      if (gfp === null || end - start !== gfp.length || !args.startsWith(gfp, start)) gfp = args.slice(start, end);
+      this.lastGfp = gfp;
+    }
     const pages = o >= 0 ? 2 ** o : 0;
     this.pageTotal++;
     this.pagePages += pages;
@@ -242,6 +267,7 @@ export class TraceAggregator {
       t.pages += pages;
     } else this.pageTasks.set(pid, { count: 1, pages });
   }
+
   private addVmscan(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
     this.vmscan.set(event, (this.vmscan.get(event) ?? 0) + 1);
     if (event === 'mm_vmscan_direct_reclaim_begin') {
@@ -348,6 +374,14 @@ export class TraceAggregator {
     }
     return [...acc.values()].sort((x, y) => y.count - x.count).slice(0, 500);
   }
+}
+
+/** Whether `args` has `call_site=<site>` ending there (space, "/0xsize" or end). */
+function sameCallSite(args: string, site: string): boolean {
+  const at = args.indexOf('call_site=');
+  if (at === -1 || !args.startsWith(site, at + 10)) return false;
+  const next = args.charCodeAt(at + 10 + site.length);
+  return Number.isNaN(next) || next === 32 || next === 47 /* / */;
 }
 
 /** Two raw addresses that resolve to the same site become one row. */
