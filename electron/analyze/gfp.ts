@@ -51,6 +51,8 @@ export function decodeGfp(raw: string | null | undefined): GfpInfo | null {
   const m = /^\s*(0x[0-9a-fA-F]+|\d+)?\s*(?:\(([^)]*)\))?/.exec(raw);
   if (!m || (m[1] === undefined && m[2] === undefined)) return null;
   const value = m[1] !== undefined ? Number.parseInt(m[1], m[1].startsWith('0x') ? 16 : 10) : null;
+  // gfp_mask=0x0: pagefault_out_of_memory(), no allocation of its own, so no zone limits apply.
+  if (value === 0 && !(m[2] ?? '').trim()) return null;
   const names = (m[2] ?? '').split('|').map((s) => s.trim()).filter((s) => /^_*GFP_[A-Z0-9_]+$/.test(s));
   const flags = new Set<string>();
   for (const n of names) {

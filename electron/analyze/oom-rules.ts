@@ -36,7 +36,11 @@ export function analyzeOom(inp: OomInputs): TriageOom {
 
   // --- Is this an OOM? -------------------------------------------------------------------
   const gfp = decodeGfp(facts.trigger.gfpMask);
-  const order = facts.trigger.order ?? 0;
+  // order -1 marks a SysRq-f manual OOM kill; it allocated nothing.
+  const order = Math.max(0, facts.trigger.order ?? 0);
+  if (facts.trigger.order === -1) {
+    conflicts.push('the OOM killer was triggered by hand (SysRq-f), so memory was not necessarily short');
+  }
   if (facts.reportFound) {
     ev(facts.reportSource, `${facts.trigger.comm ?? '?'}${facts.trigger.pid !== null ? ` (pid ${facts.trigger.pid})` : ''} invoked the OOM killer: gfp_mask=${facts.trigger.gfpMask ?? '?'}, order=${order}, oom_score_adj=${facts.trigger.oomScoreAdj ?? '?'}`);
   } else {
@@ -89,7 +93,11 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   const swapFreeKb = facts.swapFreeKb ?? (dump?.swapFreePages != null ? dump.swapFreePages * pageKb : null);
 
   // --- Culprit ----------------------------------------------------------------------------------
-  const memcgOom = facts.constraint === 'CONSTRAINT_MEMCG' || facts.memcg !== null || facts.killed?.reason === 'Memory cgroup out of memory' || facts.oomMemcg !== null;
+  // A memcg OOM shows in the constraint line, the memcg block, the kill reason, or (when the
+  // kernel panicked before printing those, panic_on_oom=2) the charge path in the stack.
+  const memcgByStack = facts.allocTrace.some((f) => /^(?:mem_cgroup_out_of_memory|try_charge_memcg|try_charge|mem_cgroup_oom|mem_cgroup_oom_synchronize)$/.test(f.fn));
+  const memcgOom = facts.constraint === 'CONSTRAINT_MEMCG' || facts.memcg !== null || facts.killed?.reason === 'Memory cgroup out of memory' || facts.oomMemcg !== null || memcgByStack;
+  if (memcgByStack && facts.constraint === null) facts.constraint = 'CONSTRAINT_MEMCG';
   let culprit: TriageCulprit;
   let base: number; // 3 high, 2 medium, 1 low before penalties
   let why: string;
@@ -559,6 +567,8 @@ function crossCheck(facts: OomFacts, dump: DumpFacts | null, conflicts: string[]
 
 function openingSentence(facts: OomFacts, gfp: GfpInfo | null, order: number): string {
   if (!facts.reportFound) return 'The log holds no OOM report; the verdict rests on the dump\'s memory state alone.';
+  if (facts.trigger.order === -1) return `The OOM killer was run by hand (SysRq-f, order=-1), not by a failed allocation: the memory state below may be ordinary.`;
+  if (gfp === null && /^0x0\b/.test(facts.trigger.gfpMask ?? '')) return `${facts.trigger.comm ?? 'A task'} took a page fault that returned VM_FAULT_OOM (gfp_mask=0x0, pagefault_out_of_memory()): the failed allocation happened deeper, in a driver or filesystem fault handler.`;
   const who = `${facts.trigger.comm ?? 'A task'}${facts.trigger.pid !== null ? ` (pid ${facts.trigger.pid})` : ''}`;
   const what = `an order-${order} allocation (${(2 ** order) * 4} kB, ${gfp ? gfp.raw : 'gfp mask unknown'})`;
   const scope = facts.constraint && facts.constraint !== 'CONSTRAINT_NONE' ? ` under ${facts.constraint}` : '';

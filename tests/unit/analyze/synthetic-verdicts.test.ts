@@ -292,3 +292,35 @@ describe('more culprit shapes', () => {
     expect(withTrace.oom?.evidence.some((e) => e.command === 'trace')).toBe(true);
   });
 });
+
+describe('OOM report variants', () => {
+  it('memcg OOM under panic_on_oom=2: no oom-kill line, the charge path in the stack still says memcg', () => {
+    // Models vm.panic_on_oom=2 ("compulsory") on 6.1: check_panic_on_oom() panics even for a memcg
+    // OOM, right after dump_header(), so neither the oom-kill: summary nor a kill is printed.
+    const path = '/kubepods/burstable/pod1234';
+    const r = fromLog({
+      comm: 'java', pid: 5100, gfp: '0xcc0(GFP_KERNEL)', order: 0, mem: {}, kernelStackKb: 0, zones: [], ...machine,
+      memcg: { path, usageKb: 2_097_152, limitKb: 2_097_152, failcnt: 77, stats: { anon: 2_100_000_000, file: 1_000_000 } },
+      tasks: [{ pid: 5100, rss: 520_000, comm: 'java' }],
+      trace: ['mem_cgroup_out_of_memory+0x134/0x150', 'try_charge_memcg+0x6d7/0x790', 'charge_memcg+0x40/0xa0', '__mem_cgroup_charge+0x2c/0x80'],
+      end: { kind: 'panic', mode: 'compulsory' },
+    });
+    expect(r.panic.kind).toBe('oom');
+    expect(r.oom?.panicOnOom).toBe(2);
+    expect(r.oom?.culprit.kind).toBe('memcg');
+    expect(r.oom?.constraint).toBe('CONSTRAINT_MEMCG');
+  });
+
+  it('SysRq-f (order=-1) is a manual OOM kill and is not taken as a confident verdict', () => {
+    // Models "echo f > /proc/sysrq-trigger" on 6.1: moom_callback() runs out_of_memory() with order -1.
+    const r = fromLog({
+      comm: 'kworker/0:1', pid: 55, gfp: '0xcc0(GFP_KERNEL)', order: -1,
+      mem: { active_anon: 20_000, inactive_anon: 180_000, active_file: 300_000, inactive_file: 900_000, slab_reclaimable: 40_000, slab_unreclaimable: 30_000, mapped: 20_000, shmem: 500, pagetables: 3000, free: 400_000 },
+      kernelStackKb: 12_000, zones: x86Zones({ dmaFree: 3000, dma32Free: 600_000, normalFree: 1_000_000, normalKb: NORMAL_KB }), ...machine, tasks: userTasks,
+      trace: ['moom_callback+0x7a/0xb0', 'process_one_work+0x1c7/0x380'],
+      end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 236_000, fileKb: 4000, shmemKb: 0 } },
+    });
+    expect(r.oom?.confidence).not.toBe('high');
+    expect(r.oom?.explanation).toMatch(/by hand \(SysRq-f/);
+  });
+});
