@@ -84,9 +84,52 @@ const shellChars = /[!|<>]/;
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Verbs that end the session, re-run history (which holds the session's own markers and any
- * earlier shell command), or make gdb read further stdin lines (which would swallow markers). */
-const alwaysRefused = new Set(['q', 'quit', 'exit', 'r', 'define', 'document', 'commands', 'while', 'if', 'python', 'pi', 'python-interactive', 'end']);
+ * earlier shell command), repeat forever, or make gdb read further stdin lines (which would
+ * swallow the session's markers). Refused even with shell on. */
+const alwaysRefused = new Set(['q', 'quit', 'exit', 'r', 'repeat', 'define', 'document', 'commands', 'while', 'if', 'python', 'pi', 'python-interactive', 'end']);
 const pagerOn = /^(sn|set\s+scroll\s+on)\b/;
+
+/** crash's own commands (crash 8.0.6 `help`); anything else goes to gdb unless it names a kernel symbol. */
+const crashCommands = new Set([
+  '*', 'alias', 'ascii', 'bpf', 'bt', 'btop', 'dev', 'dis', 'eval', 'exit', 'extend', 'files', 'foreach', 'fuser', 'gdb', 'help', 'ipcs', 'irq',
+  'kmem', 'list', 'log', 'mach', 'mod', 'mount', 'net', 'p', 'ps', 'pte', 'ptob', 'ptov', 'q', 'rd', 'repeat', 'runq', 'sbitmapq', 'search', 'set',
+  'sig', 'struct', 'swap', 'sym', 'sys', 'task', 'timer', 'tree', 'union', 'vm', 'vtop', 'waitq', 'whatis', 'wr',
+]);
+/** gdb commands that only read, allowed through `gdb CMD` or directly while shell is off. */
+const gdbReadOnly = new Set(['p', 'print', 'inspect', 'ptype', 'whatis', 'info', 'i', 'x', 'list', 'l', 'disassemble', 'output', 'printf', 'echo', 'help', 'show', 'frame', 'f', 'bt', 'backtrace', 'where', 'up', 'down', 'sizeof']);
+/**
+ * gdb commands that run programs, load code, or write files. crash itself prohibits only some of
+ * them and only by exact name: gdb also accepts any unambiguous abbreviation (`she echo x` runs
+ * a shell through crash 8.0.6), so a verb that abbreviates one of these is refused.
+ */
+const gdbDangerous = [
+  'shell', 'make', 'edit', 'pipe', 'source', 'python', 'python-interactive', 'guile', 'guile-repl', 'compile', 'expression', 'dump', 'append',
+  'restore', 'save', 'cd', 'run', 'start', 'starti', 'attach', 'target', 'generate-core-file', 'gcore', 'interpreter-exec', 'file', 'exec-file',
+  'symbol-file', 'core-file', 'add-symbol-file', 'sharedlibrary', 'load', 'kill', 'detach', 'signal', 'jump', 'call', 'record', 'checkpoint',
+  'alias', 'set', 'tui', 'remote', 'monitor',
+];
+
+function refusedShell(what: string): ApiError {
+  return new ApiError('refused', `${what} is off for this session`, 'Turn shell access on for this session if you trust this command; it then runs with your rights on the analysis host.');
+}
+
+/** The reason a line (shell off) could run programs, load code or write files, or null. */
+function dangerousVerb(words: string[]): string | null {
+  const [first = '', ...rest] = words;
+  if (first === 'gdb') {
+    const sub = rest[0] ?? '';
+    return sub === '' || gdbReadOnly.has(sub) ? null : `gdb ${sub} (only read-only gdb commands: ${[...gdbReadOnly].join(', ')})`;
+  }
+  if (crashCommands.has(first)) {
+    if (first === 'extend') return 'extend (loads a shared library into crash)';
+    if (first === 'alias' && rest.length > 1) return 'alias definitions (an alias can stand for any command)';
+    if (first === 'rd' && rest.some((w) => /^-\w*r/.test(w))) return 'rd -r (writes memory to a file)';
+    return null;
+  }
+  if (gdbReadOnly.has(first)) return null;
+  const hit = gdbDangerous.find((d) => d.startsWith(first.toLowerCase()));
+  return hit ? `"${first}" (gdb would run it as ${hit})` : null;
+}
 
 /** Check one free-console line; returns it trimmed or throws ApiError('refused'). */
 export function checkConsoleLine(line: string, shellEnabled: boolean): string {
@@ -96,15 +139,20 @@ export function checkConsoleLine(line: string, shellEnabled: boolean): string {
   const words = trimmed.split(/\s+/);
   const verb = words[0] === 'gdb' ? (words[1] ?? '') : (words[0] as string);
   if (alwaysRefused.has(verb.toLowerCase())) {
-    throw new ApiError('refused', `"${verb}" is not available in the console: it would ${/^(q|quit|exit)$/i.test(verb) ? 'end the crash session' : verb === 'r' ? 're-run crash history' : 'read more input lines and stall the session'}`, /^(q|quit|exit)$/i.test(verb) ? 'Close the session from the session menu instead.' : undefined);
-  }
-  if (pagerOn.test(trimmed)) throw new ApiError('refused', 'the pager cannot be turned on in crashdeck', 'Output is shown in full; use the view\'s search instead.');
-  if (!shellEnabled && shellChars.test(trimmed)) {
+    const ends = /^(q|quit|exit)$/i.test(verb);
     throw new ApiError(
       'refused',
-      'shell escapes, pipes, redirections and command files (!, |, >, >>, <) are off for this session',
-      'Turn shell access on for this session if you trust this command; it then runs with your rights on the analysis host.',
+      `"${verb}" is not available in the console: it would ${ends ? 'end the crash session' : verb === 'r' ? 're-run crash history' : verb === 'repeat' ? 'repeat forever on a dump' : 'read more input lines and stall the session'}`,
+      ends ? 'Close the session from the session menu instead.' : undefined,
     );
+  }
+  if (pagerOn.test(trimmed)) throw new ApiError('refused', 'the pager cannot be turned on in crashdeck', "Output is shown in full; use the view's search instead.");
+  if (shellEnabled) return trimmed;
+  if (shellChars.test(trimmed)) throw refusedShell('running shell commands, pipes, redirections and command files (!, |, >, >>, <)');
+  const danger = dangerousVerb(words);
+  if (danger) {
+    const e = refusedShell(`${danger}: running programs, loading code or writing files`);
+    throw new ApiError(e.code, e.message, `${e.hint} To look at a kernel object of that name, say it explicitly (struct NAME ADDR, p NAME).`);
   }
   return trimmed;
 }

@@ -4,7 +4,7 @@
  * validation failures of session.open are checked here too (no crash session is started).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,13 +70,17 @@ describe('session.open on panic-sysrq', () => {
 
   it('the console refuses shell escapes, pipes and redirection until shell is turned on', async () => {
     const marker = path.join(dir, 'shell-ran');
-    for (const line of [`!touch ${marker}`, `log | tee ${marker}`, `sys > ${marker}`, `sys >> ${marker}`]) {
+    // `she` is gdb's abbreviation of `shell`, which crash itself only blocks when spelled out.
+    for (const line of [`!touch ${marker}`, `log | tee ${marker}`, `sys > ${marker}`, `sys >> ${marker}`, `she touch ${marker}`, `gdb she touch ${marker}`]) {
       await expect(api.call('session.console', { sessionId: info.id, line })).rejects.toMatchObject({ code: 'refused' });
     }
     const on = await api.call('session.setShell', { sessionId: info.id, enabled: true });
     expect(on.shellEnabled).toBe(true);
     const r = await api.call('session.console', { sessionId: info.id, line: '!echo shell on' });
     expect(r.raw).toBe('shell on\n');
+    const viaGdb = await api.call('session.console', { sessionId: info.id, line: 'she echo through gdb' });
+    expect(viaGdb.raw).toBe('through gdb\n');
+    expect(existsSync(marker)).toBe(false);
     await api.call('session.setShell', { sessionId: info.id, enabled: false });
     await expect(api.call('session.console', { sessionId: info.id, line: '!echo again' })).rejects.toMatchObject({ code: 'refused' });
   });

@@ -75,13 +75,29 @@ describe('buildGuidedCommand', () => {
 describe('checkConsoleLine', () => {
   const shellish = [
     '!sh', ' !sh', '!!', '!12', 'log | grep oom', 'log|sh', 'ps > /tmp/ps', 'ps >> /tmp/ps', 'ps>/tmp/x', '< /tmp/cmds', 'ps -p < pids',
-    'p "a|b"', "p 'x>y'", 'p "\\!x"', 'sym "!"', 'gdb shell id', 'foreach bt | sh',
+    'p "a|b"', "p 'x>y'", 'p "\\!x"', 'sym "!"', 'foreach bt | sh',
+  ];
+  /** gdb commands that run programs, load code or write files, also abbreviated (gdb accepts
+   * unambiguous prefixes; crash 8.0.6 blocks `shell` but runs `she echo x`). */
+  const gdbTricks = [
+    'gdb shell id', 'shell id', 'she id', 'shel id', 'gdb she id', 'gdb SHE id', 'mak', 'make -C /', 'ed', 'edit', 'sou /tmp/x.gdb', 'source /tmp/x.gdb',
+    'py print(1)', 'pyt', 'gu', 'guile', 'compile code 1', 'dum memory /tmp/x 0 1', 'gdb dump memory /tmp/x 0 1', 'appe value /tmp/x 1',
+    'gdb set logging on', 'gdb set logging file /tmp/x', 'gcore /tmp/core', 'generate-core-file', 'cd /', 'ru', 'start', 'attach 1',
+    'target remote 1.2.3.4:1', 'interpreter-exec python print(1)', 'add-symbol-file /tmp/x.o', 'extend /tmp/evil.so', 'alias zz gdb shell id',
+    'rd -r /tmp/out ffffffff82000000 64', 'rd -8r /tmp/out 0 1', 'gdb alias zz = shell',
   ];
 
   it('refuses shell escapes, pipes, redirections and command files while shell is off — even quoted', () => {
-    for (const line of shellish) {
-      const c = code(() => checkConsoleLine(line, false));
-      expect(c === 'refused' || (line.startsWith('gdb shell') && c === 'accepted'), JSON.stringify(line)).toBe(true);
+    for (const line of shellish) expect(code(() => checkConsoleLine(line, false)), JSON.stringify(line)).toBe('refused');
+  });
+
+  it('refuses gdb commands that run programs, load code or write files, however abbreviated', () => {
+    for (const line of gdbTricks) expect(code(() => checkConsoleLine(line, false)), JSON.stringify(line)).toBe('refused');
+  });
+
+  it('still lets through read-only gdb and crash commands and kernel names', () => {
+    for (const line of ['p jiffies', 'gdb p jiffies', 'gdb ptype struct task_struct', 'ptype struct page', 'whatis init_task', 'task_struct ffff888005610000', 'jiffies', 'alias', 'rd -s init_task 4', 'x/4gx 0xffffffff82000000', 'gdb info symbol 0xffffffff81a10e3d', 'dis -l schedule 4', 'struct file ffff888004e7a000', 'sym -l']) {
+      expect(code(() => checkConsoleLine(line, false)), JSON.stringify(line)).toBe('accepted');
     }
   });
 
@@ -89,10 +105,12 @@ describe('checkConsoleLine', () => {
     expect(checkConsoleLine('log | grep oom', true)).toBe('log | grep oom');
     expect(checkConsoleLine('!echo hi', true)).toBe('!echo hi');
     expect(checkConsoleLine('ps > /tmp/ps', true)).toBe('ps > /tmp/ps');
+    expect(checkConsoleLine('she echo hi', true)).toBe('she echo hi');
+    expect(checkConsoleLine('extend /usr/lib/crash/extensions/trace.so', true)).toBe('extend /usr/lib/crash/extensions/trace.so');
   });
 
   it('always refuses several lines, control characters, quitting, history re-runs and multi-line gdb commands', () => {
-    for (const line of ['sys\nquit', 'sys\r!sh', 'sys\u0000', 'sys\u001b[2J', 'q', 'quit', 'exit', 'QUIT', 'r', 'r 3', 'define x', 'gdb define x', 'while 1', 'python', 'commands 1', 'sn', 'set scroll on']) {
+    for (const line of ['sys\nquit', 'sys\r!sh', 'sys\u0000', 'sys\u001b[2J', 'q', 'quit', 'exit', 'QUIT', 'r', 'r 3', 'repeat -1 p jiffies', 'define x', 'gdb define x', 'while 1', 'python', 'commands 1', 'sn', 'set scroll on']) {
       for (const shell of [false, true]) expect(code(() => checkConsoleLine(line, shell)), JSON.stringify(line)).not.toBe('accepted');
     }
   });
