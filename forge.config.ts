@@ -102,9 +102,9 @@ export const config: ForgeConfig = {
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
       [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
-      // Kept on: the page is loaded from file:// and Vite emits <script type="module">, which
-      // Chromium refuses from file:// without these privileges. See docs/SECURITY.md, item 18.
-      [FuseV1Options.GrantFileProtocolExtraPrivileges]: true,
+      // Off: the page comes from the privileged crashdeck:// scheme (shell/app-protocol.ts), so
+      // file:// pages need no extra powers. See docs/SECURITY.md, item 18.
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     }),
   ],
 };

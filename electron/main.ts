@@ -3,7 +3,7 @@
  * plain-Node Api (api/create-api.ts) and the shell modules in shell/, which hold the logic.
  * Security decisions are listed item by item in docs/SECURITY.md.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, shell, type BrowserWindow as Win } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, type BrowserWindow as Win } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
@@ -12,6 +12,7 @@ import { createApi } from './api/create-api.ts';
 import type { ApiHost } from './api/handlers.ts';
 import { desktopChannels, desktopEventChannel, dialogKinds, type DesktopEventName, type DesktopEvents, type DialogKind } from './api/preload-api.ts';
 import { crashdeckCsp } from './serve/security-headers.ts';
+import { appIndexUrl, appOrigin, appScheme, appSchemePrivileges, createAppProtocolHandler } from './shell/app-protocol.ts';
 import { chooseFiles } from './shell/dialogs.ts';
 import { forwardApiEvents, registerApiIpc, registerDesktopIpc, type DesktopHandler } from './shell/ipc.ts';
 import { menuTemplate } from './shell/menu.ts';
@@ -30,7 +31,7 @@ declare const MAIN_WINDOW_VITE_NAME: string | undefined;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
 const rendererName = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
-const indexHtml = path.join(here, `../renderer/${rendererName}/index.html`);
+const rendererDir = path.join(here, `../renderer/${rendererName}`);
 const preload = path.join(here, 'preload.cjs');
 const defaultApp = process.defaultApp === true;
 
@@ -61,7 +62,9 @@ async function start(): Promise<void> {
   const recent = new RecentDumps(path.join(userData, 'recent-dumps.json'));
   const secrets = new SecretStore(safeStorage, path.join(userData, 'secrets.json'));
   const devHost = devServerUrl ? new URL(devServerUrl).host : null;
-  hardenSession(session.defaultSession, crashdeckCsp(devHost ? [`ws://${devHost}`] : []));
+  const csp = crashdeckCsp(devHost ? [`ws://${devHost}`] : []);
+  hardenSession(session.defaultSession, csp);
+  protocol.handle(appScheme, createAppProtocolHandler(rendererDir, csp));
 
   const ssh = desktopSshHosts({
     secrets,
@@ -70,7 +73,7 @@ async function start(): Promise<void> {
   });
   const apiHost = createApi({ transportFor: ssh.transportFor });
   api = apiHost;
-  const isTrusted = createSenderCheck({ devServerUrl, indexHtml });
+  const isTrusted = createSenderCheck({ devServerUrl, appOrigin });
 
   const rebuildMenu = async (): Promise<void> => {
     const template = menuTemplate(
@@ -126,8 +129,7 @@ async function start(): Promise<void> {
     workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
     statePath: path.join(userData, 'window-state.json'),
     preload,
-    devServerUrl,
-    indexHtml,
+    url: devServerUrl ?? appIndexUrl,
   });
   const unforward = forwardApiEvents(apiHost.events, win.webContents);
   win.on('closed', () => {
@@ -150,6 +152,8 @@ if (!claimSingleInstance(app, defaultApp, (launches) => {
   app.quit();
 } else {
   app.enableSandbox();
+  // Must happen before 'ready': the packaged page's own scheme (shell/app-protocol.ts).
+  protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { ...appSchemePrivileges } }]);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell));
   app.on('window-all-closed', () => app.quit());
   let disposed = false;

@@ -1,6 +1,6 @@
 /**
  * The main window: hardened webPreferences, last run's size and place, shown once painted, and
- * loading either the Vite dev server (electron-forge start) or the packaged index.html.
+ * loading either the Vite dev server (electron-forge start) or the packaged page on crashdeck://app.
  */
 import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle } from 'electron';
 import { secureWebPreferences } from './security.ts';
@@ -12,8 +12,8 @@ export interface MainWindowDeps {
   workAreas(): Rectangle[];
   statePath: string;
   preload: string;
-  devServerUrl?: string | undefined;
-  indexHtml: string;
+  /** The page: the dev server, or crashdeck://app/index.html. */
+  url: string;
 }
 
 /** Create, place and load the main window. */
@@ -31,7 +31,6 @@ export async function createMainWindow(deps: MainWindowDeps): Promise<BrowserWin
   if (state.maximized) win.maximize();
   trackWindowState(win, deps.statePath);
   win.once('ready-to-show', () => win.show());
-  if (deps.devServerUrl) await win.loadURL(deps.devServerUrl);
-  else await win.loadFile(deps.indexHtml);
+  await win.loadURL(deps.url);
   return win;
 }

@@ -49,6 +49,7 @@ export function createElectronMock(opts: FakeElectronOptions) {
   let permissionCheck: ((...a: unknown[]) => boolean) | null = null;
   let headersListener: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
   const menus: unknown[] = [];
+  const protocols = { privileged: [] as unknown[], handlers: new Map<string, (req: Request) => Promise<Response>>() };
 
   class FakeBrowserWindow extends EventEmitter {
     webContents = new FakeWebContents();
@@ -161,6 +162,10 @@ export function createElectronMock(opts: FakeElectronOptions) {
       },
     },
     shell: { openExternal: vi.fn(async () => undefined) },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => protocols.privileged.push(...schemes)),
+      handle: vi.fn((scheme: string, h: (req: Request) => Promise<Response>) => protocols.handlers.set(scheme, h)),
+    },
   };
 
   return {
@@ -174,6 +179,7 @@ export function createElectronMock(opts: FakeElectronOptions) {
     exposed,
     rendererListeners,
     menus,
+    protocols,
     permissionRequest: () => permissionRequest,
     permissionCheck: () => permissionCheck,
     headersListener: () => headersListener,

@@ -38,7 +38,7 @@ const plugins = config.plugins as unknown as { name: string; fusesConfig?: Recor
 const vite = plugins.find((p) => p.name === 'vite')!;
 
 describe('forge.config.ts', () => {
-  it('flips the fuses: no RunAsNode, NODE_OPTIONS or --inspect; asar-only with integrity; cookies encrypted', () => {
+  it('flips the fuses: no RunAsNode, NODE_OPTIONS or --inspect; asar-only with integrity; cookies encrypted; no extra file:// powers', () => {
     const fuses = plugins.find((p) => p.fusesConfig)!.fusesConfig!;
     expect(fuses[FuseV1Options.RunAsNode]).toBe(false);
     expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
@@ -46,6 +46,8 @@ describe('forge.config.ts', () => {
     expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(true);
     expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
     expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
+    // The page is served from crashdeck://, so file:// keeps plain browser powers.
+    expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
     // Every fuse Electron knows is set explicitly.
     const known = Object.values(FuseV1Options).filter((v) => typeof v === 'number');
     for (const f of known) expect(typeof fuses[f as number], `fuse ${f}`).toBe('boolean');

@@ -4,7 +4,6 @@
  * keeps.
  */
 import { describe, expect, it } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import type { RecentDump } from '../../../electron/api/preload-api.ts';
 import { withRecent, maxRecent } from '../../../electron/shell/recent-dumps.ts';
 import { isSafeExternalUrl } from '../../../electron/shell/security.ts';
@@ -14,32 +13,33 @@ import { createSenderCheck } from '../../../electron/shell/trusted-sender.ts';
 import { fitToDisplays } from '../../../electron/shell/window-state.ts';
 
 describe('sender check', () => {
-  const index = '/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/index.html';
-  const packaged = createSenderCheck({ indexHtml: index });
-  it('accepts the packaged page, with or without a hash route', () => {
-    expect(packaged({ url: pathToFileURL(index).href, parent: null })).toBe(true);
-    expect(packaged({ url: `${pathToFileURL(index).href}#/slab`, parent: null })).toBe(true);
+  const packaged = createSenderCheck({ appOrigin: 'crashdeck://app' });
+  it('accepts the packaged page on crashdeck://app, any path or hash route', () => {
+    expect(packaged({ url: 'crashdeck://app/index.html', parent: null })).toBe(true);
+    expect(packaged({ url: 'crashdeck://app/index.html#/slab', parent: null })).toBe(true);
   });
-  it('refuses other files, other schemes, subframes and traversal tricks', () => {
+  it('refuses other hosts and schemes, file:// pages, credentials in the URL and subframes', () => {
     for (const url of [
-      pathToFileURL('/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/other.html').href,
-      'file:///tmp/index.html',
-      'file://attacker.example/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/index.html',
-      `${pathToFileURL('/opt/crashdeck/resources/app.asar/.vite/renderer/main_window/x').href}/../../../../../../../tmp/index.html`,
+      'crashdeck://evil/index.html',
+      'crashdeck://app.evil.example/index.html',
+      'crashdeck://user:pw@app/index.html',
+      'file:///opt/crashdeck/resources/app.asar/.vite/renderer/main_window/index.html',
+      'https://app/index.html',
       'http://localhost:5173/',
       'about:blank',
       'not a url',
     ]) {
       expect(packaged({ url, parent: null }), url).toBe(false);
     }
-    expect(packaged({ url: pathToFileURL(index).href, parent: {} })).toBe(false);
+    expect(packaged({ url: 'crashdeck://app/index.html', parent: {} })).toBe(false);
+    expect(packaged(null)).toBe(false);
   });
   it('in development accepts only the dev server origin', () => {
-    const dev = createSenderCheck({ indexHtml: index, devServerUrl: 'http://localhost:5173' });
+    const dev = createSenderCheck({ appOrigin: 'crashdeck://app', devServerUrl: 'http://localhost:5173' });
     expect(dev({ url: 'http://localhost:5173/#/overview', parent: null })).toBe(true);
     expect(dev({ url: 'http://localhost:5174/', parent: null })).toBe(false);
     expect(dev({ url: 'http://127.0.0.1:5173/', parent: null })).toBe(false);
-    expect(dev({ url: pathToFileURL(index).href, parent: null })).toBe(false);
+    expect(dev({ url: 'crashdeck://app/index.html', parent: null })).toBe(false);
   });
 });
 
