@@ -1,6 +1,6 @@
 // Forge's Vite build/dev server of the renderer (forge.config.ts): the renderer's own config
 // (renderer/vite.config.ts), writing where Forge packages it instead of dist/renderer, plus the
-// CSP as a <meta> tag for the packaged file:// page (electron/shell/csp-meta.ts).
+// CSP also as a <meta> tag (electron/shell/csp-meta.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vite';

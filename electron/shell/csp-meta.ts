@@ -1,8 +1,8 @@
 /**
  * A Vite plugin for the packaged desktop renderer: puts crashdeck's CSP into index.html as a
- * <meta> tag. The packaged page loads from file://, where there are no HTTP response headers for
- * session.webRequest to add the policy to; the meta tag is what enforces it there. (The serve
- * host and the dev server send the policy as a header instead.)
+ * <meta> tag too. The crashdeck:// scheme handler already sends it as a header; the tag is a
+ * second layer that still holds if the page is ever loaded some other way (e.g. opened from
+ * disk while debugging a package).
  */
 import type { Plugin } from 'vite';
 import { crashdeckCsp } from '../serve/security-headers.ts';
