@@ -30,7 +30,8 @@ export function dumpFactsFromModels(m: { ps?: PsModel | null; kmemS?: KmemSlabMo
   if (m.kmemS && m.kmemS.caches.length) {
     const total = m.kmemS.caches.reduce((n, c) => n + c.totalBytes, 0);
     const top = [...m.kmemS.caches].sort((a, b) => b.totalBytes - a.totalBytes)[0]!;
-    if (top.totalBytes > total / 4) cache = top.name;
+    // Only a cache that dominates the slab is a culprit hint; otherwise slab is not the story.
+    if (top.totalBytes > total / 2) cache = top.name;
   }
   let pid: number | null = null;
   let comm: string | null = null;

@@ -158,7 +158,8 @@ export function traceOomEvidence(summary: TraceSummary, ctx: EvidenceContext = {
       data: { overlap: tk.overlap, consistent: tk.consistent, mismatched: tk.mismatched, verdict: tk.verdict },
     });
   }
-  return out;
+  // What matches the dump's culprit (or warns) first; otherwise the order above.
+  return out.map((e, i) => ({ e, i })).sort((a, b) => (a.e.severity === b.e.severity ? a.i - b.i : a.e.severity === 'warning' ? -1 : 1)).map((x) => x.e);
 }
 
 /**
