@@ -21,6 +21,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: 'panic triage and OOM root cause: triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md], or triage --dmesg FILE',
     run: async (args) => (await import('./cli/triage-command.ts')).triageCommand(args),
   },
+  report: {
+    summary: 'annotated report or portable case: report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]',
+    run: async (args) => (await import('./cli/report-command.ts')).reportCommand(args),
+  },
   trace: {
     summary: 'import a trace: trace import FILE [--dump VMCORE --vmlinux P] [--kallsyms K] [--json] (trace-cmd/tracefs/function_graph/perf text, trace.dat, perf.data)',
     run: async (args) => (await import('./cli/trace-command.ts')).traceCommand(args),

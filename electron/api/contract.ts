@@ -84,6 +84,10 @@ export const SessionInfoSchema = v.object({
   diagnoses: v.array(DiagnosisSchema),
   shellEnabled: v.boolean(),
   startedAt: v.number(),
+  /** 'case': a read-only session answering from a .crashcase bundle (no crash; see case.attach). */
+  source: v.optional(v.picklist(['crash', 'case'])),
+  /** True when commands not in the bundle are refused (a case session). */
+  readOnly: v.optional(v.boolean()),
 });
 export type SessionInfo = v.InferOutput<typeof SessionInfoSchema>;
 
@@ -148,6 +152,23 @@ export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
 
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+
+/** Annotation tags (electron/report/case-types.ts). */
+export const annotationTagIds = ['root-cause', 'suspect', 'ruled-out', 'question'] as const;
+/** A user's note on a view row, evidence item, wizard step or trace span (Markdown text). */
+export const CaseAnnotationSchema = v.object({
+  uid: v.pipe(v.string(), v.maxLength(128)),
+  view: v.pipe(v.string(), v.maxLength(128)),
+  rowKey: v.pipe(v.string(), v.maxLength(4096)),
+  label: v.pipe(v.string(), v.maxLength(4096)),
+  tag: v.nullable(v.picklist(annotationTagIds)),
+  text: v.pipe(v.string(), v.maxLength(100_000)),
+  order: v.number(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+});
+export type CaseAnnotationShape = v.InferOutput<typeof CaseAnnotationSchema>;
+export const reportFormats = ['html', 'md', 'pdf', 'case'] as const;
 
 /** Trace import (electron/trace/): formats the text importers read. */
 export const traceFormatIds = ['trace-cmd-report', 'tracefs', 'function-graph', 'perf-script', 'perf-stat'] as const;
@@ -298,6 +319,38 @@ export const methods = {
     }),
   },
   'trace.close': { params: TraceRef, result: v.object({ closed: v.boolean() }) },
+  /** Open a .crashcase as a read-only session: session.run answers from the bundle, without crash. */
+  'case.open': { params: v.object({ path: Path }), result: SessionInfoSchema },
+  /** What a case session's bundle carries besides results: notes, verdict, commands, manifest. */
+  'case.contents': {
+    params: SessionRef,
+    result: v.object({
+      annotations: v.array(CaseAnnotationSchema),
+      triage: v.nullable(TriageReportSchema),
+      commands: v.array(v.string()),
+      manifest: v.object({ schema: v.string(), appVersion: v.string(), createdAt: v.string() }),
+      traces: v.custom<unknown[]>(Array.isArray),
+    }),
+  },
+  /** Continue a case with the real dump: starts crash on it (same fingerprint required) and closes the case session. */
+  'case.attach': {
+    params: v.object({ sessionId: v.string(), vmcore: Path, vmlinux: v.optional(Path), crash: v.optional(Path) }),
+    result: SessionInfoSchema,
+  },
+  /**
+   * Export a session's analysis: html | md | pdf | case. A case session exports its bundle's
+   * results; a crash session runs the triage and view commands first. `content` is UTF-8 text
+   * for html/md, base64 for pdf/case (the client saves it; the host writes no file).
+   */
+  'report.export': {
+    params: v.object({
+      sessionId: v.string(),
+      format: v.picklist(reportFormats),
+      annotations: v.optional(v.pipe(v.array(CaseAnnotationSchema), v.maxLength(100_000))),
+      traces: v.optional(v.pipe(v.array(TraceSummaryResult), v.maxLength(1000))),
+    }),
+    result: v.object({ fileName: v.string(), mime: v.string(), encoding: v.picklist(['utf8', 'base64']), content: v.string(), bytes: v.number() }),
+  },
 } as const;
 
 export type Methods = typeof methods;
@@ -333,6 +386,8 @@ export const apiErrorCodes = [
   'auth-failed', 'internal',
   // Trace import (electron/trace/): the file is no trace; trace-cmd / perf is not installed.
   'not-a-trace', 'trace-tool-missing',
+  // Case bundles (electron/report/): damaged, unsafe or from a newer crashdeck.
+  'bad-case',
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 

@@ -11,6 +11,8 @@ import { openSession } from './methods/session-open.ts';
 import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
 import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
+import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
+import { reportExport } from './methods/report-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -32,6 +34,10 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'parse.reparse': async (p) => reparse(p),
     'analyze.triage': (p) => analyzeTriage(ctx, p),
     'analyze.triageRaw': async (p) => analyzeTriageRaw(p),
+    'case.open': (p) => caseOpen(ctx, p),
+    'case.contents': async (p) => caseContents(ctx, p),
+    'case.attach': (p) => caseAttach(ctx, p),
+    'report.export': (p) => reportExport(ctx, p),
     ...trace.impls,
   };
   const dispose = async (): Promise<void> => {

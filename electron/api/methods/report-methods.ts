@@ -1,0 +1,43 @@
+/**
+ * report.export: a session's analysis as HTML, Markdown, PDF or a `.crashcase`. A case session
+ * exports its bundle (with the caller's current notes); a crash session runs the triage and
+ * view commands first. Wired into create-api.ts.
+ */
+import type { Params, Result } from '../contract.ts';
+import { collectCase } from '../../report/collect-case.ts';
+import { CaseSessionRecord } from '../../report/case-session.ts';
+import type { CaseBundle } from '../../report/case-types.ts';
+import { exportCase } from '../../report/export.ts';
+import type { ApiContext } from './context.ts';
+import { runGuided } from './session-commands.ts';
+import { getRecord } from './session-record.ts';
+
+/** The case a session stands for, with the caller's notes and traces. */
+export async function caseOfSession(ctx: ApiContext, params: Pick<Params<'report.export'>, 'sessionId' | 'annotations' | 'traces'>): Promise<CaseBundle> {
+  const record = getRecord(ctx.sessions, params.sessionId);
+  if (record instanceof CaseSessionRecord) {
+    return {
+      ...record.bundle,
+      manifest: { ...record.bundle.manifest },
+      annotations: params.annotations ?? record.bundle.annotations,
+      traces: params.traces ?? record.bundle.traces,
+    };
+  }
+  return collectCase((command) => runGuided(ctx, { sessionId: params.sessionId, command }), async () => record.info(), {
+    ...(params.annotations ? { annotations: params.annotations } : {}),
+    ...(params.traces ? { traces: params.traces } : {}),
+  });
+}
+
+/** report.export */
+export async function reportExport(ctx: ApiContext, params: Params<'report.export'>): Promise<Result<'report.export'>> {
+  const c = await caseOfSession(ctx, params);
+  const file = await exportCase(c, params.format);
+  return {
+    fileName: file.fileName,
+    mime: file.mime,
+    encoding: file.text ? 'utf8' : 'base64',
+    content: file.text ? file.bytes.toString('utf8') : file.bytes.toString('base64'),
+    bytes: file.bytes.length,
+  };
+}

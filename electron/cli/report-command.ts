@@ -1,0 +1,117 @@
+/**
+ * `crashdeck report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P]
+ * [--crash BIN]`: the annotated report or a portable case, from a dump (crash runs the triage
+ * and view commands) or from a case someone sent (no crash needed). Exit codes: 0 written,
+ * 2 usage, 3 the dump or case could not be read, 4 the output could not be written.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApi } from '../api/create-api.ts';
+import { toApiError } from '../api/handlers.ts';
+import { readCaseBundle } from '../report/bundle-read.ts';
+import { collectCase } from '../report/collect-case.ts';
+import type { CaseBundle } from '../report/case-types.ts';
+import { exportCase, type ReportFormat } from '../report/export.ts';
+
+const usage = `Usage: crashdeck report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]
+
+Write the analysis of a dump as a self-contained HTML report, Markdown, a PDF (through headless
+Chromium) or a .crashcase bundle a teammate opens without the vmcore or crash. Given a
+.crashcase, re-exports it (with its notes) in another format without running crash.
+
+  --format F    html, md, pdf or case (default: from the -o file's extension)
+  -o FILE       where to write (required; "-" writes html/md to stdout)
+  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
+  --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
+  --quiet       no progress lines on stderr
+`;
+
+const byExt: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.pdf': 'pdf', '.crashcase': 'case', '.zip': 'case' };
+
+/** Entry point of `crashdeck report`; returns the exit code. */
+export async function reportCommand(args: string[]): Promise<number> {
+  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; quiet?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`crashdeck report: ${(err as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const fail = (msg: string): number => {
+    process.stderr.write(`crashdeck report: ${msg}\n\n${usage}`);
+    return 2;
+  };
+  if (positionals.length !== 1) return fail(positionals.length ? 'give one <vmcore> or <case.crashcase>' : 'missing <vmcore> or <case.crashcase>');
+  if (!values.output) return fail('missing -o FILE');
+  const format = (values.format ?? byExt[path.extname(values.output).toLowerCase()]) as ReportFormat | undefined;
+  if (!format || !['html', 'md', 'pdf', 'case'].includes(format)) return fail(`--format must be html, md, pdf or case${values.format ? ` (got ${JSON.stringify(values.format)})` : ''}`);
+  if (values.output === '-' && (format === 'pdf' || format === 'case')) return fail(`${format} is binary: give -o FILE`);
+  const input = positionals[0] as string;
+  const progress = values.quiet ? undefined : (c: string): void => void process.stderr.write(`crashdeck report: ${c}\n`);
+
+  let bundle: CaseBundle;
+  try {
+    if (input.endsWith('.crashcase')) {
+      if (values.vmlinux || values.crash) return fail('--vmlinux and --crash apply to a vmcore, not to a .crashcase');
+      bundle = await readCaseBundle(await readFile(input));
+    } else {
+      bundle = await caseFromDump(input, values, progress);
+    }
+  } catch (err) {
+    const e = toApiError(err);
+    process.stderr.write(`crashdeck report: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+    return e.code === 'bad-request' ? 2 : 3;
+  }
+  let file;
+  try {
+    file = await exportCase(bundle, format);
+  } catch (err) {
+    const e = toApiError(err);
+    process.stderr.write(`crashdeck report: ${e.message}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+    return 4;
+  }
+  if (values.output === '-') {
+    process.stdout.write(file.bytes);
+    return 0;
+  }
+  try {
+    await writeFile(values.output, file.bytes);
+  } catch (err) {
+    process.stderr.write(`crashdeck report: cannot write ${values.output}: ${(err as Error).message}\n`);
+    return 4;
+  }
+  progress?.(`wrote ${values.output} (${file.bytes.length} bytes, ${format})`);
+  return 0;
+}
+
+async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: string }, progress?: (c: string) => void): Promise<CaseBundle> {
+  const api = createApi();
+  try {
+    const info = await api.call('session.open', {
+      vmcore: path.resolve(vmcore),
+      ...(values.vmlinux ? { vmlinux: path.resolve(values.vmlinux) } : {}),
+      ...(values.crash ? { crash: values.crash } : {}),
+    });
+    return await collectCase(
+      (command) => api.call('session.run', { sessionId: info.id, command }),
+      () => api.call('session.info', { sessionId: info.id }),
+      progress ? { onProgress: progress } : {},
+    );
+  } finally {
+    await api.dispose();
+  }
+}

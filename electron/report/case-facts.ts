@@ -1,0 +1,46 @@
+/**
+ * What the exports show besides the verdict, read from the case's parsed results: the biggest
+ * tasks and slab caches, and the annotations grouped by what they annotate.
+ */
+import type { KmemSlabModel, PsModel } from '../parse/models.ts';
+import type { CaseAnnotation, CaseBundle, CaseResult } from './case-types.ts';
+
+/** The result of a command line, if the case holds it. */
+export function caseResult(c: CaseBundle, command: string): CaseResult | undefined {
+  return c.results.find((r) => r.command === command);
+}
+
+function model<T>(c: CaseBundle, command: string, parser: string): T | null {
+  const r = caseResult(c, command);
+  return r?.parsed && r.parsed.parser === parser && r.parsed.model ? (r.parsed.model as T) : null;
+}
+
+/** Tasks by RSS, largest first. */
+export function topTasks(c: CaseBundle, n = 10): PsModel['tasks'] {
+  const ps = model<PsModel>(c, 'ps', 'ps');
+  return ps ? [...ps.tasks].sort((a, b) => b.rssKb - a.rssKb).slice(0, n) : [];
+}
+
+/** Slab caches by bytes, largest first. */
+export function topCaches(c: CaseBundle, n = 10): KmemSlabModel['caches'] {
+  const s = model<KmemSlabModel>(c, 'kmem -s', 'kmem -s');
+  return s ? [...s.caches].sort((a, b) => b.totalBytes - a.totalBytes).slice(0, n) : [];
+}
+
+/** Annotations in the user's order. */
+export function orderedNotes(c: CaseBundle): CaseAnnotation[] {
+  return [...c.annotations].sort((a, b) => a.order - b.order || a.createdAt - b.createdAt);
+}
+
+/** The annotation target key of a triage evidence item (view 'evidence'). */
+export function evidenceKey(e: { command: string; row: string }): string {
+  return `${e.command}|${e.row}`;
+}
+
+/** Notes on one target. */
+export function notesOn(c: CaseBundle, view: string, rowKey: string): CaseAnnotation[] {
+  return orderedNotes(c).filter((a) => a.view === view && a.rowKey === rowKey);
+}
+
+/** Human names of the tags. */
+export const tagLabels: Record<string, string> = { 'root-cause': 'Root cause', suspect: 'Suspect', 'ruled-out': 'Ruled out', question: 'Question' };

@@ -1,0 +1,132 @@
+/**
+ * A `.crashcase` opened as a read-only session. It is a SessionRecord (so session.run, console,
+ * info, list, close and analyze.triage work unchanged) whose crash is replaced by the bundle:
+ * commands the bundle holds are answered from it — parsed again when this build's parser is
+ * newer than the one that wrote the bundle — and any other command is refused with a clear
+ * message telling the user to attach the dump.
+ */
+import { ApiError, type CommandResponse, type SessionInfo } from '../api/contract.ts';
+import type { EventBus } from '../api/handlers.ts';
+import { SessionRecord } from '../api/methods/session-record.ts';
+import { CrashSession } from '../crash/session.ts';
+import { parseCommandOutput } from '../parse/index.ts';
+import type { Transport } from '../transport/types.ts';
+import type { CaseBundle, CaseResult } from './case-types.ts';
+
+/** Command lines compare with collapsed whitespace ("kmem  -s" is "kmem -s"). */
+export function normalizeCommand(command: string): string {
+  return command.trim().replace(/\s+/g, ' ');
+}
+
+/** A CrashSession that never starts crash: always 'ready', nothing to cancel. */
+class NoCrash extends CrashSession {
+  constructor(transport: Transport, vmcore: string) {
+    super({ transport, crashPath: '', vmcore, vmlinux: null, fallback: false });
+    this.state = 'ready';
+    this.message = 'read-only case';
+  }
+
+  override start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  override run(command: string): Promise<never> {
+    return Promise.reject(new ApiError('refused', `"${command}" cannot run: this session is a read-only case without crash`));
+  }
+
+  override cancel(): boolean {
+    return false;
+  }
+
+  override close(): Promise<void> {
+    this.state = 'closed';
+    this.message = 'case closed';
+    return Promise.resolve();
+  }
+}
+
+/** The session record of an opened case. */
+export class CaseSessionRecord extends SessionRecord {
+  private readonly byCommand = new Map<string, CaseResult>();
+
+  constructor(
+    readonly bundle: CaseBundle,
+    readonly casePath: string,
+    id: string,
+    transport: Transport,
+    bus: EventBus,
+  ) {
+    super(
+      {
+        id,
+        fingerprint: bundle.dump.fingerprint,
+        vmcore: casePath,
+        vmlinux: null,
+        host: bundle.dump.host,
+        crashPath: '',
+        crashVersion: bundle.dump.crashVersion,
+        release: bundle.dump.release,
+        openDiagnoses: bundle.dump.diagnoses,
+      },
+      new NoCrash(transport, casePath),
+      transport,
+      bus,
+    );
+    for (const r of bundle.results) this.byCommand.set(normalizeCommand(r.command), r);
+  }
+
+  /** The command lines the case can answer. */
+  commands(): string[] {
+    return [...this.byCommand.keys()];
+  }
+
+  override startInBackground(): void {
+    // Nothing to start: the bundle is already in memory.
+  }
+
+  override info(): SessionInfo {
+    const base = super.info();
+    const d = this.bundle.dump;
+    const closed = this.session.state === 'closed';
+    return {
+      ...base,
+      state: closed ? 'closed' : 'ready',
+      message: closed
+        ? 'case closed'
+        : `read-only case written ${this.bundle.manifest.createdAt} by crashdeck ${this.bundle.manifest.appVersion}: ${this.byCommand.size} command results, no crash running. Attach the dump to run other commands.`,
+      degraded: d.degraded,
+      startupWarnings: d.startupWarnings,
+      source: 'case',
+      readOnly: true,
+    };
+  }
+
+  override run(command: string): Promise<CommandResponse> {
+    const key = normalizeCommand(command);
+    const r = this.byCommand.get(key);
+    if (!r) {
+      return Promise.reject(
+        new ApiError(
+          'refused',
+          `"${key}" is not in this case: it was exported without that command's output, and a case opens without crash or the vmcore`,
+          'Attach the dump (its vmcore and vmlinux) to continue the analysis with crash; the case holds: ' + this.commands().slice(0, 30).join(', '),
+        ),
+      );
+    }
+    const fresh = parseCommandOutput(r.command, r.raw);
+    const parsed = r.parsed && (!fresh || r.parsed.parserVersion >= fresh.parserVersion) ? r.parsed : fresh;
+    const response: CommandResponse = {
+      sessionId: this.facts.id,
+      command: r.command,
+      raw: r.raw,
+      durationMs: r.durationMs,
+      warnings: r.warnings,
+      parsed,
+      crashVersion: r.crashVersion,
+      at: r.at,
+      diagnoses: r.diagnoses,
+    };
+    if (r.error !== null) response.error = r.error;
+    return Promise.resolve(response);
+  }
+}
