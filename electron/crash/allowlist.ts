@@ -87,7 +87,8 @@ const controlChars = /[\x00-\x08\x0a-\x1f\x7f]/;
  * earlier shell command), repeat forever, or make gdb read further stdin lines (which would
  * swallow the session's markers). Refused even with shell on. */
 const alwaysRefused = new Set(['q', 'quit', 'exit', 'r', 'repeat', 'define', 'document', 'commands', 'while', 'if', 'python', 'pi', 'python-interactive', 'end']);
-const pagerOn = /^(sn|set\s+scroll\s+on)\b/;
+/** A pager (any `set scroll` but off) or gdb mode would change how crash prints and break framing. */
+const breaksFraming = /^(sn|set\s+scroll\s+(?!off\b)\S+|set\s+gdb\s+(?!off\b)\S+)/;
 
 /** crash's own commands (crash 8.0.6 `help`); anything else goes to gdb unless it names a kernel symbol. */
 const crashCommands = new Set([
@@ -124,6 +125,9 @@ function dangerousVerb(words: string[]): string | null {
     if (first === 'extend') return 'extend (loads a shared library into crash)';
     if (first === 'alias' && rest.length > 1) return 'alias definitions (an alias can stand for any command)';
     if (first === 'rd' && rest.some((w) => /^-\w*r/.test(w))) return 'rd -r (writes memory to a file)';
+    if (first === 'set' && rest[0] === 'console') return 'set console (writes debug output to a file or device)';
+    if (first === 'set' && rest[0] === 'core' && rest[1] !== 'off') return 'set core (drops a core file)';
+    if (first === 'set' && rest[0] === 'error' && rest[1] !== undefined && !['default', 'redirect'].includes(rest[1])) return 'set error FILE (writes error messages to a file)';
     return null;
   }
   if (gdbReadOnly.has(first)) return null;
@@ -146,7 +150,7 @@ export function checkConsoleLine(line: string, shellEnabled: boolean): string {
       ends ? 'Close the session from the session menu instead.' : undefined,
     );
   }
-  if (pagerOn.test(trimmed)) throw new ApiError('refused', 'the pager cannot be turned on in crashdeck', "Output is shown in full; use the view's search instead.");
+  if (breaksFraming.test(trimmed)) throw new ApiError('refused', 'the pager and gdb mode cannot be turned on in crashdeck', "Output is shown in full; use the view's search, and `gdb CMD` for single gdb commands.");
   if (shellEnabled) return trimmed;
   if (shellChars.test(trimmed)) throw refusedShell('running shell commands, pipes, redirections and command files (!, |, >, >>, <)');
   const danger = dangerousVerb(words);

@@ -84,7 +84,7 @@ describe('checkConsoleLine', () => {
     'py print(1)', 'pyt', 'gu', 'guile', 'compile code 1', 'dum memory /tmp/x 0 1', 'gdb dump memory /tmp/x 0 1', 'appe value /tmp/x 1',
     'gdb set logging on', 'gdb set logging file /tmp/x', 'gcore /tmp/core', 'generate-core-file', 'cd /', 'ru', 'start', 'attach 1',
     'target remote 1.2.3.4:1', 'interpreter-exec python print(1)', 'add-symbol-file /tmp/x.o', 'extend /tmp/evil.so', 'alias zz gdb shell id',
-    'rd -r /tmp/out ffffffff82000000 64', 'rd -8r /tmp/out 0 1', 'gdb alias zz = shell',
+    'rd -r /tmp/out ffffffff82000000 64', 'rd -8r /tmp/out 0 1', 'gdb alias zz = shell', 'set console /tmp/x', 'set core on', 'set error /tmp/errs',
   ];
 
   it('refuses shell escapes, pipes, redirections and command files while shell is off — even quoted', () => {
@@ -110,7 +110,7 @@ describe('checkConsoleLine', () => {
   });
 
   it('always refuses several lines, control characters, quitting, history re-runs and multi-line gdb commands', () => {
-    for (const line of ['sys\nquit', 'sys\r!sh', 'sys\u0000', 'sys\u001b[2J', 'q', 'quit', 'exit', 'QUIT', 'r', 'r 3', 'repeat -1 p jiffies', 'define x', 'gdb define x', 'while 1', 'python', 'commands 1', 'sn', 'set scroll on']) {
+    for (const line of ['sys\nquit', 'sys\r!sh', 'sys\u0000', 'sys\u001b[2J', 'q', 'quit', 'exit', 'QUIT', 'r', 'r 3', 'repeat -1 p jiffies', 'define x', 'gdb define x', 'while 1', 'python', 'commands 1', 'sn', 'set scroll on', 'set scroll less', 'set scroll CRASHPAGER', 'set gdb on']) {
       for (const shell of [false, true]) expect(code(() => checkConsoleLine(line, shell)), JSON.stringify(line)).not.toBe('accepted');
     }
   });
@@ -120,6 +120,10 @@ describe('checkConsoleLine', () => {
     expect(checkConsoleLine('struct task_struct.comm ffff888005610000', false)).toBe('struct task_struct.comm ffff888005610000');
     expect(checkConsoleLine('rd -s init_task 4', false)).toBe('rd -s init_task 4');
     expect(checkConsoleLine('set scroll off', false)).toBe('set scroll off');
+    expect(checkConsoleLine('set -v', false)).toBe('set -v');
+    expect(checkConsoleLine('set radix 16', false)).toBe('set radix 16');
+    expect(checkConsoleLine('set error redirect', false)).toBe('set error redirect');
+    expect(checkConsoleLine('set 1', false)).toBe('set 1');
     expect(code(() => checkConsoleLine('   ', false))).toBe('bad-request');
   });
 });
