@@ -24,6 +24,8 @@ export interface ServeOptions {
   open?: string;
   vmlinux?: string;
   crash?: string;
+  /** Extra environment for the host (e.g. CRASHDECK_CRASH for dumps opened from the page). */
+  env?: Record<string, string>;
 }
 
 const readyLine = /^crashdeck ready at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=[0-9a-f]+)$/m;
@@ -34,7 +36,7 @@ export async function startServe(opts: ServeOptions = {}, timeoutMs = 60_000): P
   if (opts.open) args.push('--open', opts.open);
   if (opts.vmlinux) args.push('--vmlinux', opts.vmlinux);
   if (opts.crash) args.push('--crash', opts.crash);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
