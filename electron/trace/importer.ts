@@ -52,15 +52,17 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   if (signal?.aborted) throw cancelled();
 
   let size: number;
+  let head: Buffer;
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new ApiError('not-a-trace', `${file} is not a regular file`);
     size = st.size;
+    head = await readHead(file);
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError('not-found', `cannot read ${file}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ApiError(code === 'ENOENT' ? 'not-found' : code === 'EACCES' || code === 'EPERM' ? 'refused' : 'internal', `cannot read ${file}: ${(err as Error).message}`);
   }
-  const head = await readHead(file);
   const sniffed = sniffTrace(head);
   if (sniffed.kind === 'not-a-trace' && options.format === undefined) {
     throw new ApiError('not-a-trace', `${path.basename(file)} is not a trace: ${sniffed.reason}`, 'Import `trace-cmd report` or tracefs `trace` text, function_graph text, `perf script` or `perf stat` output, a trace.dat or a perf.data.');

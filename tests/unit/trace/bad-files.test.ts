@@ -30,9 +30,10 @@ describe('bad trace files', () => {
     await expect(importTraceFile(p)).rejects.toMatchObject({ code: 'not-a-trace', message: expect.stringContaining('binary') });
   });
 
-  it('refuses an empty file and a missing one with different errors', async () => {
+  it('refuses an empty file, a missing one and a directory with different errors', async () => {
     await expect(importTraceFile(file('empty.txt', ''))).rejects.toMatchObject({ code: 'not-a-trace', message: expect.stringContaining('empty') });
     await expect(importTraceFile(path.join(dir, 'nope.txt'))).rejects.toMatchObject({ code: 'not-found' });
+    await expect(importTraceFile(dir)).rejects.toMatchObject({ code: 'not-a-trace', message: expect.stringContaining('not a regular file') });
   });
 
   it('imports a file truncated mid-line up to the cut, and says the file may be truncated', async () => {
