@@ -15,6 +15,9 @@ import { startServeHost } from '../serve/serve-host.ts';
 /** Where `npm run build:renderer` writes the UI. */
 export const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
 
+/** The bundled demo case (issue 9), opened when no dump is given so a fresh clone shows a real analysis. */
+export const demoCasePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/demo/oom-slab-leak.crashcase');
+
 const help = `Usage: crashdeck serve [options]
 
 Serve the crashdeck UI to a browser. Prints one line, the URL to open (it carries a secret
@@ -28,6 +31,7 @@ Options:
                      that host (SSH questions are asked on this terminal)
   --vmlinux PATH     debug vmlinux for --open (default: discovered; on the dump's host)
   --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
+  --no-demo          without --open, start empty instead of opening the bundled demo case
   --renderer-dir D   built UI to serve (default: dist/renderer of this checkout)
   -h, --help         this text
 `;
@@ -47,6 +51,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         vmlinux: { type: 'string' },
         crash: { type: 'string' },
         'renderer-dir': { type: 'string' },
+        'no-demo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -123,6 +128,14 @@ export async function serveCommand(args: string[]): Promise<number> {
       await api.dispose();
       await ssh.closeAll();
       return 1;
+    }
+  } else if (!values['no-demo']) {
+    // No dump given: the demo case (read-only, no crash needed) so the UI shows a real analysis.
+    try {
+      await api.dispatch('case.open', { path: demoCasePath });
+      process.stderr.write(`crashdeck serve: no --open: showing the demo case ${demoCasePath}\n`);
+    } catch (err) {
+      process.stderr.write(`crashdeck serve: the demo case could not be opened (${describe(err)}); starting empty\n`);
     }
   }
 

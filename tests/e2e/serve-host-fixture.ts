@@ -24,6 +24,8 @@ export interface ServeOptions {
   open?: string;
   vmlinux?: string;
   crash?: string;
+  /** Without `open`: show the bundled demo case (default: start empty, --no-demo). */
+  demo?: boolean;
   /** Extra environment for the host (e.g. CRASHDECK_CRASH for dumps opened from the page). */
   env?: Record<string, string>;
 }
@@ -36,6 +38,8 @@ export async function startServe(opts: ServeOptions = {}, timeoutMs = 60_000): P
   if (opts.open) args.push('--open', opts.open);
   if (opts.vmlinux) args.push('--vmlinux', opts.vmlinux);
   if (opts.crash) args.push('--crash', opts.crash);
+  // Without --open the host shows the demo case; tests of the empty start screen opt out.
+  if (!opts.open && !opts.demo) args.push('--no-demo');
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
