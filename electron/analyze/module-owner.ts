@@ -14,7 +14,7 @@ export interface ModuleAttribution {
 }
 
 /** Frames that belong to the slab/page allocator itself, not to its caller. */
-const ALLOCATOR_FRAME = /^(?:kmem_cache_alloc\w*|__kmem_cache_alloc\w*|kmalloc\w*|__kmalloc\w*|kmalloc_trace|kmalloc_large\w*|___slab_alloc|__slab_alloc\w*|slab_alloc\w*|new_slab|allocate_slab|alloc_slab_page|__alloc_pages\w*|alloc_pages\w*|folio_alloc\w*|__folio_alloc\w*|get_page_from_freelist|out_of_memory|dump_header|dump_stack\w*|__kmalloc_node\w*|kvmalloc\w*|__kvmalloc\w*|kzalloc\w*|krealloc\w*|mempool_alloc\w*|__get_free_pages|get_zeroed_page|alloc_pages_vma|vma_alloc_folio|__vmalloc\w*|vmalloc\w*|__alloc_pages_slowpath\w*|__alloc_pages_may_oom|panic|vpanic|__crash_kexec|crash_kexec|machine_kexec)$/;
+const ALLOCATOR_FRAME = /^(?:kmem_cache_alloc\w*|__kmem_cache_alloc\w*|kmalloc\w*|__kmalloc\w*|kmalloc_trace|kmalloc_large\w*|___slab_alloc|__slab_alloc\w*|slab_alloc\w*|new_slab|allocate_slab|alloc_slab_page|__alloc_pages\w*|alloc_pages\w*|folio_alloc\w*|__folio_alloc\w*|get_page_from_freelist|out_of_memory|dump_header|oom_kill_process|__oom_kill_process|dump_stack\w*|__kmalloc_node\w*|kvmalloc\w*|__kvmalloc\w*|kzalloc\w*|krealloc\w*|mempool_alloc\w*|__get_free_pages|get_zeroed_page|alloc_pages_vma|vma_alloc_folio|__vmalloc\w*|vmalloc\w*|__alloc_pages_slowpath\w*|__alloc_pages_may_oom|panic|vpanic|__crash_kexec|crash_kexec|machine_kexec|mem_cgroup_out_of_memory|try_charge_memcg|try_charge|charge_memcg|__mem_cgroup_charge|mem_cgroup_charge\w*|obj_cgroup_charge\w*|__memcg_kmem_charge\w*|memcg_kmem_charge\w*|mem_cgroup_oom\w*)$/;
 
 /** A function name without compiler suffixes (.cold, .constprop.0, .isra.0, .part.0). */
 export function baseName(fn: string): string {
