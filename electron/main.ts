@@ -63,7 +63,8 @@ async function start(): Promise<void> {
   const secrets = new SecretStore(safeStorage, path.join(userData, 'secrets.json'));
   const devHost = devServerUrl ? new URL(devServerUrl).host : null;
   const csp = crashdeckCsp(devHost ? [`ws://${devHost}`] : []);
-  hardenSession(session.defaultSession, csp);
+  const isTrusted = createSenderCheck({ devServerUrl, appOrigin });
+  hardenSession(session.defaultSession, csp, (url) => isTrusted({ url, parent: null }));
   protocol.handle(appScheme, createAppProtocolHandler(rendererDir, csp));
 
   const ssh = desktopSshHosts({
@@ -73,7 +74,6 @@ async function start(): Promise<void> {
   });
   const apiHost = createApi({ transportFor: ssh.transportFor });
   api = apiHost;
-  const isTrusted = createSenderCheck({ devServerUrl, appOrigin });
 
   const rebuildMenu = async (): Promise<void> => {
     const template = menuTemplate(

@@ -34,10 +34,19 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
-/** Deny every permission request and check, and put `csp` on every HTTP response (dev server). */
-export function hardenSession(session: Session, csp: string): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** The one permission the page may use: writing (sanitised) text to the clipboard, for Copy buttons. */
+export const allowedPermissions: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * Deny every permission request and check except `allowedPermissions` for the app's own page
+ * (`isAppUrl`), and put `csp` on every HTTP response (the dev server; the packaged page's scheme
+ * handler sets it itself).
+ */
+export function hardenSession(session: Session, csp: string, isAppUrl: (url: string) => boolean): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(allowedPermissions.has(permission) && isAppUrl(details.requestingUrl));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowedPermissions.has(permission) && isAppUrl(requestingOrigin));
   session.setDevicePermissionHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...(details.responseHeaders ?? {}) };

@@ -45,7 +45,7 @@ export function createElectronMock(opts: FakeElectronOptions) {
   const handlers = new Map<string, Handler>();
   const exposed = new Map<string, unknown>();
   const rendererListeners = new Map<string, Set<Handler>>();
-  let permissionRequest: ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void) | null = null;
+  let permissionRequest: ((wc: unknown, perm: string, cb: (ok: boolean) => void, details: { requestingUrl: string }) => void) | null = null;
   let permissionCheck: ((...a: unknown[]) => boolean) | null = null;
   let headersListener: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
   const menus: unknown[] = [];

@@ -97,14 +97,22 @@ describe('main window', () => {
     expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
-  it('denies every permission request and check', async () => {
+  it('denies every permission request and check, except clipboard writes from its own page', async () => {
     const { el } = await boot();
-    for (const perm of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+    for (const perm of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid']) {
       const cb = vi.fn();
-      el.permissionRequest()!({}, perm, cb);
-      expect(cb).toHaveBeenCalledWith(false);
+      el.permissionRequest()!({}, perm, cb, { requestingUrl: indexUrl });
+      expect(cb, perm).toHaveBeenCalledWith(false);
+      expect(el.permissionCheck()!({}, perm, 'crashdeck://app')).toBe(false);
     }
-    expect(el.permissionCheck()!({}, 'media')).toBe(false);
+    const own = vi.fn();
+    el.permissionRequest()!({}, 'clipboard-sanitized-write', own, { requestingUrl: indexUrl });
+    expect(own).toHaveBeenCalledWith(true);
+    const foreign = vi.fn();
+    el.permissionRequest()!({}, 'clipboard-sanitized-write', foreign, { requestingUrl: 'https://evil.example/' });
+    expect(foreign).toHaveBeenCalledWith(false);
+    expect(el.permissionCheck()!({}, 'clipboard-sanitized-write', 'crashdeck://app')).toBe(true);
+    expect(el.permissionCheck()!({}, 'clipboard-sanitized-write', 'file://')).toBe(false);
   });
 
   it('replaces any Content-Security-Policy on responses with the strict one', async () => {
