@@ -75,7 +75,7 @@ async function timeToPaint(page: Page, action: 'sort-rss' | 'sort-comm' | 'filte
     const t0 = performance.now();
     if (action === 'sort-rss' || action === 'sort-comm') {
       const label = action === 'sort-rss' ? 'RSS' : 'COMMAND';
-      [...document.querySelectorAll<HTMLButtonElement>('button.sort')].find((b) => b.textContent?.startsWith(label))!.click();
+      Array.from(document.querySelectorAll<HTMLButtonElement>('button.sort')).find((b) => b.textContent?.startsWith(label))!.click();
     } else {
       const input = document.getElementById('ps-filter') as HTMLInputElement;
       input.value = action === 'filter' ? 'ingestd-1' : '';
@@ -172,7 +172,7 @@ export async function runBench(): Promise<void> {
       reopen.push(
         await page.evaluate(async (name) => {
           const t0 = performance.now();
-          [...document.querySelectorAll<HTMLButtonElement>('button.link')].find((b) => b.textContent === name)!.click();
+          Array.from(document.querySelectorAll<HTMLButtonElement>('button.link')).find((b) => b.textContent === name)!.click();
           while (!document.querySelector('[data-testid="panic-comm"]') || !document.querySelector('[data-testid="release"]')) {
             await new Promise((r) => requestAnimationFrame(r));
           }
