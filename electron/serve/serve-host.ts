@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiHost } from '../api/handlers.ts';
 import { wsPath } from '../api/wire.ts';
-import { allowedHosts, hostPort, isLoopback, isWildcard } from './bind-address.ts';
+import { allowedHosts, hostPort, isWildcard } from './bind-address.ts';
 import { securityHeaders } from './security-headers.ts';
 import { contentTypeFor, resolveStatic } from './static-files.ts';
 import { createToken, tokenMatches } from './token.ts';
@@ -152,7 +152,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
   port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(bind, port);
-  const urlHost = isWildcard(bind) || isLoopback(bind) ? '127.0.0.1' : bind;
+  // The URL names the address actually listened on (a wildcard is reachable as 127.0.0.1).
+  const urlHost = isWildcard(bind) ? '127.0.0.1' : bind;
 
   return {
     url: `http://${hostPort(urlHost, port)}/?token=${token}`,

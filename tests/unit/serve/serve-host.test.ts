@@ -85,6 +85,15 @@ describe('serve host over HTTP', () => {
     expect(b.token).not.toBe(first);
   });
 
+  it('names the address it listens on in the URL (IPv6 loopback in brackets), and that URL works', async () => {
+    api = createFakeApi();
+    host = await startServeHost({ api, port: 0, bind: '::1', rendererDir: root });
+    expect(host.url).toMatch(new RegExp(`^http://\\[::1\\]:${host.port}/\\?token=[0-9a-f]{64}$`));
+    const res = await fetch(host.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(indexHtml);
+  });
+
   it('answers 401 to every path without the token, and with a wrong one', async () => {
     const { port, token } = await start();
     for (const p of ['/', '/index.html', '/assets/app.js', '/nope', '/api', `/?token=${token.slice(0, 63)}0`, '/?token=']) {
