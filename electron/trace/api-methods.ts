@@ -63,9 +63,7 @@ export function createTraceMethods(bus: EventBus, options: TraceMethodsOptions =
       running.set(traceId, controller);
       const dir = path.join(await spoolRoot(), traceId);
       await mkdir(dir, { recursive: true });
-      // Chunks arrive faster than disk writes finish: chain the writes, keep their order.
-      let writes: Promise<void> = Promise.resolve();
-      let writeError: Error | null = null;
+      // The returned write promise is the import's backpressure: it waits for the disk.
       const opts: TraceImportOptions = {};
       if (p.vmlinux) opts.vmlinux = p.vmlinux;
       if (p.kallsyms) opts.kallsyms = p.kallsyms;
@@ -74,15 +72,8 @@ export function createTraceMethods(bus: EventBus, options: TraceMethodsOptions =
         const summary = await run(p.file, opts, {
           signal: controller.signal,
           onProgress: (pr) => bus.emit('trace.progress', { importId: traceId, file: p.file, ...pr }),
-          onChunk: (chunk) => {
-            const json = JSON.stringify(chunkToWire(traceId, chunk));
-            writes = writes.then(() => writeFile(path.join(dir, `chunk-${chunk.index}.json`), json)).catch((err: Error) => {
-              writeError ??= err;
-            });
-          },
+          onChunk: (chunk) => writeFile(path.join(dir, `chunk-${chunk.index}.json`), JSON.stringify(chunkToWire(traceId, chunk))),
         });
-        await writes;
-        if (writeError) throw new ApiError('internal', `could not spool trace chunks: ${(writeError as Error).message}`);
         const entry: TraceListEntry = {
           traceId, file: p.file, format: summary.format, source: summary.source, events: summary.events, skippedLines: summary.skippedLines,
           firstTs: summary.firstTs, lastTs: summary.lastTs, chunks: summary.chunks, importedAt: Date.now(),
@@ -90,7 +81,6 @@ export function createTraceMethods(bus: EventBus, options: TraceMethodsOptions =
         traces.set(traceId, { entry, summary, dir });
         return { traceId, summary };
       } catch (err) {
-        await writes;
         await rm(dir, { recursive: true, force: true });
         throw err;
       } finally {

@@ -18,16 +18,30 @@ function transferList(c: TraceEventChunk): ArrayBuffer[] {
   return [c.ts, c.cpu, c.pid, c.comm, c.event, c.stack, c.argsEnd].map((a) => a.buffer as ArrayBuffer);
 }
 
+// Chunks posted and not yet acknowledged by the client (it acks once it has stored one).
+const unacked = new Map<number, () => void>();
+
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {
     controller.abort();
+    for (const release of unacked.values()) release();
+    return;
+  }
+  if (msg.type === 'ack') {
+    unacked.get(msg.index)?.();
+    unacked.delete(msg.index);
     return;
   }
   const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   importTraceFile(msg.file, msg.options, {
     signal: controller.signal,
     onProgress: (progress) => send({ type: 'progress', progress }),
-    onChunk: msg.wantChunks ? (chunk) => send({ type: 'chunk', chunk }, transferList(chunk)) : undefined,
+    onChunk: msg.wantChunks
+      ? (chunk) => new Promise<void>((resolve) => {
+        unacked.set(chunk.index, resolve);
+        send({ type: 'chunk', chunk }, transferList(chunk));
+      })
+      : undefined,
   }).then(
     (summary) => send({ type: 'done', summary }),
     (err: unknown) => {

@@ -38,11 +38,15 @@ export interface TraceImportOptions {
 export interface TraceImportHooks {
   signal?: AbortSignal;
   onProgress?: (p: TraceImportProgress) => void;
-  /** Receives each full chunk; without it no chunks are built (the CLI needs only the summary). */
-  onChunk?: (chunk: TraceEventChunk) => void;
+  /**
+   * Receives each full chunk; without it no chunks are built (the CLI needs only the summary).
+   * A returned promise is backpressure: reading pauses while too many chunks are unsettled.
+   */
+  onChunk?: (chunk: TraceEventChunk) => void | Promise<void>;
 }
 
 const progressEveryMs = 200;
+const maxChunksInFlight = 4;
 const maxSkipSamples = 3;
 
 /** Import one trace file and return its summary (chunks go to `hooks.onChunk`). */
@@ -104,7 +108,26 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   toolDone?.catch(() => undefined);
 
   const agg = new TraceAggregator();
-  const chunks = new ChunkBuilder(hooks.onChunk ?? null);
+  // Chunks handed over but not yet stored: the reader waits when there are too many, so a slow
+  // consumer (disk, another thread) cannot make memory grow with the trace.
+  const inFlight = new Set<Promise<void>>();
+  let chunkError: Error | null = null;
+  const onChunk = hooks.onChunk;
+  const chunks = new ChunkBuilder(onChunk ? (chunk) => {
+    const r = onChunk(chunk);
+    if (r instanceof Promise) {
+      const p: Promise<void> = r.then(
+        () => undefined,
+        (err: unknown) => {
+          chunkError ??= err instanceof Error ? err : new Error(String(err));
+        },
+      ).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+  } : null);
+  const checkChunks = (): void => {
+    if (chunkError) throw new ApiError('internal', `storing trace chunks failed: ${chunkError.message}`);
+  };
   const stats = newLineStats();
   const skipSamples: string[] = [];
   let skipped = 0;
@@ -160,6 +183,8 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   try {
     for await (const batch of boundedLines(input, stats, { maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes, signal })) {
       for (let i = 0; i < batch.length; i++) handle(batch[i]!);
+      while (inFlight.size > maxChunksInFlight) await Promise.race(inFlight);
+      checkChunks();
       const now = Date.now();
       if (now - lastProgress >= progressEveryMs) {
         lastProgress = now;
@@ -168,6 +193,8 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
     }
     finishParser();
     chunks.flush();
+    await Promise.all(inFlight);
+    checkChunks();
   } catch (err) {
     tool?.kill();
     input.destroy();

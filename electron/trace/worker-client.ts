@@ -60,7 +60,15 @@ export function importTraceInWorker(file: string, options: TraceImportOptions = 
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'progress') hooks.onProgress?.(msg.progress);
-      else if (msg.type === 'chunk') hooks.onChunk?.(msg.chunk);
+      else if (msg.type === 'chunk') {
+        const index = msg.chunk.index;
+        Promise.resolve(hooks.onChunk?.(msg.chunk)).then(
+          () => {
+            if (!settled) worker.postMessage({ type: 'ack', index } satisfies ToWorker);
+          },
+          (err: unknown) => finish(() => reject(new ApiError('internal', `storing trace chunk ${index} failed: ${(err as Error).message}`))),
+        );
+      }
       else if (msg.type === 'done') finish(() => resolve(msg.summary));
       else finish(() => reject(new ApiError(msg.error.code, msg.error.message, msg.error.hint)));
     });

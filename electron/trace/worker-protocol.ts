@@ -8,7 +8,9 @@ import type { TraceEventChunk, TraceImportProgress, TraceSummary } from './model
 /** Client -> worker. */
 export type ToWorker =
   | { type: 'start'; file: string; options: TraceImportOptions; wantChunks: boolean }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** The client has handled chunk `index` (backpressure: the worker keeps only a few unacknowledged). */
+  | { type: 'ack'; index: number };
 
 /** Worker -> client. */
 export type FromWorker =
