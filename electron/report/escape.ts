@@ -19,7 +19,7 @@ export function escapeHtml(s: string | number | null | undefined): string {
 
 /** Escape inline Markdown: markup characters, HTML and table pipes; newlines become spaces. */
 export function escapeMarkdown(s: string | number | null | undefined): string {
-  return stripControls(String(s ?? '')).replace(/\n/g, ' ').replace(/[\\`*_{}[\]()<>#+\-!|~&"'.=:]/g, (c) => `\\${c}`);
+  return stripControls(String(s ?? '')).replace(/\n/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~&"']/g, (c) => `\\${c}`);
 }
 
 /**
