@@ -136,6 +136,8 @@ async function start(): Promise<void> {
     unforward();
     win = null;
   });
+  // Paths that arrived while the page was loading (a second launch during start-up) open once it is up.
+  win.webContents.on('did-finish-load', () => openLaunches(pendingLaunches.splice(0)));
   openLaunches(pendingLaunches.splice(0));
 }
 

@@ -277,6 +277,16 @@ describe('single instance', () => {
     ]);
   });
 
+  it('a launch that arrives while the page is still loading opens when it has loaded', async () => {
+    const { el, win } = await boot();
+    win!.webContents.loading = true;
+    el.app.emit('second-instance', {}, ['/opt/crashdeck/crashdeck', '/var/crash/2/dump.2'], '/');
+    expect(win!.webContents.sent.filter((s) => s.channel.endsWith('open.paths'))).toEqual([]);
+    win!.webContents.loading = false;
+    win!.webContents.emit('did-finish-load');
+    expect(win!.webContents.sent.filter((s) => s.channel.endsWith('open.paths')).map((s) => s.payload)).toEqual([{ kind: 'vmcore', paths: ['/var/crash/2/dump.2'] }]);
+  });
+
   it("the first launch's own path (file association) opens once the page is up", async () => {
     const { win } = await boot({}, ['/opt/crashdeck/crashdeck', '/srv/cases/oom.crashcase']);
     expect(win!.webContents.sent).toContainEqual({ channel: 'crashdeck:desktop-event:open.paths', payload: { kind: 'case', paths: ['/srv/cases/oom.crashcase'] } });
