@@ -1,11 +1,13 @@
 /**
  * What may be sent to crash. Guided views name a command id from the contract plus at most one
  * argument, validated here and assembled into the exact command line. The free console passes
- * the user's line through `checkConsoleLine`, which refuses what would make crash run a shell
- * (`!cmd`, `| pipe`, `> file`, `>> file`, `< file` which runs a command file, `r`/history
- * re-execution) unless shell is enabled for the session, and always refuses what would break
- * the session itself (several lines, control characters, quit, gdb commands that read more
- * input lines).
+ * the user's line through `checkConsoleLine`. Unless shell is enabled for the session it refuses
+ * what would make crash run programs, load code or write files: `!cmd`, `| pipe`, `> file`,
+ * `>> file`, `< file` (a command file), gdb commands such as shell/make/source/dump — also
+ * abbreviated, since gdb accepts `she` for `shell` — `extend`, alias definitions, `rd -r` and
+ * `set console/core/error FILE`. It always refuses what would break the session itself: several
+ * lines, control characters, quit, history re-runs (`r`), `repeat`, a pager or gdb mode, and gdb
+ * commands that read more input lines.
  */
 import { ApiError, commandIds, type CommandId, type GuidedCommand } from '../api/contract.ts';
 
