@@ -401,7 +401,9 @@ function globalCulprit(
       if (inp.trace?.tasks?.length) {
         const t0 = inp.trace.tasks[0];
         if (t0 && t0.pid === culprit.pid) why += ` The trace agrees: ${t0.comm} (pid ${t0.pid}) allocated the most pages while recording.`;
-        else if (t0 && culprit.pid !== undefined) conflicts.push(`the trace's top page allocator is ${t0.comm} (pid ${t0.pid}), not ${top.comm}`);
+        // A trace covers seconds, often long before the OOM, and its recorder allocates too:
+        // a different top allocator there is not evidence against the dump's numbers.
+        else if (t0 && culprit.pid !== undefined) why += ` (In the imported trace the busiest page allocator was ${t0.comm}, pid ${t0.pid}; a trace covers only its recording window.)`;
       }
       next.push(`vm ${top.pid}`, 'ps', 'kmem -i');
       return { culprit, base, why };

@@ -11,11 +11,14 @@ import { toApiError } from '../api/handlers.ts';
 import { triageSession } from '../analyze/gather.ts';
 import { renderMarkdown, renderText } from '../analyze/render.ts';
 import type { TriageReport } from '../analyze/report-types.ts';
-import { triage } from '../analyze/triage.ts';
+import { traceEvidenceFor } from '../analyze/trace-link.ts';
+import { triage, type Gathered } from '../analyze/triage.ts';
+import type { TraceSummary } from '../trace/model.ts';
+import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 
-const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md]
-       crashdeck triage --dmesg FILE [--json|--md]
+const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
+       crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
 
 Panic triage (kind, task, function, tainting modules, signature) and, after an OOM, the
 root cause: what ate the memory, whether it could be reclaimed, who would be killed, with
@@ -25,13 +28,15 @@ evidence and confidence.
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --host H      analyse a dump on another machine over SSH (ssh://user@host:port or an ssh alias)
   --dmesg FILE  read only kernel log text (vmcore-dmesg.txt, dmesg output); no dump needed
+  --trace FILE  a trace recorded before the crash (trace-cmd report text, trace.dat, perf script
+                text, perf.data): its call sites and tasks become evidence (repeatable)
   --json        print the crashdeck.triage/1 JSON
   --md          print Markdown
 `;
 
 /** Entry point of `crashdeck triage`; returns the exit code. */
 export async function triageCommand(args: string[]): Promise<number> {
-  let values: { vmlinux?: string; crash?: string; host?: string; dmesg?: string; json?: boolean; md?: boolean; help?: boolean };
+  let values: { vmlinux?: string; crash?: string; host?: string; dmesg?: string; trace?: string[]; json?: boolean; md?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -39,7 +44,7 @@ export async function triageCommand(args: string[]): Promise<number> {
       strict: true,
       allowPositionals: true,
       options: {
-        vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, dmesg: { type: 'string' },
+        vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, dmesg: { type: 'string' }, trace: { type: 'string', multiple: true },
         json: { type: 'boolean' }, md: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -59,7 +64,20 @@ export async function triageCommand(args: string[]): Promise<number> {
   if (values.dmesg !== undefined && positionals.length) return fail('give either <vmcore> or --dmesg FILE, not both');
   if (values.dmesg === undefined && positionals.length !== 1) return fail(positionals.length ? 'one <vmcore> only' : 'missing <vmcore> (or --dmesg FILE)');
 
+  // Traces first: a bad trace file is a usage problem to report before a 40 s crash session.
+  const summaries: TraceSummary[] = [];
+  for (const file of values.trace ?? []) {
+    try {
+      summaries.push(await importTraceInWorker(file));
+    } catch (err) {
+      const e = toApiError(err);
+      process.stderr.write(`crashdeck triage: --trace ${file}: ${e.message}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+      return 3;
+    }
+  }
+
   let report: TriageReport;
+  let gathered: Gathered;
   if (values.dmesg !== undefined) {
     let text: string;
     try {
@@ -74,7 +92,8 @@ export async function triageCommand(args: string[]): Promise<number> {
       process.stderr.write(`crashdeck triage: ${values.dmesg} holds no kernel log lines ("[ seconds] text")\n`);
       return 3;
     }
-    report = triage({ log, logOnly: true });
+    gathered = { log, logOnly: true };
+    report = triage(gathered);
   } else {
     const api = createApi();
     try {
@@ -85,7 +104,7 @@ export async function triageCommand(args: string[]): Promise<number> {
         ...(values.host ? { host: values.host } : {}),
       });
       const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
-      ({ report } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
+      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
       for (const d of (await api.call('session.info', { sessionId: info.id })).diagnoses) {
         if (d.severity !== 'info') report.missing.push(`session: ${d.message}`);
       }
@@ -96,6 +115,13 @@ export async function triageCommand(args: string[]): Promise<number> {
     } finally {
       await api.dispose();
     }
+  }
+  if (summaries.length) {
+    // Second pass: the first verdict tells the trace linker which cache or task to look for.
+    const missing = report.missing;
+    gathered.traces = traceEvidenceFor(summaries, gathered, report);
+    report = triage(gathered);
+    report.missing = missing;
   }
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (values.md) process.stdout.write(renderMarkdown(report));

@@ -95,3 +95,30 @@ describe('crashdeck triage --dmesg', () => {
     expect(usage.code).toBe(2);
   });
 });
+
+describe('crashdeck triage --trace (trace recorded in the same boot)', () => {
+  it('oom-slab-leak: the leaking call site from the trace backs the slab verdict', async () => {
+    const { code, stdout } = await cli(['triage', '--dmesg', fixtureFile('oom-slab-leak', 'vmcore-dmesg.txt'), '--trace', fixtureFile('oom-slab-leak', 'trace-report.txt'), '--json']);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as TriageReport;
+    expectTruth(r, 'oom-slab-leak');
+    // the module's refill function, from the module named in truth
+    const traceEv = r.oom?.evidence.filter((e) => e.command === 'trace') ?? [];
+    expect(traceEv.some((e) => e.detail.includes(`${String((fixtureMeta('oom-slab-leak').truth.culprit as { module: string }).module)}_refill`))).toBe(true);
+  });
+
+  it('oom-user-hog: perf script text names the hog as the page allocator', async () => {
+    const t = fixtureMeta('oom-user-hog').truth.culprit as { comm: string; pid: number };
+    const { code, stdout } = await cli(['triage', '--dmesg', fixtureFile('oom-user-hog', 'vmcore-dmesg.txt'), '--trace', fixtureFile('oom-user-hog', 'perf-script.txt'), '--json']);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as TriageReport;
+    expectTruth(r, 'oom-user-hog');
+    expect(r.oom?.explanation).toContain(`The trace agrees: ${t.comm} (pid ${t.pid})`);
+  });
+
+  it('a file that is not a trace stops before any work, with the reason', async () => {
+    const { code, stderr } = await cli(['triage', '--dmesg', fixtureFile('oom-user-hog', 'vmcore-dmesg.txt'), '--trace', fixtureFile('oom-user-hog', 'meta.json')]);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/--trace .*meta\.json/);
+  });
+});
