@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { triage } from '../../../electron/analyze/triage.ts';
+import { triage, type Gathered } from '../../../electron/analyze/triage.ts';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
 import { fixtureFile, fixtureMeta, scenarios, type Scenario } from '../../support/fixtures.ts';
@@ -131,6 +131,23 @@ describe('analyze.triageRaw (raw outputs the renderer has cached)', () => {
       const r = analyzeTriageRaw({ results: cmds.map((command) => ({ command, raw: transcript(s, command) })) });
       checkAgainstTruth(r, truthOf(s));
       expect(r.missing).toEqual([]);
+    }
+  });
+});
+
+describe('crash 8.0.2 (too old for these kernels) transcripts', () => {
+  it('still finds the truth culprit; without the log it is never high confidence', async () => {
+    const { parseCommandOutput } = await import('../../../electron/parse/index.ts');
+    const { transcript } = await import('../../support/fixtures.ts');
+    const cmds: Array<[keyof Gathered, string]> = [['sys', 'sys'], ['sysT', 'sys -t'], ['bt', 'bt'], ['log', 'log'], ['mod', 'mod'], ['modT', 'mod -t'], ['ps', 'ps'], ['kmemI', 'kmem -i'], ['kmemZ', 'kmem -z'], ['kmemF', 'kmem -f'], ['kmemS', 'kmem -s'], ['kmemV', 'kmem -V']];
+    for (const s of ['oom-slab-leak', 'oom-user-hog'] as const) {
+      for (const withLog of [true, false]) {
+        const g: Gathered = {};
+        for (const [k, c] of cmds) if (withLog || k !== 'log') (g as Record<string, unknown>)[k] = parseCommandOutput(c, transcript(s, c, '8.0.2'))?.model;
+        const r = triage(g);
+        expect(r.oom?.culprit.kind).toBe(truthOf(s).culprit_kind);
+        if (!withLog) expect(r.oom?.confidence).not.toBe('high');
+      }
     }
   });
 });
