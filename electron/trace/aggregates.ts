@@ -8,6 +8,7 @@ import type {
   CallSiteAggregate, CallTreeNode, OomEventRecord, PageAllocAggregate, PerfStatCard, StackCallerAggregate,
   StallAggregate, StallRecord, TraceDiagnostic, TraceFormat, TraceSource, TraceSummary,
 } from './model.ts';
+import { HistogramBuilder } from './histogram.ts';
 import { isRawAddress, type Symbolizer } from './symbols.ts';
 
 /** How an event is folded (looked up once per distinct event name). */
@@ -130,6 +131,7 @@ export class TraceAggregator {
   private readonly stacks = new Map<string, number>();
   private stacksOverflow = 0;
   private lastSite: CallSiteAcc | null = null;
+  private readonly histogram = new HistogramBuilder();
   private lastGfp: string | null = null;
   private readonly allocFields: AllocFields = { bytesReq: NaN, bytesAlloc: NaN, accounted: false, reclaimable: false, dma: false, name: null };
   callTree: CallTreeNode | null = null;
@@ -171,13 +173,13 @@ export class TraceAggregator {
     task.lastTs = ts;
 
     switch (info.kind) {
-      case Kind.Kmalloc: this.addAlloc(this.kmallocSites, 'kmalloc', ts, pid, args); break;
-      case Kind.CacheAlloc: this.addAlloc(this.cacheSites, 'kmem_cache_alloc', ts, pid, args); break;
-      case Kind.PageAlloc: this.addPage(pid, args); break;
-      case Kind.Vmscan: this.addVmscan(ts, cpu, pid, comm, event, args); break;
-      case Kind.Compaction: this.addCompaction(ts, cpu, pid, comm, event, args); break;
-      case Kind.Oom: if (this.oom.length < maxOomEvents) this.oom.push({ ts, event, pid, comm, args }); break;
-      default: break;
+      case Kind.Kmalloc: this.addAlloc(this.kmallocSites, 'kmalloc', ts, pid, args); this.histogram.add(ts, 1); break;
+      case Kind.CacheAlloc: this.addAlloc(this.cacheSites, 'kmem_cache_alloc', ts, pid, args); this.histogram.add(ts, 2); break;
+      case Kind.PageAlloc: this.addPage(pid, args); this.histogram.add(ts, 3); break;
+      case Kind.Vmscan: this.addVmscan(ts, cpu, pid, comm, event, args); this.histogram.add(ts, event === 'mm_vmscan_direct_reclaim_begin' ? 4 : 0); break;
+      case Kind.Compaction: this.addCompaction(ts, cpu, pid, comm, event, args); this.histogram.add(ts, 0); break;
+      case Kind.Oom: if (this.oom.length < maxOomEvents) this.oom.push({ ts, event, pid, comm, args }); this.histogram.add(ts, 0); break;
+      default: this.histogram.add(ts, 0); break;
     }
     if (stack !== null) {
       const key = event + '\u0000' + stack;
@@ -353,6 +355,7 @@ export class TraceAggregator {
       vmscan: Object.fromEntries(this.vmscan),
       oomEvents: this.oom,
       stackCallers: this.stackCallers(symbols),
+      histogram: this.histogram.finish(),
       callTree: this.callTree,
       perfStat: this.perfStat,
       chunks: meta.chunks,

@@ -7,6 +7,8 @@
  * so the renderer can store and load each one independently.
  */
 
+import type { EventHistogram } from './histogram.ts';
+
 /** Text formats the importer understands (binary files are converted to one of these first). */
 export const traceFormats = [
   'trace-cmd-report', 'tracefs', 'function-graph', 'perf-script', 'perf-stat',
@@ -192,6 +194,8 @@ export interface TraceSummary {
   vmscan: Record<string, number>;
   oomEvents: OomEventRecord[];
   stackCallers: StackCallerAggregate[];
+  /** Events over time (all, kmalloc, kmem_cache_alloc, mm_page_alloc, direct-reclaim starts) for the timeline overview. */
+  histogram: EventHistogram | null;
   callTree: CallTreeNode | null;
   perfStat: PerfStatCard | null;
   chunks: number;
