@@ -14,7 +14,9 @@ export function safeText(s: string | null | undefined): string {
 
 /** Escape text for Markdown (inline): markup characters, HTML and pipes for tables. */
 export function mdEscape(s: string | null | undefined): string {
-  return safeText(s).replace(/\n/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~&"']/g, (c) => `\\${c}`);
+  // Only what can start markup inline: emphasis, code, links/images ([ and ]), raw HTML (<, &),
+  // table cells (|), strike (~), headings (#); a leading + or - would start a list.
+  return safeText(s).replace(/\n/g, ' ').replace(/[\\`*_[\]<>#|~&]/g, (c) => `\\${c}`).replace(/^([+-])/, '\\$1');
 }
 
 const bytes = (b: number | null | undefined): string => (b === null || b === undefined ? '?' : fmtBytes(b));
