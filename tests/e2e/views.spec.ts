@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
 
@@ -14,7 +14,7 @@ test.describe.configure({ mode: 'serial' });
 const shots = path.join(repoRoot, 'test-results');
 const truth = fixtureMeta('oom-user-hog').truth as {
   panic_message: string;
-  panic_task: { pid: number; comm: string };
+  panic_task: { pid: number; comm: string; taint_string: string };
   oom: { invoker_comm: string; invoker_pid: number; order: number; largest_rss_task: { pid: number; comm: string } };
 };
 let host: ServeHandle;
@@ -77,6 +77,19 @@ test('Log: the OOM report and the panic are folded into blocks with their facts;
   await expect(page.locator('.log-lines mark')).toHaveText('invoked oom-killer');
   await page.getByLabel('Search', { exact: true }).fill('');
   await page.screenshot({ path: path.join(shots, 'view-log.png'), fullPage: false });
+});
+
+test('Overview: taint as the truth says, and the memory breakdown carries crash kmem -i figures', async () => {
+  await openView('Overview');
+  await expect(page.getByTestId('taint')).toContainText(truth.panic_task.taint_string);
+  // Expected sizes come from crash 8.0.6's own kmem -i transcript for this dump.
+  const kmem = transcript('oom-user-hog', 'kmem -i');
+  const size = (label: string) => new RegExp(`^\\s*${label}\\s+\\d+\\s+(\\S+ \\S+|0)\\s`, 'm').exec(kmem)![1]!;
+  const table = page.getByRole('table', { name: 'Memory breakdown (kmem -i)' });
+  await expect(table.locator('tr.total td').first()).toHaveText(size('TOTAL MEM'));
+  await expect(table.locator('tr[data-label="USED"] td').first()).toHaveText(size('USED'));
+  await expect(table.locator('tr[data-label="FREE"] td').first()).toHaveText(size('FREE'));
+  await page.screenshot({ path: path.join(shots, 'view-overview-oom-user-hog.png'), fullPage: true });
 });
 
 const allViews = ['Overview', 'Processes', 'Slab', 'Zones', 'Memory map', 'Page flags', 'Log', 'Console', 'Traces', 'OOM wizard', 'Report'];
