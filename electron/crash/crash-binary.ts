@@ -5,11 +5,16 @@
 import { ApiError } from '../api/contract.ts';
 import type { Transport } from '../transport/types.ts';
 import { SpawnError } from '../transport/local.ts';
-import { crashMissing } from './session.ts';
+import { crashMissing } from './diagnosis.ts';
 
 /** The crash to run: explicit choice, else CRASHDECK_CRASH, else `crash` on PATH. */
 export function resolveCrashPath(explicit?: string | null, env: NodeJS.ProcessEnv = process.env): string {
   return explicit || env.CRASHDECK_CRASH || 'crash';
+}
+
+/** A file path as a crash argument: one starting with '-' would be read as an option. */
+export function pathArg(p: string): string {
+  return p.startsWith('-') ? `./${p}` : p;
 }
 
 /** argv for a crash invocation behind an optional prefix (e.g. runuser). */
@@ -43,7 +48,7 @@ export interface OsReleaseProbe {
 
 /** The kernel release recorded in a dump, as crash reads it. */
 export async function probeOsRelease(t: Transport, crashPath: string, vmcore: string, prefix?: readonly string[]): Promise<OsReleaseProbe> {
-  const res = await t.exec(crashArgv(prefix, crashPath, ['--osrelease', vmcore]), { timeoutMs: 60_000 });
+  const res = await t.exec(crashArgv(prefix, crashPath, ['--osrelease', pathArg(vmcore)]), { timeoutMs: 60_000 });
   const lines = res.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   const last = lines.at(-1) ?? '';
   const release = res.code === 0 && last && last !== 'unknown' && !last.startsWith('crash:') ? last : null;

@@ -93,3 +93,12 @@ export function tooOld(crashVersion: string | null, release: string | null, why:
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The ApiError for a crash binary that does not exist. */
+export function crashMissing(crashPath: string): ApiError {
+  return new ApiError(
+    'crash-missing',
+    `crash not found (${crashPath})`,
+    'Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash 8.0.4 or newer — or set CRASHDECK_CRASH to its path.',
+  );
+}

@@ -21,10 +21,11 @@
  */
 import { ApiError, type Diagnosis, type SessionState } from '../api/contract.ts';
 import type { RunningProcess, Transport } from '../transport/types.ts';
-import { classifyStartupFailure, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
+import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
 import { CommandFramer, newNonce, type Frame } from './framing.ts';
 import { scanOutput } from './output-scan.ts';
 import { SpawnError } from '../transport/local.ts';
+import { pathArg } from './crash-binary.ts';
 
 /** Fallback modes of the ladder, in order. */
 export type DegradedMode = 'zero_excluded' | 'minimal';
@@ -194,7 +195,7 @@ export class CrashSession {
 
   private args(mode: DegradedMode | null): string[] {
     const o = this.options;
-    const files = o.vmlinux === null ? [o.vmcore] : [o.vmlinux, o.vmcore];
+    const files = (o.vmlinux === null ? [o.vmcore] : [o.vmlinux, o.vmcore]).map(pathArg);
     return ['-s', '--no_crashrc', '--no_scroll', ...(mode ? [`--${mode}`] : []), ...files];
   }
 
@@ -419,15 +420,6 @@ export class CrashSession {
     this.setState('ready', 'ready (restarted)');
     this.pump();
   }
-}
-
-/** The ApiError for a crash binary that does not exist. */
-export function crashMissing(crashPath: string): ApiError {
-  return new ApiError(
-    'crash-missing',
-    `crash not found (${crashPath})`,
-    'Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash 8.0.4 or newer — or set CRASHDECK_CRASH to its path.',
-  );
 }
 
 function describeExit(info: { code: number | null; signal: string | null }): string {
