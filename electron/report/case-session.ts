@@ -93,7 +93,7 @@ export class CaseSessionRecord extends SessionRecord {
       state: closed ? 'closed' : 'ready',
       message: closed
         ? 'case closed'
-        : `read-only case written ${this.bundle.manifest.createdAt} by crashdeck ${this.bundle.manifest.appVersion}: ${this.byCommand.size} command results, no crash running. Attach the dump to run other commands.`,
+        : `Written ${this.bundle.manifest.createdAt} by crashdeck ${this.bundle.manifest.appVersion}: ${this.byCommand.size} command results, no crash running. Attach the dump to run other commands.`,
       degraded: d.degraded,
       startupWarnings: d.startupWarnings,
       source: 'case',

@@ -66,6 +66,16 @@ export class DumpContext {
     return this.dump.fingerprint;
   }
 
+  /** The Api link, for views that call more than session.run (the Report view's export and case attach). */
+  get apiClient(): RendererApi {
+    return this.api;
+  }
+
+  /** The IndexedDB cache, when there is one (annotations live there beside the results). */
+  get cache(): CrashdeckDb | null {
+    return this.db;
+  }
+
   /** A crash session for this dump is running or starting, so missing results can be computed. */
   get live(): boolean {
     return this.session !== null && liveStates.has(this.session.state);

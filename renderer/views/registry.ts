@@ -13,6 +13,7 @@ import ZonesView from './Zones/ZonesView.svelte';
 import MemoryMapView from './MemoryMap/MemoryMapView.svelte';
 import PageFlagsView from './PageFlags/PageFlagsView.svelte';
 import ConsoleView from './Console/ConsoleView.svelte';
+import ReportView from './Report/ReportView.svelte';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -29,6 +30,7 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
   'memory-map': MemoryMapView,
   'page-flags': PageFlagsView,
   console: ConsoleView,
+  report: ReportView,
 };
 
 /** True when the view has a component. */
