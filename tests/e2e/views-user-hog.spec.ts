@@ -51,6 +51,17 @@ test('Memory map: ingestd (the hog of the truth) lists its VMAs, its heap-like a
   await expect(page.getByLabel('Task').locator('option').nth(1)).toHaveAttribute('value', pid);
   await page.screenshot({ path: path.join(shots, 'view-memory-map-oom-user-hog.png'), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
+
+  // Zones: the hog's failing allocation (GFP_HIGHUSER_MOVABLE in the truth) is checked against the Movable lists.
+  const oom = meta.truth.oom as { order: number; gfp_mask: string };
+  await openView(page, 'Zones');
+  await settle(page);
+  await page.getByRole('button', { name: "Use the OOM report's allocation" }).click();
+  await expect(page.getByTestId('oom-allocation')).toContainText(`order ${oom.order}`, { timeout: 60_000 });
+  await expect(page.getByLabel('migrate type', { exact: true })).toHaveValue(oom.gfp_mask.includes('MOVABLE') ? '1' : '0');
+  await expect(page.getByTestId('fit-verdict').first()).toContainText(/Movable|False free|Nothing free/);
+  await page.screenshot({ path: path.join(shots, 'view-zones-oom-user-hog.png'), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test('Memory map with crash 8.0.2: says why no VMA is listed and what still works', async ({ page }) => {

@@ -85,7 +85,7 @@ export function vmFailure(error: string | null, diagnostics: ReadonlyArray<{ cod
     return {
       reason: 'crash-too-old',
       message: 'crash could not walk this task\'s VMAs: this kernel keeps them in a maple tree (Linux 6.1+), which this crash does not understand ("invalid structure member offset: mm_struct_mmap"). Use a crash that knows the maple tree (e.g. 8.0.6).',
-      stillWorks: ['the MM header above (RSS and total VM of the task)', 'Processes (ps): RSS and VSZ of every task crash finds', "Log: the OOM report's task table (rss, total_vm, pgtables per process)"],
+      stillWorks: ['the MM header below (RSS and total VM of the task)', 'Processes (ps): RSS and VSZ of every task crash finds', "Log: the OOM report's task table (rss, total_vm, pgtables per process)"],
     };
   }
   if (/invalid task or pid value/i.test(texts)) {

@@ -161,3 +161,14 @@ export function pagesText(pages: number | null, pageSize = 4096): string {
   const mib = bytes / (1024 * 1024);
   return `${pages} pages (${mib >= 1 ? `${mib.toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`})`;
 }
+
+/**
+ * The free-list type an allocation is served from, by its GFP flags (gfp_migratetype():
+ * __GFP_MOVABLE -> Movable, __GFP_RECLAIMABLE -> Reclaimable, otherwise Unmovable). Accepts the
+ * flag names the OOM report prints ("GFP_HIGHUSER_MOVABLE", "__GFP_COMP", ...).
+ */
+export function migrateTypeOfGfp(flags: readonly string[]): number {
+  if (flags.some((f) => f === '__GFP_MOVABLE' || /^GFP_\w*MOVABLE$/.test(f))) return 1;
+  if (flags.includes('__GFP_RECLAIMABLE')) return 2;
+  return 0;
+}

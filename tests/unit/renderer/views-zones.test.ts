@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseKmemFree, parseKmemZone } from '../../../electron/parse/index.ts';
-import { transcript } from '../../support/fixtures.ts';
-import { fitFor, freeMatrix, joinZones, migrateTypeNames, watermarkLevel } from '../../../renderer/views/Zones/zones.ts';
+import { fixtureMeta, transcript } from '../../support/fixtures.ts';
+import { fitFor, freeMatrix, joinZones, migrateTypeNames, migrateTypeOfGfp, watermarkLevel } from '../../../renderer/views/Zones/zones.ts';
 
 const zText = transcript('oom-slab-leak', 'kmem -z');
 const fText = transcript('oom-slab-leak', 'kmem -f');
@@ -77,5 +77,19 @@ describe('Zones view: free lists and the false-free case', () => {
     expect(fit.anyType).toBe(2);
     // Nothing on the Movable lists of DMA.
     expect(fitFor(m, 0, 1).sameType).toBe(0);
+  });
+});
+
+describe("Zones view: the OOM report's allocation", () => {
+  // meta.json gives "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)": the flag names inside the parentheses.
+  const flagsOf = (scenario: 'oom-user-hog' | 'oom-slab-leak'): string[] => {
+    const gfp = (fixtureMeta(scenario).truth.oom as { gfp_mask: string }).gfp_mask;
+    return /\(([^)]*)\)/.exec(gfp)![1]!.split('|');
+  };
+
+  it('a user-space hog allocates movable pages, a kernel leak unmovable ones', () => {
+    expect(migrateTypeNames(5)[migrateTypeOfGfp(flagsOf('oom-user-hog'))]).toBe('Movable');
+    expect(migrateTypeNames(5)[migrateTypeOfGfp(flagsOf('oom-slab-leak'))]).toBe('Unmovable');
+    expect(migrateTypeOfGfp(['GFP_KERNEL', '__GFP_RECLAIMABLE'])).toBe(2);
   });
 });
