@@ -164,9 +164,16 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     confidence !== 'high' ? `Confidence is ${confidence}${reasonForConfidence(base, conflicts.length, missing.length)}.` : '',
   ].filter(Boolean).join(' ');
 
+  // Per cache and per task views of "where did memory go" (top 10 each, largest first).
+  const caches = facts.slabCaches.length ? facts.slabCaches : (dump?.slabCaches ?? []);
+  const topCaches = topN(caches, 10, (c) => c.totalBytes).map((c) => ({ name: c.name, bytes: c.totalBytes, unreclaimable: c.unreclaimable, source: c.source.command }));
+  const topTasks = topN(taskRss.rows, 10, (t) => t.rssKb).map((t) => ({ pid: t.pid, comm: t.comm, rssKb: t.rssKb, source: taskRss.source?.command ?? 'log' }));
+
   return {
     constraint: facts.constraint,
     panicOnOom: facts.panicOnOom,
+    topCaches,
+    topTasks,
     trigger: { ...facts.trigger },
     victim,
     culprit,
@@ -625,4 +632,18 @@ function nodeList(text: string | null): Set<number> | null {
     for (let i = a; i <= b && i - a < 1024; i++) out.add(i);
   }
   return out.size ? out : null;
+}
+
+/** The n largest items by key, largest first, in one pass (tables can hold 100,000 rows). */
+function topN<T>(items: readonly T[], n: number, key: (t: T) => number): T[] {
+  const out: T[] = [];
+  for (const it of items) {
+    const k = key(it);
+    if (out.length === n && k <= key(out[n - 1] as T)) continue;
+    let i = out.length;
+    while (i > 0 && key(out[i - 1] as T) < k) i--;
+    out.splice(i, 0, it);
+    if (out.length > n) out.pop();
+  }
+  return out;
 }

@@ -112,6 +112,10 @@ export interface TriageOom {
   evidence: Evidence[];
   /** Where memory went, largest first. */
   memory: MemoryBucket[];
+  /** The largest slab caches (report's unreclaimable table, else kmem -s), bytes held. */
+  topCaches?: Array<{ name: string; bytes: number; unreclaimable: boolean | null; source: string }>;
+  /** The largest processes by resident memory (OOM task table, else ps). */
+  topTasks?: Array<{ pid: number; comm: string; rssKb: number; source: string }>;
   /** Total memory the buckets share (totalram + hugetlb accounting), bytes. */
   totalBytes: number | null;
   /** Per-zone watermark and order view. */

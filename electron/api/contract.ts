@@ -134,6 +134,8 @@ export const TriageReportSchema = v.object({
     explanation: v.string(),
     evidence: v.array(TriageEvidenceSchema),
     memory: v.array(v.object({ key: v.string(), label: v.string(), bytes: v.number() })),
+    topCaches: v.optional(v.array(v.object({ name: v.string(), bytes: v.number(), unreclaimable: v.nullable(v.boolean()), source: v.string() }))),
+    topTasks: v.optional(v.array(v.object({ pid: v.number(), comm: v.string(), rssKb: v.number(), source: v.string() }))),
     totalBytes: v.nullable(v.number()),
     zones: v.array(v.object({
       node: v.number(), zone: v.string(), usable: v.boolean(), freeKb: v.number(), minKb: v.number(), reserveKb: v.number(),

@@ -79,6 +79,9 @@ describe('triage on the fixtures (transcripts through the parsers)', () => {
     expect(r.oom?.explanation).toMatch(/bufpool_entry/);
     expect(r.oom?.nextCommands).toContain('kmem -s bufpool_entry');
     expect(r.oom?.evidence.some((e) => e.command === 'kmem -s' && e.row === 'bufpool_entry')).toBe(true);
+    // per-cache view: the report's unreclaimable table, largest first (truth lists its top five)
+    const top = (truthOf('oom-slab-leak').oom as unknown as { unreclaimable_slab_top: Array<{ cache: string; total_kb: number }> }).unreclaimable_slab_top;
+    expect(r.oom?.topCaches?.slice(0, top.length).map((c) => c.name)).toEqual(top.map((c) => c.cache));
   });
 
   it('oom-user-hog: the would-be victim follows oom_badness and skips the -1000 task', () => {
@@ -97,6 +100,8 @@ describe('triage on the fixtures (transcripts through the parsers)', () => {
     const dbsync = r.oom?.ranking.find((x) => x.oomScoreAdj === -1000);
     expect(dbsync?.eligible).toBe(false);
     expect(r.oom?.explanation).toMatch(/No process was killed/);
+    const largest = (t.oom as unknown as { largest_rss_task: { pid: number; rss_kb: number } }).largest_rss_task;
+    expect(r.oom?.topTasks?.[0]).toMatchObject({ pid: largest.pid, rssKb: largest.rss_kb });
   });
 
   it('degraded dump without the log still finds the culprit, with lower confidence', () => {
