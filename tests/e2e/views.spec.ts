@@ -63,6 +63,13 @@ test('Processes: sorted by RSS the biggest task is the truth, and the panic task
   // The task's own binary is mapped (parsed VMA table, or crash's text until `vm` has a parser).
   await expect(detail.getByRole('region', { name: `Memory map of ${truth.panic_task.pid}` })).toContainText(`bin/${truth.panic_task.comm}`);
   await page.screenshot({ path: path.join(shots, 'view-processes.png'), fullPage: true });
+
+  // Tree mode: parents before children, indented; the sort marker goes away.
+  await page.getByLabel('Filter', { exact: true }).fill('');
+  await page.getByLabel('Parent/child tree').check();
+  await expect(table.locator('th[aria-sort]')).toHaveCount(0);
+  await expect(table.locator('tbody tr[data-key]').first().locator('td').first()).toHaveText('0');
+  await page.screenshot({ path: path.join(shots, 'view-processes-tree.png') });
 });
 
 test('Log: the OOM report and the panic are folded into blocks with their facts; search finds lines', async () => {

@@ -132,3 +132,42 @@ export function taskKey(t: PsTask): string {
 export function statesOf(tasks: readonly PsTask[]): string[] {
   return [...new Set(tasks.map((t) => t.state))].sort();
 }
+
+/**
+ * Tasks in parent -> child order (depth-first, children by pid), with each task's depth. Idle
+ * tasks (pid 0, one per CPU) are roots and the first one adopts pid 0's children; a task whose
+ * parent is unknown (ppid -1 from an old crash, or not listed) is a root too. Never loops.
+ */
+export function treeOrder(tasks: readonly PsTask[]): { order: PsTask[]; depth: Map<PsTask, number> } {
+  const byPid = new Map<number, PsTask>();
+  for (const t of tasks) if (!byPid.has(t.pid)) byPid.set(t.pid, t);
+  const children = new Map<PsTask, PsTask[]>();
+  const roots: PsTask[] = [];
+  for (const t of tasks) {
+    const parent = t.pid === 0 ? undefined : byPid.get(t.ppid);
+    if (!parent || parent === t) roots.push(t);
+    else {
+      const list = children.get(parent) ?? [];
+      list.push(t);
+      children.set(parent, list);
+    }
+  }
+  const byPidCpu = (a: PsTask, b: PsTask): number => a.pid - b.pid || a.cpu - b.cpu;
+  const order: PsTask[] = [];
+  const depth = new Map<PsTask, number>();
+  const stack: Array<[PsTask, number]> = roots.sort(byPidCpu).reverse().map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [t, d] = stack.pop()!;
+    if (depth.has(t)) continue;
+    depth.set(t, d);
+    order.push(t);
+    const kids = (children.get(t) ?? []).slice().sort(byPidCpu);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, d + 1]);
+  }
+  // Anything unreachable (a parent cycle in a corrupt dump) still appears, at the top level.
+  for (const t of tasks) if (!depth.has(t)) {
+    depth.set(t, 0);
+    order.push(t);
+  }
+  return { order, depth };
+}

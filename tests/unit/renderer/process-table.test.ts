@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandOutput } from '../../../electron/parse/index.ts';
 import type { PsModel } from '../../../electron/parse/models.ts';
 import { fixtureMeta, transcript } from '../../support/fixtures.ts';
-import { filterTasks, sortTasks, taskKey } from '../../../renderer/views/Processes/process-table.ts';
+import { filterTasks, sortTasks, taskKey, treeOrder } from '../../../renderer/views/Processes/process-table.ts';
 
 const tasks = (parseCommandOutput('ps', transcript('oom-user-hog', 'ps'))!.model as PsModel).tasks;
 const truth = fixtureMeta('oom-user-hog').truth as { oom: { largest_rss_task: { pid: number; comm: string } }; guest_facts?: Record<string, string> };
@@ -75,5 +75,35 @@ describe('sortTasks on many synthetic tasks', () => {
     ['comm', 'desc'],
   ] as const)('%s %s matches a plain comparator sort with pid/cpu ties', (key, dir) => {
     expect(sortTasks(many, key, dir).map(taskKey)).toEqual(reference(key, dir === 'asc' ? 1 : -1).map(taskKey));
+  });
+});
+
+describe('treeOrder', () => {
+  it('puts every child after its parent, one level deeper, and lists each task once', () => {
+    const { order, depth } = treeOrder(tasks);
+    expect(order).toHaveLength(tasks.length);
+    expect(new Set(order).size).toBe(tasks.length);
+    const pos = new Map(order.map((t, i) => [t, i]));
+    for (const t of tasks) {
+      if (t.pid === 0) continue;
+      const parent = tasks.find((p) => p.pid === t.ppid);
+      if (!parent || parent === t) continue;
+      expect(pos.get(parent)!).toBeLessThan(pos.get(t)!);
+      expect(depth.get(t)).toBe(depth.get(parent)! + 1);
+    }
+  });
+
+  it('the biggest process sits under its parent from the fixture (ingestd under the shell that started it)', () => {
+    const hog = tasks.find((t) => t.pid === truth.oom.largest_rss_task.pid)!;
+    const { order, depth } = treeOrder(tasks);
+    const parent = tasks.find((t) => t.pid === hog.ppid)!;
+    expect(depth.get(hog)).toBe(depth.get(parent)! + 1);
+    expect(order.indexOf(hog)).toBeGreaterThan(order.indexOf(parent));
+  });
+
+  it('survives a parent cycle', () => {
+    const a = { ...tasks[2]!, pid: 900, ppid: 901 };
+    const b = { ...tasks[2]!, pid: 901, ppid: 900 };
+    expect(treeOrder([a, b]).order).toHaveLength(2);
   });
 });
