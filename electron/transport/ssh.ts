@@ -59,6 +59,12 @@ interface Live {
   /** Called with the loss when the connection drops. */
   onLost: Set<(err: ApiError) => void>;
   sftp: Promise<SFTPWrapper> | undefined;
+  /**
+   * A /bin/sh reading commands from its channel, opened with the connection, through which
+   * kill() signals remote processes: it holds one session slot so a kill still works when
+   * crash and other processes use up the rest of sshd's MaxSessions.
+   */
+  control: Promise<ClientChannel | null>;
 }
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -80,7 +86,10 @@ export function remoteCommandLine(spec: SpawnSpec): string {
   // can signal it with `kill`: sshd refuses channel signal requests in root sessions (no
   // post-auth privilege separation there).
   const line = `printf '${pidMarker}%s\\n' "$$" >&2 && exec ${shellCommand(words)}`;
-  return spec.cwd === undefined ? line : `cd -- ${shellQuote(spec.cwd)} && ${line}`;
+  const script = spec.cwd === undefined ? line : `cd -- ${shellQuote(spec.cwd)} && ${line}`;
+  // The login shell may be fish or another non-POSIX shell: it only has to run /bin/sh with
+  // one single-quoted argument, which they all parse the same way.
+  return `exec /bin/sh -c ${shellQuote(script)}`;
 }
 
 /** Prefix of the first stderr line of every spawned command: the remote pid. */
@@ -173,7 +182,8 @@ export class SshTransport implements Transport {
       keyCache: this.keyCache,
       notes: this.notes,
     });
-    const live: Live = { conn, lost: undefined, onLost: new Set(), sftp: undefined };
+    const live: Live = { conn, lost: undefined, onLost: new Set(), sftp: undefined, control: Promise.resolve(null) };
+    live.control = this.openControl(live);
     const label = this.label;
     const drop = (): void => this.endLive(live, new ApiError('connection-lost', `ssh: the connection to ${label} was lost`, 'Reconnect; results already shown are kept.'));
     conn.client.on('close', drop);
@@ -197,12 +207,42 @@ export class SshTransport implements Transport {
     if (!this.closed || err.message.includes('lost')) for (const l of [...this.lostListeners]) l(err);
   }
 
-  private openChannel(live: Live, command: string): Promise<ClientChannel> {
+  private channelCount = 0;
+
+  /** Exec channels open right now (sshd allows MaxSessions, 10 by default, per connection). */
+  get openChannels(): number {
+    return this.channelCount;
+  }
+
+  private async openChannel(live: Live, command: string): Promise<ClientChannel> {
+    // sshd frees a closed session's slot on a later pass of its main loop, so an open right
+    // after other channels closed can bounce off MaxSessions for a moment: retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.tryOpenChannel(live, command);
+      } catch (err) {
+        if (live.lost || attempt >= 4 || !(err instanceof ApiError) || err.code !== 'refused') throw err;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private tryOpenChannel(live: Live, command: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       live.conn.client.exec(command, (err, channel) => {
         if (err) {
           reject(live.lost ?? new ApiError('refused', `ssh: ${this.label} refused a new channel: ${err.message}`, 'Too many open sessions (sshd MaxSessions)? Close other views of this host.'));
-        } else resolve(channel);
+          return;
+        }
+        this.channelCount++;
+        let counted = true;
+        const uncount = (): void => {
+          if (counted) this.channelCount--;
+          counted = false;
+        };
+        channel.once('close', uncount);
+        live.onLost.add(uncount);
+        resolve(channel);
       });
     });
   }
@@ -211,11 +251,31 @@ export class SshTransport implements Transport {
     const command = remoteCommandLine(spec);
     const live = await this.ensure();
     const channel = await this.openChannel(live, command);
-    const proc = new SshProcess(channel, live, (pid, signal) => {
-      // Fire and forget: the exit (or not) shows through the process's own channel.
-      this.exec({ command: 'kill', args: ['-s', signal.slice(3), '--', String(pid)], ...(spec.sudo ? { sudo: true } : {}) }, { timeoutMs: 10_000 }).catch(() => undefined);
+    const proc = new SshProcess(channel, live, async (pid, signal) => {
+      // The exit (or not) shows through the process's own channel.
+      const kill = shellCommand([...(spec.sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
+      const control = await live.control;
+      if (control && !live.lost) {
+        control.write(`${kill} 2>/dev/null\n`);
+        return true;
+      }
+      const r = await this.exec({ command: 'sh', args: ['-c', kill] }, { timeoutMs: 10_000 }).catch(() => null);
+      return r?.code === 0;
     });
     return proc;
+  }
+
+  private openControl(live: Live): Promise<ClientChannel | null> {
+    return new Promise((resolve) => {
+      live.conn.client.exec('exec /bin/sh', (err, channel) => {
+        if (err) return resolve(null);
+        // Nothing is read from it; drain so a chatty shell never stalls the window.
+        channel.resume();
+        channel.stderr.resume();
+        channel.on('error', () => undefined);
+        resolve(channel);
+      });
+    });
   }
 
   async exec(spec: SpawnSpec, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
@@ -383,12 +443,18 @@ class SshProcess implements RunningProcess {
   /** The program's pid on the remote host, once its first stderr line arrived. */
   remotePid: number | undefined;
   private stderrHead: string | null = '';
+  /** Resolves once the pid line arrived (or never will: the channel closed first). */
+  private readonly pidKnown: Promise<void>;
+  private pidSettled: () => void = () => undefined;
 
   constructor(
     private readonly channel: ClientChannel,
     live: Live,
-    private readonly sendSignal: (pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL') => void,
+    private readonly sendSignal: (pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL') => Promise<boolean>,
   ) {
+    this.pidKnown = new Promise((resolve) => {
+      this.pidSettled = resolve;
+    });
     channel.setEncoding('utf8');
     channel.stderr.setEncoding('utf8');
     channel.on('data', (chunk: string) => {
@@ -405,6 +471,7 @@ class SshProcess implements RunningProcess {
         this.stderrHead = null;
         if (first.startsWith(pidMarker)) this.remotePid = Number(first.slice(pidMarker.length));
         else chunk = `${first}\n${chunk}`;
+        this.pidSettled();
         if (chunk === '') return;
       }
       for (const l of this.stderrListeners) l(chunk);
@@ -418,6 +485,7 @@ class SshProcess implements RunningProcess {
       // A stderr remainder without newline (pid line never completed) still belongs to the caller.
       if (this.stderrHead) for (const l of this.stderrListeners) l(this.stderrHead);
       this.stderrHead = null;
+      this.pidSettled();
       this.finish({ code: this.code, signal: this.signal });
     });
     const onLost = (): void => this.finish({ code: null, signal: null, reason: 'connection-lost' });
@@ -458,17 +526,20 @@ class SshProcess implements RunningProcess {
 
   kill(signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): void {
     if (this.exited) return;
-    if (this.remotePid !== undefined && this.remotePid > 1) this.sendSignal(this.remotePid, signal);
-    else {
+    // A kill right after spawn waits for the pid line (it is the first thing the shell prints).
+    void this.pidKnown.then(async () => {
+      if (this.exited) return;
+      const pid = this.remotePid;
+      if (pid !== undefined && pid > 1 && (await this.sendSignal(pid, signal))) return;
       try {
         this.channel.signal(signal.slice(3));
       } catch {
-        // old servers without signal support: closing below is the fallback
+        // servers without signal support: closing below is the fallback
       }
-    }
-    // Servers that ignore signal requests: close the channel if the program is still there
-    // (sshd then closes its pipes). SIGINT never closes: it may only interrupt a command.
-    if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), this.remotePid ? 1000 : 0);
+    });
+    // If the program is still there after a while, close the channel (sshd then closes its
+    // pipes and the process gets EOF/SIGPIPE). SIGINT never closes: it may only interrupt.
+    if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), 1000);
     else if (signal === 'SIGTERM') this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
   }
 }

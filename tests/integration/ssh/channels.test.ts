@@ -7,7 +7,8 @@ import { rejectionCode, transportFor } from './options.ts';
 let sshd: Sshd;
 let t: SshTransport;
 beforeAll(async () => {
-  // MaxSessions 10 as on a stock server: a leaked channel per command would fail by the 11th.
+  // MaxSessions 10 as on a stock server: a leaked channel per command would fail by the 10th
+  // (one slot is the transport's control shell).
   sshd = await startSshd({ name: 'channels' });
   t = transportFor(sshd);
 });
@@ -43,9 +44,37 @@ describe('exec channels', () => {
       p.kill('SIGKILL');
       await done;
     }
-    // Ten channels at once is the server's limit: all of them must open now.
-    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => t.exec({ command: 'echo', args: [`p${i}`] })));
-    expect(many.map((r) => r.code)).toEqual(Array(10).fill(0));
+    // Every channel is closed again (the kill helpers finish a moment after their target)...
+    await expect.poll(() => t.openChannels, { timeout: 5000 }).toBe(0);
+    // ...so nine at once (the server's limit of ten, less the control shell) all open.
+    const many = await Promise.all(Array.from({ length: 9 }, (_, i) => t.exec({ command: 'echo', args: [`p${i}`] })));
+    expect(many.map((r) => r.code)).toEqual(Array(9).fill(0));
+    expect(t.openChannels).toBe(0);
+  });
+
+  it('refuses a process beyond MaxSessions clearly, can still kill the others, and recovers', async () => {
+    const procs: RunningProcess[] = [];
+    let refusal: { code: string; message: string } | undefined;
+    try {
+      while (procs.length < 12 && !refusal) {
+        try {
+          procs.push(await t.spawn({ command: 'sleep', args: ['302'] }));
+        } catch (err) {
+          refusal = err as { code: string; message: string };
+        }
+      }
+      // Ten sessions: nine processes plus the control shell that delivers kill().
+      expect(procs).toHaveLength(9);
+      expect(refusal?.code).toBe('refused');
+      expect(refusal?.message).toMatch(/refused a new channel/);
+    } finally {
+      await Promise.all(procs.map((p) => {
+        const done = exited(p);
+        p.kill('SIGKILL');
+        return done;
+      }));
+    }
+    expect((await t.exec({ command: 'echo', args: ['free again'] })).stdout).toBe('free again\n');
   });
 
   it('streams a process: stdin in, stdout chunks out as they are written', async () => {
@@ -69,6 +98,13 @@ describe('exec channels', () => {
     p.kill(sig);
     expect((await done).signal).toBe(sig);
     await expect.poll(() => running(marker)).toBe(0);
+  });
+
+  it('delivers a signal sent right after spawn, before the program reported its pid', async () => {
+    const p = await t.spawn({ command: 'sleep', args: ['301'] });
+    const done = exited(p);
+    p.kill('SIGINT');
+    expect((await done).signal).toBe('SIGINT');
   });
 
   it('times out a command with timeout and kills it', async () => {

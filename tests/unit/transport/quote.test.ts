@@ -81,7 +81,7 @@ describe('remoteCommandLine', () => {
   });
 
   it('puts sudo -n in front when asked', () => {
-    expect(remoteCommandLine({ command: 'crash', args: ['x'], sudo: true })).toMatch(/exec sudo -n -- crash x$/);
+    expect(remoteCommandLine({ command: 'crash', args: ['x'], sudo: true })).toContain('exec sudo -n -- crash x');
   });
 
   it('rejects environment names a shell would misread', () => {
