@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuild resources/demo/oom-slab-leak.crashcase with crashdeck's own export from the
+# Rebuild resources/demo/oom-slab-leak.crashcase (with the notes in oom-slab-leak.notes.json)
+# through crashdeck's own export from the
 # oom-slab-leak fixture (real crash 8.0.6 + the debug vmlinux). `npm run build:demo`.
 # Needs the fixtures (CRASHDECK_FIXTURES, default ../shared/fixtures) and their install-crash.sh /
 # fetch-vmlinux.sh (they cache crash 8.0.6 and the vmlinux under ~/.cache/vmcore-fixtures).
@@ -11,6 +12,7 @@ vmlinux=${CRASHDECK_TEST_VMLINUX:-$(cd "$fixtures" && ./fetch-vmlinux.sh oom-sla
 out=$root/resources/demo/oom-slab-leak.crashcase
 mkdir -p "$(dirname "$out")"
 node "$root/electron/bin/crashdeck.mjs" report "$fixtures/oom-slab-leak/vmcore" \
-  --vmlinux "$vmlinux" --crash "$crash" --format case -o "$out.tmp"
+  --vmlinux "$vmlinux" --crash "$crash" --notes "$root/resources/demo/oom-slab-leak.notes.json" \
+  --format case -o "$out.tmp"
 mv "$out.tmp" "$out"
 ls -l "$out"

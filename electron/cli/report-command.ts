@@ -7,6 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { CaseAnnotationSchema, type CaseAnnotationShape } from '../api/contract.ts';
 import { createApi } from '../api/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { readCaseBundle } from '../report/bundle-read.ts';
@@ -24,6 +26,8 @@ Chromium) or a .crashcase bundle a teammate opens without the vmcore or crash. G
   -o FILE       where to write (required; "-" writes html/md to stdout)
   --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
+  --notes FILE  annotations to include: a JSON array of notes (uid, view, rowKey, label, tag,
+                text, order, createdAt, updatedAt), e.g. resources/demo/oom-slab-leak.notes.json
   --quiet       no progress lines on stderr
 `;
 
@@ -31,7 +35,7 @@ const byExt: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '
 
 /** Entry point of `crashdeck report`; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
-  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; quiet?: boolean; help?: boolean };
+  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; notes?: string; quiet?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -39,7 +43,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       strict: true,
       allowPositionals: true,
       options: {
-        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' },
+        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, notes: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -64,6 +68,15 @@ export async function reportCommand(args: string[]): Promise<number> {
   const progress = values.quiet ? undefined : (c: string): void => void process.stderr.write(`crashdeck report: ${c}\n`);
 
   let bundle: CaseBundle;
+  let notes: CaseAnnotationShape[] | undefined;
+  if (values.notes !== undefined) {
+    try {
+      notes = v.parse(v.array(CaseAnnotationSchema), JSON.parse(await readFile(values.notes, 'utf8')));
+    } catch (err) {
+      process.stderr.write(`crashdeck report: --notes ${values.notes}: ${(err as Error).message}\n`);
+      return 3;
+    }
+  }
   try {
     if (input.endsWith('.crashcase')) {
       if (values.vmlinux || values.crash) return fail('--vmlinux and --crash apply to a vmcore, not to a .crashcase');
@@ -71,6 +84,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     } else {
       bundle = await caseFromDump(input, values, progress);
     }
+    if (notes) bundle.annotations = notes;
   } catch (err) {
     const e = toApiError(err);
     process.stderr.write(`crashdeck report: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
