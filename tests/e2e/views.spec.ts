@@ -99,6 +99,36 @@ test('Overview: taint as the truth says, and the memory breakdown carries crash 
   await page.screenshot({ path: path.join(shots, 'view-overview-oom-user-hog.png'), fullPage: true });
 });
 
+test('keyboard: Alt+digit jumps to a view, arrows move through the navigation and the table', async () => {
+  await openView('Overview');
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByRole('heading', { level: 1, name: 'Log' })).toBeFocused();
+  const nav = page.getByRole('navigation', { name: 'Views' });
+  await nav.getByRole('link', { name: /^Overview/ }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(nav.getByRole('link', { name: /^Processes/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeFocused();
+  const rows = page.getByRole('table', { name: 'Tasks' }).locator('tbody tr[data-key]');
+  await rows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  // End reaches the last task even though only a screenful of rows is rendered.
+  const count = Number(/of (\d+)/.exec((await page.getByTestId('ps-count').textContent()) ?? '')![1]);
+  await expect(page.locator('tbody tr[data-key]:focus')).toHaveAttribute('aria-rowindex', String(count + 1));
+});
+
+test('theme: the toggle switches light/dark and the choice survives a reload', async () => {
+  const html = page.locator('html');
+  const before = await html.getAttribute('data-theme');
+  await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).click();
+  const after = before === 'dark' ? 'light' : 'dark';
+  await expect(html).toHaveAttribute('data-theme', after);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', after);
+});
+
 const allViews = ['Overview', 'Processes', 'Slab', 'Zones', 'Memory map', 'Page flags', 'Log', 'Console', 'Traces', 'OOM wizard', 'Report'];
 
 test('every view passes an axe scan (no serious or critical violations) in light and dark', async () => {
