@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthPrompt } from '../../../electron/transport/ssh.ts';
@@ -101,6 +102,21 @@ describe('authentication against a real sshd', () => {
       expect((await rejectionCode(t.connect())).code).toBe('auth-failed');
     } finally {
       await t.close();
+    }
+  });
+
+  it('gives up with timeout when the server accepts TCP but never completes the handshake', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const t = transportFor(sshd, { host: `root@127.0.0.1:${port}`, readyTimeoutMs: 500 });
+    try {
+      const e = await rejectionCode(t.connect());
+      expect(e.code).toBe('timeout');
+      expect(e.message).toMatch(/within 500 ms/);
+    } finally {
+      await t.close();
+      silent.close();
     }
   });
 
