@@ -12,7 +12,7 @@ import { startServe, type ServeHandle } from './serve-host-fixture.ts';
 test.describe.configure({ mode: 'serial' });
 
 const shots = path.join(repoRoot, 'test-results');
-const truth = fixtureMeta('oom-user-hog').truth as {
+const truth = fixtureMeta('oom-user-hog').truth as unknown as {
   panic_message: string;
   panic_task: { pid: number; comm: string; taint_string: string };
   oom: { invoker_comm: string; invoker_pid: number; order: number; largest_rss_task: { pid: number; comm: string } };
