@@ -368,12 +368,12 @@ export class TraceAggregator {
     for (const [key, count] of this.stacks) {
       const sep = key.indexOf('\u0000');
       const event = key.slice(0, sep);
-      const fn = firstCallerFrame(key.slice(sep + 1), symbols);
-      if (fn === null) continue;
-      const k = event + '|' + fn;
+      const caller = firstCallerFrame(key.slice(sep + 1), symbols);
+      if (caller === null) continue;
+      const k = event + '|' + caller.fn;
       const a = acc.get(k);
       if (a) a.count += count;
-      else acc.set(k, { event, fn, count });
+      else acc.set(k, { event, fn: caller.fn, module: caller.module, count });
     }
     return [...acc.values()].sort((x, y) => y.count - x.count).slice(0, 500);
   }
@@ -415,27 +415,30 @@ function mergeResolvedCallSites(rows: CallSiteAggregate[]): void {
  * The first frame of a callchain that is not the allocator or the tracing machinery: for a
  * slab page allocated under kmem_cache_alloc from bufpool_refill, that is bufpool_refill.
  */
-export function firstCallerFrame(stack: string, symbols: Symbolizer | null): string | null {
+export function firstCallerFrame(stack: string, symbols: Symbolizer | null): { fn: string; module: string | null } | null {
   let passedAllocator = false;
   for (const frame of stack.split('\n')) {
-    const m = /^\s*([0-9a-fA-F]+)\s+(\S+)/.exec(frame);
+    const m = /^\s*([0-9a-fA-F]+)\s+(\S+)(?:\s+\(\[?([^)\]]*)\]?\))?/.exec(frame);
     if (!m) continue;
     let sym = m[2]!;
+    // perf names the module as the frame's dso: "([bufpool])"; the core kernel is "[kernel.kallsyms]".
+    let module: string | null = m[3] && m[3] !== 'kernel.kallsyms' && !m[3].includes('/') ? m[3] : null;
     if (sym === '[unknown]') {
       const r = symbols?.resolve(m[1]!);
       if (!r) {
         // Unnamed right above named allocator frames (a module with only a vmlinux): the address
         // still tells callers apart. Unnamed from the start: nothing can be said.
-        return passedAllocator ? '0x' + m[1]!.toLowerCase() : null;
+        return passedAllocator ? { fn: '0x' + m[1]!.toLowerCase(), module: null } : null;
       }
       sym = r.symbol;
+      module = r.module;
     }
     const fn = functionOf(sym);
     if (allocatorFrameRe.test(fn)) {
       passedAllocator = true;
       continue;
     }
-    return fn;
+    return { fn, module };
   }
   return null;
 }

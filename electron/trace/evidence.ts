@@ -109,7 +109,7 @@ export function traceOomEvidence(summary: TraceSummary, ctx: EvidenceContext = {
     out.push({
       id: 'stack-caller',
       severity: 'info',
-      text: `${caller.fn} is the first caller above the allocator in ${fmtInt(caller.count)} of ${fmtInt(ofEvent)} ${caller.event} callchains.`,
+      text: `${caller.fn}${caller.module ? ` [${caller.module}]` : ''} is the first caller above the allocator in ${fmtInt(caller.count)} of ${fmtInt(ofEvent)} ${caller.event} callchains.`,
       ref: { view: 'trace', tab: 'stacks', key: `${caller.event}|${caller.fn}` },
       data: { fn: caller.fn, event: caller.event, count: caller.count, of: ofEvent },
     });

@@ -167,6 +167,8 @@ export interface PerfStatCard {
 export interface StackCallerAggregate {
   event: string;
   fn: string;
+  /** The module the caller lives in (from the frame's dso or kallsyms), null for the core kernel. */
+  module: string | null;
   count: number;
 }
 

@@ -53,7 +53,7 @@ export function renderTraceText(
   const ce = Object.entries(s.compaction.byEvent);
   out.push(ce.length ? `compaction: ${ce.map(([k, v]) => `${k} ${n(v)}`).join(', ')}${s.compaction.count ? `; ${s.compaction.count} begin/end pairs, longest ${(s.compaction.maxLatency * 1000).toFixed(2)} ms` : ''}` : 'compaction: none');
   out.push(s.oomEvents.length ? `oom events: ${s.oomEvents.length} (${s.oomEvents.slice(0, 3).map((e) => `${e.event} ${safeText(e.args)}`).join('; ')})` : 'oom events: none');
-  if (s.stackCallers.length) out.push(`callers above the allocator (callchains): ${s.stackCallers.slice(0, 5).map((c) => `${safeText(c.fn)} ${n(c.count)} (${c.event})`).join(', ')}`);
+  if (s.stackCallers.length) out.push(`callers above the allocator (callchains): ${s.stackCallers.slice(0, 5).map((c) => `${safeText(c.fn)}${c.module ? ` [${safeText(c.module)}]` : ''} ${n(c.count)} (${c.event})`).join(', ')}`);
   if (s.tasks.length) out.push(`top tasks: ${s.tasks.slice(0, top).map((t) => `${safeText(t.comm)} (${t.pid}) ${n(t.count)}`).join(', ')}`);
   if (s.callTree) {
     out.push('', `call tree (function_graph): ${n(s.callTree.calls)} top-level calls, ${s.callTree.totalUs.toFixed(1)} us`);

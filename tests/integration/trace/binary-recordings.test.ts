@@ -81,7 +81,7 @@ describe('perf.data through perf script', () => {
     expect(s.callSites[0]!.callSite).toBe(textTopSite());
     const module = String(fixtureMeta('oom-slab-leak').truth.culprit.module);
     const caller = s.stackCallers.find((c) => c.fn.startsWith(module));
-    expect(caller).toMatchObject({ event: 'mm_page_alloc' });
+    expect(caller).toMatchObject({ event: 'mm_page_alloc', module });
     // The same count the guest's own (symbolised) perf script shows.
     const fromText = perfText.split('\n\n').filter((rec) => / kmem:mm_page_alloc: /.test(rec) && new RegExp(`\\s${caller!.fn}\\+`).test(rec)).length;
     expect(caller!.count).toBe(fromText);

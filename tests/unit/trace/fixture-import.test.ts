@@ -60,7 +60,7 @@ describe('trace-cmd report text of oom-slab-leak', () => {
 
   it('streams columnar chunks whose rows add up to the events and read back as the text', async () => {
     const chunks: TraceEventChunk[] = [];
-    const s = await importTraceFile(slabReport, {}, { onChunk: (c) => chunks.push(c) });
+    const s = await importTraceFile(slabReport, {}, { onChunk: (c) => { chunks.push(c); } });
     expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(s.events);
     expect(chunks.length).toBe(s.chunks);
     const first = eventLines(readFileSync(slabReport, 'utf8'))[0]!;
