@@ -316,6 +316,9 @@ export class SshTransport implements Transport {
     return this.exec({ command: 'sh', args: ['-c', script, 'sh', ...args], sudo }, { timeoutMs: 60_000, ...(maxBytes ? { maxBytes } : {}) });
   }
 
+  /** Which connection an SFTP session belongs to, so its errors after a drop say so. */
+  private readonly sftpLive = new WeakMap<SFTPWrapper, Live>();
+
   private async sftp(): Promise<SFTPWrapper> {
     const l = await this.ensure();
     l.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
@@ -323,7 +326,10 @@ export class SshTransport implements Transport {
         if (err) {
           l.sftp = undefined;
           reject(err);
-        } else resolve(sftp);
+        } else {
+          this.sftpLive.set(sftp, l);
+          resolve(sftp);
+        }
       });
     });
     return l.sftp;
@@ -345,7 +351,7 @@ export class SshTransport implements Transport {
     if (sftp) {
       return new Promise((resolve, reject) => {
         sftp.stat(p, (err, st) => {
-          if (err) return sftpMissing(err) ? resolve(null) : reject(this.fileError(err, p));
+          if (err) return sftpMissing(err) ? resolve(null) : reject(this.fileError(err, p, sftp));
           resolve({ size: st.size, mtimeMs: st.mtime * 1000, isFile: st.isFile(), isDirectory: st.isDirectory() });
         });
       });
@@ -372,11 +378,13 @@ export class SshTransport implements Transport {
   private sftpRead(sftp: SFTPWrapper, p: string, offset: number, length: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       sftp.open(p, 'r', (err, handle) => {
-        if (err) return reject(this.fileError(err, p));
+        if (err) return reject(this.fileError(err, p, sftp));
         const buf = Buffer.alloc(length);
         let got = 0;
         const finish = (e: Error | null): void => {
-          sftp.close(handle, () => (e ? reject(this.fileError(e, p)) : resolve(buf.subarray(0, got))));
+          // After a drop there is nobody to close the handle with.
+          if (e && this.sftpLive.get(sftp)?.lost) return reject(this.fileError(e, p, sftp));
+          sftp.close(handle, () => (e ? reject(this.fileError(e, p, sftp)) : resolve(buf.subarray(0, got))));
         };
         const next = (): void => {
           if (got >= length) return finish(null);
@@ -408,8 +416,8 @@ export class SshTransport implements Transport {
     return r.stdout.split('\0').filter((n) => n !== '');
   }
 
-  private fileError(err: Error, p: string): ApiError {
-    if (this.live?.lost) return this.live.lost;
+  private fileError(err: Error, p: string, sftp: SFTPWrapper): ApiError {
+    if (this.sftpLive.get(sftp)?.lost) return new ApiError('connection-lost', `ssh: the connection to ${this.label} was lost while reading ${p}`, 'Reconnect and try again; results already shown are kept.');
     const code = (err as { code?: number }).code;
     if (code === 3) return new ApiError('dump-unreadable', `permission denied reading ${p} on ${this.label}`, 'Dumps under /var/crash are often root-only: enable sudo for this host (needs `sudo -n`).');
     return new ApiError('dump-unreadable', `cannot read ${p} on ${this.label}: ${err.message}`);

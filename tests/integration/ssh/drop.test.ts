@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExitInfo } from '../../../electron/transport/types.ts';
+import { vmlinuxPath } from '../../support/fixtures.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { rejectionCode, transportFor } from './options.ts';
 
@@ -43,6 +44,20 @@ describe('a connection lost mid-command', () => {
       // Reconnect happens on the next call, same transport object.
       expect((await t.exec({ command: 'echo', args: ['back'] })).stdout).toBe('back\n');
       expect(t.connected).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('fails a file read cut by the drop with connection-lost, and the next read works', async () => {
+    const t = transportFor(sshd);
+    try {
+      const big = vmlinuxPath();
+      const reading = t.readRange(big, 0, 400 * 1024 * 1024);
+      await new Promise((r) => setTimeout(r, 300));
+      dropConnections();
+      expect((await rejectionCode(reading)).code).toBe('connection-lost');
+      expect((await t.readRange(big, 0, 4)).toString('latin1')).toBe('\x7fELF');
     } finally {
       await t.close();
     }
