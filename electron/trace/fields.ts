@@ -149,7 +149,8 @@ export function readAllocFields(args: string, out: AllocFields): void {
     p = e;
   }
   const a = after(args, ' accounted=', p);
-  if (a !== -1 && args.charCodeAt(a) === 116 /* t */) out.accounted = true;
+  // "true", or "1" in raw (`trace-cmd report -R`) output.
+  if (a !== -1 && (args.charCodeAt(a) === 116 /* t */ || args.charCodeAt(a) === 49 /* 1 */)) out.accounted = true;
   const n = after(args, ' name=', p);
   if (n !== -1) out.name = args.slice(n, tokenEnd(args, n));
 }

@@ -9,6 +9,17 @@
 /** Header of an ftrace event line: comm, pid, cpu, timestamp, event name, rest. */
 export const ftraceHeaderRe = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:[.dDXb][^\s]{2,6}\s+)?(\d+(?:\.\d+)?):\s+([\w:.+-]+?):\s*(.*)$/;
 
+/**
+ * The latency format (`trace-cmd report -l`, tracefs with the latency-format option): no
+ * brackets, the CPU number runs into the flags: `   sleep-186     0.....     9.540774: kmalloc: ...`.
+ */
+export const ftraceLatencyRe = /^\s*(.+?)-(\d+)\s+(\d+)[.dDXb][^\s]{2,6}\s+(\d+(?:\.\d+)?):\s+([\w:.+-]+?):\s*(.*)$/;
+
+/** True when the line is an ftrace event line in any of the shapes above. */
+export function isFtraceLine(line: string): boolean {
+  return ftraceHeaderRe.test(line) || ftraceLatencyRe.test(line);
+}
+
 /** A parsed event line; reused between calls to spare the allocator. */
 export interface FtraceLine {
   comm: string;
@@ -25,7 +36,7 @@ export function parseFtraceLine(line: string, out: FtraceLine): boolean {
 }
 
 function regexParse(line: string, out: FtraceLine): boolean {
-  const m = ftraceHeaderRe.exec(line);
+  const m = ftraceHeaderRe.exec(line) ?? ftraceLatencyRe.exec(line);
   if (m === null) return false;
   out.comm = m[1]!;
   out.pid = +m[2]!;

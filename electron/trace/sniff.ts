@@ -3,7 +3,7 @@
  * it, or why it is not a trace at all. Pure over a Buffer so it is tested without files.
  */
 import type { TraceFormat } from './model.ts';
-import { ftraceHeaderRe } from './ftrace-line.ts';
+import { isFtraceLine } from './ftrace-line.ts';
 import { perfHeaderRe } from './perf-script.ts';
 
 export type SniffResult =
@@ -48,7 +48,7 @@ export function sniffTrace(head: Buffer): SniffResult {
     if (/Performance counter stats for/.test(line) || /^#\s+time\s+counts\s+unit\s+events/.test(line)) return { kind: 'text', format: 'perf-stat' };
     if (/^(\d[\d.]*|<not counted>|<not supported>),[^,]*,[^,\s]+,\d*,[\d.]*(,|$)/.test(line)) return { kind: 'text', format: 'perf-stat' };
     if (/funcgraph_(entry|exit):/.test(line) || /^\s*(\d+\.\d+\s+\|\s+)?\d+\)\s.*\|\s/.test(line)) graph++;
-    if (ftraceHeaderRe.test(line)) ftrace++;
+    if (isFtraceLine(line)) ftrace++;
     else if (perfHeaderRe.test(line)) perf++;
   }
   if (sawTracer === 'function_graph' || graph > 0 && graph >= ftrace / 2) return { kind: 'text', format: 'function-graph' };

@@ -34,6 +34,18 @@ describe('trace.dat through trace-cmd', () => {
     expect(s.callSites[0]!.fn.startsWith(module)).toBe(true);
   });
 
+  it('reads the other shapes trace-cmd report prints: latency (-l), nanosecond (-t) and raw (-R)', async () => {
+    const dat = fixtureFile('oom-slab-leak', 'trace.dat');
+    const expected = eventLines(readFileSync(fixtureFile('oom-slab-leak', 'trace-report.txt'), 'utf8')).length;
+    for (const flag of ['-l', '-t', '-R']) {
+      const p = path.join(dir, `report${flag}.txt`);
+      writeFileSync(p, execFileSync('trace-cmd', ['report', flag, '-i', dat], { maxBuffer: 64 * 1024 * 1024 }));
+      const s = await importTraceInWorker(p);
+      expect([flag, s.events, s.skippedLines]).toEqual([flag, expected, 0]);
+      expect(s.callSites[0]!.fn.startsWith(String(fixtureMeta('oom-slab-leak').truth.culprit.module))).toBe(true);
+    }
+  });
+
   it("has the hog's events under pid 179 ingestd", async () => {
     const facts = fixtureMeta('oom-user-hog').truth.guest_facts!;
     const s = await importTraceInWorker(fixtureFile('oom-user-hog', 'trace.dat'));
