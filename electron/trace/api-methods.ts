@@ -22,6 +22,7 @@ import { importTraceInWorker } from './worker-client.ts';
 /** The contract methods this module implements. */
 export type TraceMethodName = 'trace.import' | 'trace.cancel' | 'trace.list' | 'trace.summary' | 'trace.chunk' | 'trace.link' | 'trace.close';
 
+/** Where spools go and whether imports use a worker thread. */
 export interface TraceMethodsOptions {
   /** Where chunk spools go (default: a fresh directory under the OS temp dir). */
   spoolRoot?: string;

@@ -27,6 +27,7 @@ export interface TaskLink {
   match: 'same' | 'mismatch' | 'absent';
 }
 
+/** All trace tasks linked to the dump, with the same-boot verdict. */
 export interface TaskLinkReport {
   links: TaskLink[];
   /** For "a task shows its events": dump pid -> its trace activity (only pids with events). */
@@ -244,6 +245,7 @@ export interface PanicTime {
   uptimeSeconds?: number | null;
 }
 
+/** The panic placed on the trace's time axis. */
 export interface TimelineLink {
   panicTs: number | null;
   source: 'log' | 'uptime' | null;

@@ -113,6 +113,7 @@ export interface StallRecord {
   detail: string;
 }
 
+/** Begin/end pairs of one kind of stall, summed up. */
 export interface StallAggregate {
   count: number;
   totalLatency: number;
@@ -155,6 +156,7 @@ export interface PerfCounter {
   status: 'counted' | 'not-counted' | 'not-supported';
 }
 
+/** A `perf stat` run as a card: what was measured, for how long, and the counters. */
 export interface PerfStatCard {
   target: string | null;
   elapsedSeconds: number | null;

@@ -6,6 +6,7 @@ import type { TraceFormat } from './model.ts';
 import { isFtraceLine } from './ftrace-line.ts';
 import { perfHeaderRe } from './perf-script.ts';
 
+/** What the head of a file says it is. */
 export type SniffResult =
   | { kind: 'text'; format: TraceFormat }
   | { kind: 'trace.dat' }
