@@ -398,6 +398,16 @@ export const ApiErrorSchema = v.object({
   code: v.picklist(apiErrorCodes),
   message: v.string(),
   hint: v.optional(v.string()),
+  /** host-key-unknown / host-key-changed / revoked: the key the SSH server presented, for the accept dialog. */
+  hostKey: v.optional(v.object({
+    /** "user@host:port" of the hop that presented it. */
+    host: v.string(),
+    /** The known_hosts name (host, or [host]:port). */
+    name: v.string(),
+    keyType: v.string(),
+    /** OpenSSH format: SHA256:... */
+    fingerprint: v.string(),
+  })),
 });
 export type ApiErrorShape = v.InferOutput<typeof ApiErrorSchema>;
 

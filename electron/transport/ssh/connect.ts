@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
-import { ApiError } from '../../api/contract.ts';
+import { ApiError, type ApiErrorShape } from '../../api/contract.ts';
 import { makeAuthHandler, type PromptFn } from './auth.ts';
 import { hostLabel, type ResolvedHost } from './config.ts';
 import { appendKnownHost, fingerprintSha256, hostKeyName, keyTypeOfBlob, knownKeyTypes, loadKnownHosts, verifyHostKey } from './known-hosts.ts';
@@ -31,6 +31,11 @@ export class HostKeyError extends ApiError {
     readonly key: HostKeyInfo,
   ) {
     super(code, message, hint);
+  }
+
+  /** The wire shape carries the key too, so the UI can show and accept exactly this one. */
+  override toJSON(): ApiErrorShape {
+    return { ...super.toJSON(), hostKey: { ...this.key } };
   }
 }
 

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/api/create-api.ts';
-import type { ApiHost } from '../../../electron/api/handlers.ts';
+import * as v from 'valibot';
+import { ApiErrorSchema } from '../../../electron/api/contract.ts';
+import { toApiError, type ApiHost } from '../../../electron/api/handlers.ts';
 import { SshHosts } from '../../../electron/transport/ssh-hosts.ts';
 import { crash806, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
@@ -35,6 +37,15 @@ describe('the Api opening a dump over SSH (createApi with SshHosts)', () => {
     expect(e.code).toBe('host-key-unknown');
     const fingerprint = /SHA256:[A-Za-z0-9+/]{43}/.exec(e.message)?.[0];
     expect(fingerprint).toBe(sshd.hostKeyFingerprint);
+    // What every front door sends: the key rides along in the error shape, valid per the contract.
+    let wire: unknown;
+    try {
+      await api.dispatch('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), host });
+    } catch (err) {
+      wire = toApiError(err).toJSON();
+    }
+    const shape = v.parse(ApiErrorSchema, wire);
+    expect(shape.hostKey).toEqual({ host: `root@127.0.0.1:${sshd.port}`, name: `[127.0.0.1]:${sshd.port}`, keyType: 'ssh-ed25519', fingerprint: sshd.hostKeyFingerprint });
 
     hosts.acceptHostKey(fingerprint as string);
     const info = await api.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), host });
