@@ -44,3 +44,17 @@ test('a vmcore path that does not exist is answered under the form with what to 
   await expect(alert).toContainText('Next step:');
   await page.screenshot({ path: path.join(shots, 'open-missing-vmcore.png') });
 });
+
+test('a file that is not a dump: crash\'s own message is shown, with the next step, not a stack trace', async ({ page }) => {
+  await page.goto(host!.url);
+  await page.getByLabel('vmcore path').fill(path.join(path.dirname(vmcorePath('panic-sysrq')), 'meta.json'));
+  await page.getByLabel(/debug vmlinux path/).fill(vmlinuxPath());
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  // Refused at open, or failing once crash has looked at it: either way an alert says so.
+  const alert = page.getByRole('alert').first();
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText(/dump/i);
+  await expect(alert).toContainText('Next step:');
+  await expect(page.locator('body')).not.toContainText(/at .*\.ts:\d+/);
+  await page.screenshot({ path: path.join(shots, 'open-not-a-dump.png') });
+});
