@@ -122,3 +122,19 @@ describe('crashdeck triage --trace (trace recorded in the same boot)', () => {
     expect(stderr).toMatch(/--trace .*meta\.json/);
   });
 });
+
+describe('analyze.triage through the Api on a live session', () => {
+  it('oom-user-hog: the same verdict the CLI prints, with vm of the culprit as evidence', async () => {
+    const { createApi } = await import('../../../electron/api/create-api.ts');
+    const api = createApi();
+    try {
+      const info = await api.call('session.open', { vmcore: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });
+      const r = await api.call('analyze.triage', { sessionId: info.id });
+      expectTruth(r as TriageReport, 'oom-user-hog');
+      const pid = (fixtureMeta('oom-user-hog').truth.culprit as { pid: number }).pid;
+      expect(r.oom?.evidence.some((e) => e.command === `vm ${pid}`)).toBe(true);
+    } finally {
+      await api.dispose();
+    }
+  });
+});
