@@ -41,6 +41,9 @@ export class AnnotationStore {
   loaded = $state(false);
   error = $state<string | null>(null);
 
+  // Order writes are chained so a fast series of moves is stored in the order it was made.
+  #writes: Promise<unknown> = Promise.resolve();
+
   constructor(
     readonly fingerprint: string,
     private readonly db: CrashdeckDb | null,
@@ -109,13 +112,18 @@ export class AnnotationStore {
     if (i < 0 || j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j] as StoredAnnotation, list[i] as StoredAnnotation];
     const renumbered = list.map((a, k) => ({ ...a, order: k }));
+    // The screen follows at once (a second click acts on the new order); storage follows after.
+    this.items = renumbered;
     if (this.db) {
       const db = this.db;
-      await db.transaction('rw', db.annotations, async () => {
-        for (const a of renumbered) await db.annotations.put($state.snapshot(a) as StoredAnnotation);
+      const rows = renumbered.map((a) => $state.snapshot(a) as StoredAnnotation);
+      this.#writes = this.#writes.then(() => db.transaction('rw', db.annotations, async () => {
+        for (const a of rows) await db.annotations.put(a);
+      })).catch((err: unknown) => {
+        this.error = `The new order could not be saved: ${(err as Error).message}`;
       });
+      await this.#writes;
     }
-    this.items = renumbered;
   }
 
   /** Merge notes from a case bundle: new uids are added, known ones left as the user has them. */
