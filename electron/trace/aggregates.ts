@@ -114,11 +114,11 @@ export class TraceAggregator {
   private lastInfo: { count: number; kind: Kind } | null = null;
   private lastPid = -1;
   private lastTask: TaskAcc | null = null;
-  private readonly byCpu: number[] = [];
+  private byCpu = new Float64Array(64);
+  private cpuCount = 0;
   private readonly tasks = new Map<number, TaskAcc>();
   private readonly kmallocSites = new Map<string, CallSiteAcc>();
   private readonly cacheSites = new Map<string, CallSiteAcc>();
-  private readonly pageOrders = new Map<number, number>();
   private readonly pageGfp = new Map<string, number>();
   private readonly pageTasks = new Map<number, { count: number; pages: number }>();
   private pageTotal = 0;
@@ -133,6 +133,10 @@ export class TraceAggregator {
   private lastSite: CallSiteAcc | null = null;
   private readonly histogram = new HistogramBuilder();
   private lastGfp: string | null = null;
+  private lastPageTask: { count: number; pages: number } | null = null;
+  private lastPageTaskPid = -1;
+  private readonly orderCounts = new Float64Array(64);
+  private unknownOrder = 0;
   private readonly allocFields: AllocFields = { bytesReq: NaN, bytesAlloc: NaN, accounted: false, reclaimable: false, dma: false, name: null };
   callTree: CallTreeNode | null = null;
   perfStat: PerfStatCard | null = null;
@@ -154,7 +158,9 @@ export class TraceAggregator {
       this.lastEvent = event;
     }
     info.count++;
-    this.byCpu[cpu] = (this.byCpu[cpu] ?? 0) + 1;
+    if (cpu >= this.byCpu.length) this.growCpus(cpu);
+    this.byCpu[cpu]!++;
+    if (cpu >= this.cpuCount) this.cpuCount = cpu + 1;
     let task = this.lastTask;
     if (task === null || pid !== this.lastPid) {
       task = this.tasks.get(pid) ?? null;
@@ -188,6 +194,12 @@ export class TraceAggregator {
       else if (this.stacks.size < maxDistinctStacks) this.stacks.set(key, 1);
       else this.stacksOverflow++;
     }
+  }
+
+  private growCpus(cpu: number): void {
+    const next = new Float64Array(Math.max(cpu + 1, this.byCpu.length * 2));
+    next.set(this.byCpu);
+    this.byCpu = next;
   }
 
   private addAlloc(sites: Map<string, CallSiteAcc>, event: string, ts: number, pid: number, args: string): void {
@@ -239,13 +251,14 @@ export class TraceAggregator {
   }
 
   private addPage(pid: number, args: string): void {
-    const orderAt = args.indexOf('order=');
+    const orderAt = args.indexOf(' order=');
     let o = -1;
     if (orderAt !== -1) {
-      let end = args.indexOf(' ', orderAt);
-      if (end === -1) end = args.length;
-      const v = Number(args.slice(orderAt + 6, end));
-      if (Number.isInteger(v) && v >= 0 && v < 64) o = v;
+      // One or two digits, read in place.
+      const d0 = args.charCodeAt(orderAt + 7) - 48;
+      const d1 = args.charCodeAt(orderAt + 8) - 48;
+      if (d0 >= 0 && d0 <= 9) o = d1 >= 0 && d1 <= 9 ? d0 * 10 + d1 : d0;
+      if (o > 63) o = -1;
     }
     // gfp strings repeat: compare in place with the previous one before cutting and hashing.
     let gfp = this.lastGfp;
@@ -261,13 +274,21 @@ export class TraceAggregator {
     const pages = o >= 0 ? 2 ** o : 0;
     this.pageTotal++;
     this.pagePages += pages;
-    this.pageOrders.set(o, (this.pageOrders.get(o) ?? 0) + 1);
+    if (o >= 0) this.orderCounts[o]!++;
+    else this.unknownOrder++;
     this.pageGfp.set(gfp, (this.pageGfp.get(gfp) ?? 0) + 1);
-    const t = this.pageTasks.get(pid);
-    if (t) {
-      t.count++;
-      t.pages += pages;
-    } else this.pageTasks.set(pid, { count: 1, pages });
+    let t = this.lastPageTask;
+    if (t === null || this.lastPageTaskPid !== pid) {
+      t = this.pageTasks.get(pid) ?? null;
+      if (t === null) {
+        t = { count: 0, pages: 0 };
+        this.pageTasks.set(pid, t);
+      }
+      this.lastPageTask = t;
+      this.lastPageTaskPid = pid;
+    }
+    t.count++;
+    t.pages += pages;
   }
 
   private addVmscan(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
@@ -321,7 +342,10 @@ export class TraceAggregator {
     const pageAlloc: PageAllocAggregate = {
       total: this.pageTotal,
       pages: this.pagePages,
-      byOrder: Object.fromEntries([...this.pageOrders.entries()].sort((x, y) => x[0] - y[0]).map(([k, v]) => [k < 0 ? '?' : String(k), v])),
+      byOrder: Object.fromEntries([
+        ...[...this.orderCounts].map((v, k) => [String(k), v] as const).filter(([, v]) => v > 0),
+        ...(this.unknownOrder ? [['?', this.unknownOrder] as const] : []),
+      ]),
       byGfp: Object.fromEntries([...this.pageGfp.entries()].sort((x, y) => y[1] - x[1])),
       byTask: [...this.pageTasks.entries()].sort((x, y) => y[1].pages - x[1].pages).slice(0, 200)
         .map(([pid, t]) => ({ pid, comm: commOf(pid), count: t.count, pages: t.pages })),
@@ -343,9 +367,9 @@ export class TraceAggregator {
       overlongLines: meta.overlongLines,
       firstTs: this.events ? this.firstTs : null,
       lastTs: this.events ? this.lastTs : null,
-      cpus: this.byCpu.length || null,
+      cpus: this.cpuCount || null,
       byEvent: Object.fromEntries([...this.byEvent.entries()].sort((x, y) => y[1].count - x[1].count).map(([k, v]) => [k, v.count])),
-      byCpu: Object.fromEntries(this.byCpu.map((n, i) => [String(i), n ?? 0]).filter(([, n]) => n)),
+      byCpu: Object.fromEntries([...this.byCpu.subarray(0, this.cpuCount)].map((n, i) => [String(i), n] as const).filter(([, n]) => n > 0)),
       tasks: [...this.tasks.entries()].sort((x, y) => y[1].count - x[1].count).slice(0, 5000)
         .map(([pid, t]) => ({ pid, comm: t.comm, comms: t.comms, count: t.count, firstTs: t.firstTs, lastTs: t.lastTs })),
       callSites: callSites.slice(0, 2000),
