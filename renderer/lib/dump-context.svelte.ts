@@ -51,6 +51,8 @@ export class DumpContext {
   readonly #entries = new Map<string, ResultEntry>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #reparsedKeys = new Set<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #rerunForCrash = new Set<string>();
 
   constructor(
     private readonly api: RendererApi,
@@ -120,13 +122,27 @@ export class DumpContext {
     }
   }
 
-  /** A session for this dump came (back): retry results that failed for want of one. */
+  /**
+   * A session for this dump came (back): retry results that failed for want of one, and re-run
+   * cached results another crash version produced (a too-old crash's output is not worth keeping
+   * on screen once a better crash runs).
+   */
   attach(session: SessionInfo): void {
     const wasLive = this.live;
     this.session = session;
     if (!wasLive && this.live) {
       for (const e of this.#entries.values()) if (e.status === 'error') void this.#load(e);
     }
+    for (const e of this.#entries.values()) if (this.#otherCrash(e)) void this.#run(e);
+  }
+
+  #otherCrash(e: ResultEntry): boolean {
+    const now = this.session?.crashVersion;
+    if (!(this.live && !e.running && e.fromCache && !!now && !!e.record?.crashVersion && e.record.crashVersion !== now)) return false;
+    // Once per result: a failing re-run must not repeat on every session.state event.
+    if (this.#rerunForCrash.has(e.key)) return false;
+    this.#rerunForCrash.add(e.key);
+    return true;
   }
 
   async #load(e: ResultEntry): Promise<void> {
@@ -145,7 +161,8 @@ export class DumpContext {
       e.fromCache = true;
       e.error = null;
       e.status = 'ready';
-      void this.#reparseIfStale(e, cached);
+      if (this.#otherCrash(e)) void this.#run(e);
+      else void this.#reparseIfStale(e, cached);
       return;
     }
     await this.#run(e);

@@ -11,7 +11,7 @@ import { chromium, expect, test, type BrowserContext, type Page } from '@playwri
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { crash802, crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
 
@@ -55,7 +55,7 @@ async function expectCachedViews(page: Page, label: string): Promise<void> {
   await expect(page.getByTestId('panic-comm')).toHaveText(truth.truth.panic_task.comm);
   await expect(page.getByTestId('age-badge').first()).toHaveAttribute('data-source', 'cache');
   // Refresh needs crash, which is not running.
-  await expect(page.getByRole('button', { name: 'Refresh sys' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Refresh sys', exact: true })).toBeDisabled();
   await page.screenshot({ path: path.join(shots, `cache-${label}-overview.png`) });
 
   await openView(page, 'Processes');
@@ -135,4 +135,30 @@ test('visited views come back from IndexedDB with crash stopped, after a reload 
   await openView(page, 'Overview');
   await expect(page.getByTestId('release')).toHaveText(truth.kernel.release);
   await expect(page.getByText('re-parsed with a newer parser')).toBeVisible();
+});
+
+test('results cached from a too-old crash are shown at once, then replaced when crash 8.0.6 runs the same dump', async () => {
+  const port = await freePort();
+  const old = await startServe({ port, open: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), crash: crash802() });
+  hosts.push(old);
+  const page = await launch();
+  await page.goto(old.url);
+  await expect(page.getByTestId('crash-version')).toContainText('8.0.2');
+  // crash 8.0.2 finds only the active tasks (fixtures README); 8.0.6 finds them all.
+  const oldTasks = await page.getByTestId('tasks').textContent();
+  await expect(page.getByTestId('panic-comm')).toHaveText(truth.truth.panic_task.comm);
+  await old.stop();
+  hosts.splice(0);
+
+  const good = await startServe({ port, open: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), crash: crash806() });
+  hosts.push(good);
+  await page.goto(good.url);
+  // Same fingerprint: the old output is on screen while crash starts, marked as cached.
+  await expect(page.getByTestId('age-badge').first()).toHaveAttribute('data-source', 'cache');
+  // Then crash 8.0.6 replaces it (the sys transcript of 8.0.6 gives the true task count).
+  const tasks806 = /^\s*TASKS: (\d+)$/m.exec(transcript('panic-sysrq', 'sys'))![1]!;
+  await expect(page.getByTestId('tasks')).toHaveText(tasks806);
+  expect(oldTasks).not.toBe(tasks806);
+  await expect(page.getByTestId('age-badge').first()).toHaveAttribute('data-source', 'live');
+  await expect(page.getByTestId('crash-version')).toContainText('8.0.6');
 });
