@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   trace: () => import('./trace.ts'),
   serve: () => import('./serve.ts'),
   analyze: () => import('./analyze.ts'),
+  views: () => import('./views.ts'),
 };
 
 const wanted = process.argv.slice(2);

@@ -11,12 +11,14 @@ export type KmallocFamily = (typeof kmallocFamilies)[number];
 
 /** The kmalloc family of a cache name ("kmalloc-cg-512" -> "kmalloc-cg"), or null for other caches. */
 export function kmallocFamily(name: string): KmallocFamily | null {
-  for (const f of kmallocFamilies) {
-    // The size suffix is a number with an optional k ("kmalloc-8k", "kmalloc-rcl-96").
-    if (new RegExp(`^${f}-\\d+k?$`).test(name)) return f;
-  }
+  for (let i = 0; i < kmallocFamilies.length; i++) if (familyPatterns[i]!.test(name)) return kmallocFamilies[i]!;
   return null;
 }
+
+// The size suffix is a number with an optional k ("kmalloc-8k", "kmalloc-rcl-96").
+const familyPatterns = kmallocFamilies.map((f) => new RegExp(`^${f}-\\d+k?$`));
+// One collator for every sort (creating one costs more than sorting a few thousand rows).
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 /** Bytes the cache's objects take: objsize × total objects (what the issue calls total size). */
 export function totalSize(c: SlabCache): number {
@@ -117,7 +119,6 @@ export function slabRows(caches: readonly SlabCache[], o: SlabRowOptions): SlabR
 
 function comparator(key: SlabSortKey, dir: SortDir): (a: SlabRow, b: SlabRow) => number {
   const sign = dir === 'asc' ? 1 : -1;
-  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
   return (a, b) => {
     let d: number;
     if (key === 'name') d = collator.compare(a.name, b.name);
