@@ -21,6 +21,8 @@ const oomEventNames = new Set([
 ]);
 const maxOomEvents = 500;
 const maxDistinctStacks = 100_000;
+/** Distinct callchains are kept for the caller aggregate up to this much text. */
+const maxStackBytes = 32 * 1024 * 1024;
 const maxLongest = 50;
 
 /** Frames that are the allocator itself; the caller of interest is the first frame after them. */
@@ -130,6 +132,7 @@ export class TraceAggregator {
   private readonly oom: OomEventRecord[] = [];
   private readonly stacks = new Map<string, number>();
   private stacksOverflow = 0;
+  private stackBytes = 0;
   private lastSite: CallSiteAcc | null = null;
   private readonly histogram = new HistogramBuilder();
   private lastGfp: string | null = null;
@@ -191,8 +194,10 @@ export class TraceAggregator {
       const key = event + '\u0000' + stack;
       const n = this.stacks.get(key);
       if (n !== undefined) this.stacks.set(key, n + 1);
-      else if (this.stacks.size < maxDistinctStacks) this.stacks.set(key, 1);
-      else this.stacksOverflow++;
+      else if (this.stacks.size < maxDistinctStacks && this.stackBytes + key.length <= maxStackBytes) {
+        this.stacks.set(key, 1);
+        this.stackBytes += key.length;
+      } else this.stacksOverflow++;
     }
   }
 
@@ -353,7 +358,7 @@ export class TraceAggregator {
 
     const diagnostics = [...meta.diagnostics];
     if (this.stacksOverflow > 0) {
-      diagnostics.push({ code: 'stacks-capped', severity: 'info', message: `${this.stacksOverflow} events carried callchains beyond the first ${maxDistinctStacks} distinct ones and are not in the caller aggregate` });
+      diagnostics.push({ code: 'stacks-capped', severity: 'info', message: `${this.stacksOverflow} events carried callchains beyond the first ${this.stacks.size} distinct ones (${Math.round(this.stackBytes / 1048576)} MB) and are not in the caller aggregate` });
     }
 
     return {

@@ -4,6 +4,9 @@
  */
 import { chunkCapacity, type TraceEventChunk } from './model.ts';
 
+/** Most characters (args plus distinct callchains) one chunk holds before it is emitted early. */
+const maxChunkText = 8 * 1024 * 1024;
+
 class StringTable {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
@@ -32,6 +35,7 @@ export class ChunkBuilder {
   private argsEnd!: Uint32Array;
   private args: string[] = [];
   private argsLen = 0;
+  private textLen = 0;
   private comms!: StringTable;
   private events!: StringTable;
   private stacks!: StringTable;
@@ -69,12 +73,18 @@ export class ChunkBuilder {
     }
     this.comm[i] = this.lastCommId;
     this.event[i] = this.lastEventId;
-    this.stack[i] = stack === null ? -1 : this.stacks.id(stack);
+    if (stack === null) this.stack[i] = -1;
+    else {
+      const before = this.stacks.list.length;
+      this.stack[i] = this.stacks.id(stack);
+      if (this.stacks.list.length !== before) this.textLen += stack.length;
+    }
     this.args.push(args);
     this.argsLen += args.length;
     this.argsEnd[i] = this.argsLen;
     this.n = i + 1;
-    if (this.n === this.capacity) this.emit();
+    // Full by count, or by text (deep callchains, long args): a chunk stays a few MB.
+    if (this.n === this.capacity || this.argsLen + this.textLen > maxChunkText) this.emit();
   }
 
   /** Emit the last, partial chunk. */
@@ -115,6 +125,7 @@ export class ChunkBuilder {
     this.argsEnd = new Uint32Array(c);
     this.args = [];
     this.argsLen = 0;
+    this.textLen = 0;
     this.comms = new StringTable();
     this.events = new StringTable();
     this.stacks = new StringTable();
