@@ -45,6 +45,18 @@ test('serve without a dump opens the demo case: the Overview shows its release a
   await page.screenshot({ path: path.join(shots, 'demo-overview.png') });
 });
 
+test('notes show on the rows they annotate: the task and the slab cache of the demo', async () => {
+  await openView('Processes');
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('cachesrv');
+  await page.locator('tbody tr[data-key]').filter({ hasText: 'cachesrv' }).first().click();
+  const task = page.getByTestId('task-detail');
+  await expect(task.getByTestId('row-note')).toContainText('cachesrv is the largest user task');
+  await expect(task.getByTestId('row-note').getByTestId('note-tag')).toHaveText('Ruled out');
+  await openView('Slab');
+  await page.locator('tbody tr[data-key]').filter({ hasText: truth.oom.unreclaimable_slab_top[0]!.cache }).first().click();
+  await expect(page.getByTestId('slab-detail').getByTestId('row-note')).toContainText('512-byte objects');
+});
+
 test('the Report view lists the case notes, adds and reorders notes that survive a reload', async () => {
   await openView('Report');
   await expect(page.getByTestId('case-banner')).toContainText('Read-only case');

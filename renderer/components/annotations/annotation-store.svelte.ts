@@ -40,6 +40,8 @@ export class AnnotationStore {
   items = $state<StoredAnnotation[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
+  /** Notes an opened case added to this browser's store (0 when they were all known). */
+  caseImported = $state<number | null>(null);
 
   // Order writes are chained so a fast series of moves is stored in the order it was made.
   #writes: Promise<unknown> = Promise.resolve();
@@ -144,13 +146,35 @@ export class AnnotationStore {
 
 const stores = new WeakMap<object, AnnotationStore>();
 
-/** The store for a dump context (one per context, loaded once). */
-export function annotationsFor(ctx: { fingerprint: string; cache: CrashdeckDb | null }): AnnotationStore {
+/** What the store needs from a dump context (DumpContext fits). */
+export interface AnnotatedContext {
+  fingerprint: string;
+  cache: CrashdeckDb | null;
+  session?: { id: string; source?: 'crash' | 'case' } | null;
+  apiClient?: { call(method: 'case.contents', params: { sessionId: string }): Promise<{ annotations: CaseAnnotationShape[] }> };
+}
+
+/**
+ * The store for a dump context (one per context, loaded once). When the context shows an opened
+ * case, the case's notes are merged in as soon as any view asks, so they show on their rows.
+ */
+export function annotationsFor(ctx: AnnotatedContext): AnnotationStore {
   let s = stores.get(ctx);
   if (!s) {
-    s = new AnnotationStore(ctx.fingerprint, ctx.cache);
-    stores.set(ctx, s);
-    void s.load();
+    const store = new AnnotationStore(ctx.fingerprint, ctx.cache);
+    stores.set(ctx, store);
+    s = store;
+    const session = ctx.session;
+    const api = ctx.apiClient;
+    void store.load().then(async () => {
+      if (session?.source !== 'case' || !api) return;
+      try {
+        const c = await api.call('case.contents', { sessionId: session.id });
+        store.caseImported = await store.importCase(c.annotations);
+      } catch (err) {
+        store.error = `The case's notes could not be read: ${(err as Error).message}`;
+      }
+    });
   }
   return s;
 }
