@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthPrompt } from '../../../electron/transport/ssh.ts';
+import { SshPromptBroker, type PendingPrompt } from '../../../electron/transport/ssh-prompts.ts';
 import { keygen, startAgent, startSshd, type Sshd } from '../../support/sshd.ts';
 import { rejectionCode, transportFor } from './options.ts';
 
@@ -124,6 +125,43 @@ describe('authentication against a real sshd', () => {
     const t = transportFor(sshd, { host: 'root@127.0.0.1:1' });
     try {
       expect((await rejectionCode(t.connect())).code).toBe('refused');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('prompts through the UI (SshPromptBroker)', () => {
+  it('publishes the passphrase question, and the answer sent back unlocks the key', async () => {
+    const home = bareHome('broker-home');
+    const key = path.join(home, '.ssh', 'id_ed25519');
+    keygen(key, 'from the ui');
+    sshd.authorize(`${key}.pub`);
+    const shown: PendingPrompt[] = [];
+    const broker = new SshPromptBroker((p) => {
+      shown.push(p);
+      // The UI answers a moment later, as a person would.
+      setTimeout(() => broker.answer(p.id, 'from the ui'), 50);
+    });
+    const t = transportFor(sshd, { home, prompt: broker.prompt });
+    try {
+      expect((await t.exec({ command: 'echo', args: ['via ui'] })).stdout).toBe('via ui\n');
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatchObject({ kind: 'passphrase', keyFile: key, echo: false });
+      expect(broker.waiting).toEqual([]);
+      expect(broker.answer(shown[0]?.id ?? '', 'again')).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('declines a question nobody answers, so the login fails instead of hanging', async () => {
+    const home = bareHome('broker-timeout-home');
+    keygen(path.join(home, '.ssh', 'id_ed25519'), 'never typed');
+    const broker = new SshPromptBroker(() => undefined, 200);
+    const t = transportFor(sshd, { home, prompt: broker.prompt });
+    try {
+      expect((await rejectionCode(t.connect())).code).toBe('auth-failed');
     } finally {
       await t.close();
     }
