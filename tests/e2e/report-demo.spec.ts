@@ -42,6 +42,7 @@ test('serve without a dump opens the demo case: the Overview shows its release a
   expect(host.stderr()).toContain('demo case');
   await expect(page.getByTestId('release')).toHaveText(meta.kernel.release);
   await expect(page.getByTestId('panic-message')).toContainText(truth.panic_message);
+  await expect(page.getByTestId('session-status')).toContainText('Read-only case (no crash)');
   await page.screenshot({ path: path.join(shots, 'demo-overview.png') });
 });
 
