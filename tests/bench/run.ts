@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   serve: () => import('./serve.ts'),
   analyze: () => import('./analyze.ts'),
   views: () => import('./views.ts'),
+  report: () => import('./report.ts'),
 };
 
 const wanted = process.argv.slice(2);
