@@ -14,6 +14,7 @@ import MemoryMapView from './MemoryMap/MemoryMapView.svelte';
 import PageFlagsView from './PageFlags/PageFlagsView.svelte';
 import ConsoleView from './Console/ConsoleView.svelte';
 import ReportView from './Report/ReportView.svelte';
+import OomWizardView from './OomWizard/OomWizardView.svelte';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -31,6 +32,7 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
   'page-flags': PageFlagsView,
   console: ConsoleView,
   report: ReportView,
+  'oom-wizard': OomWizardView,
 };
 
 /** True when the view has a component. */

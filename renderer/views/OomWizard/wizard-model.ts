@@ -3,20 +3,10 @@
  * to which step, where each evidence item links to, and the user's notes per step. The verdict
  * itself is computed Node-side (analyze.triageRaw); nothing here decides it.
  */
-import type { CommandId, GuidedCommand, TriageReportShape } from '../../../electron/api/contract.ts';
+import type { CommandId, GuidedCommand } from '../../../electron/api/contract.ts';
 
 /** The commands the engine reads, in the order the wizard asks for them. */
 export const wizardCommands: CommandId[] = ['sys', 'sys -t', 'bt', 'log', 'mod', 'mod -t', 'ps', 'kmem -i', 'kmem -z', 'kmem -f', 'kmem -s', 'kmem -V'];
-
-/** What a dump context needs to offer for the wizard to get a verdict (wired by the shell). */
-export interface TriageCapable {
-  triageRaw(results: Array<{ command: string; raw: string }>): Promise<TriageReportShape>;
-}
-
-/** Narrow a dump context to one that can ask Node for the verdict. */
-export function canTriage(ctx: object): ctx is TriageCapable {
-  return typeof (ctx as { triageRaw?: unknown }).triageRaw === 'function';
-}
 
 export type StepId = 'confirm' | 'memory' | 'reclaim' | 'victim' | 'verdict';
 
