@@ -136,6 +136,8 @@ test('Page flags: kmem -p 0x1000000 is decoded through the dump\'s own flag tabl
   const card = page.getByTestId('page-card');
   await expect(card.getByTestId('page-physical')).toHaveText('1000000');
   for (const n of crashNames) await expect(card.getByTestId('decoded-flags').locator(`[data-flag="${n}"]`)).toBeVisible();
+  // The same bits are marked in the dump's flag table.
+  await expect(page.getByTestId('flag-table').locator('tr[data-set="true"]')).toHaveCount(crashNames.length);
   // The same page by pfn (0x1000000 / 4096 = 4096).
   await page.getByRole('radio', { name: 'Page frame number (pfn)' }).check();
   await page.locator('#page-input').fill(String(0x1000000 / 4096));
