@@ -71,6 +71,8 @@ async function expectCachedViews(page: Page, label: string): Promise<void> {
 }
 
 test('visited views come back from IndexedDB with crash stopped, after a reload and after a browser restart', async () => {
+  // Three hosts, two browsers and a real crash start: give a loaded CI machine room.
+  test.setTimeout(360_000);
   const port = await freePort();
   const first = await startServe({ port, open: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), crash: crash806() });
   hosts.push(first);
@@ -138,6 +140,7 @@ test('visited views come back from IndexedDB with crash stopped, after a reload 
 });
 
 test('results cached from a too-old crash are shown at once, then replaced when crash 8.0.6 runs the same dump', async () => {
+  test.setTimeout(360_000);
   const port = await freePort();
   const old = await startServe({ port, open: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath(), crash: crash802() });
   hosts.push(old);
