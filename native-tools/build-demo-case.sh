@@ -13,6 +13,7 @@ out=$root/resources/demo/oom-slab-leak.crashcase
 mkdir -p "$(dirname "$out")"
 node "$root/electron/bin/crashdeck.mjs" report "$fixtures/oom-slab-leak/vmcore" \
   --vmlinux "$vmlinux" --crash "$crash" --notes "$root/resources/demo/oom-slab-leak.notes.json" \
+  --trace "$fixtures/oom-slab-leak/trace-report.txt" \
   --format case -o "$out.tmp"
 mv "$out.tmp" "$out"
 ls -l "$out"

@@ -28,6 +28,8 @@ Chromium) or a .crashcase bundle a teammate opens without the vmcore or crash. G
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --notes FILE  annotations to include: a JSON array of notes (uid, view, rowKey, label, tag,
                 text, order, createdAt, updatedAt), e.g. resources/demo/oom-slab-leak.notes.json
+  --trace FILE  import a trace (trace-cmd/perf text, trace.dat, perf.data) and carry its summary
+                (repeatable); --trace-files also carries the trace files in the .crashcase
   --quiet       no progress lines on stderr
 `;
 
@@ -35,7 +37,7 @@ const byExt: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '
 
 /** Entry point of `crashdeck report`; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
-  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; notes?: string; quiet?: boolean; help?: boolean };
+  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; notes?: string; trace?: string[]; 'trace-files'?: boolean; quiet?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -44,6 +46,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, notes: { type: 'string' },
+        trace: { type: 'string', multiple: true }, 'trace-files': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,6 +88,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       bundle = await caseFromDump(input, values, progress);
     }
     if (notes) bundle.annotations = notes;
+    if (values.trace?.length) await addTraces(bundle, values.trace, values['trace-files'] === true, progress);
   } catch (err) {
     const e = toApiError(err);
     process.stderr.write(`crashdeck report: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
@@ -125,6 +129,21 @@ async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: 
       () => api.call('session.info', { sessionId: info.id }),
       progress ? { onProgress: progress } : {},
     );
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** Import each trace (in the trace worker) and add its summary, and the file itself when asked. */
+async function addTraces(bundle: CaseBundle, files: string[], withFiles: boolean, progress?: (c: string) => void): Promise<void> {
+  const api = createApi();
+  try {
+    for (const file of files) {
+      progress?.(`trace ${file}`);
+      const r = await api.call('trace.import', { file: path.resolve(file) });
+      bundle.traces.push(r.summary);
+      if (withFiles) (bundle.traceFiles ??= {})[path.basename(file)] = await readFile(file);
+    }
   } finally {
     await api.dispose();
   }

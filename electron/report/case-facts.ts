@@ -44,3 +44,33 @@ export function notesOn(c: CaseBundle, view: string, rowKey: string): CaseAnnota
 
 /** Human names of the tags. */
 export const tagLabels: Record<string, string> = { 'root-cause': 'Root cause', suspect: 'Suspect', 'ruled-out': 'Ruled out', question: 'Question' };
+
+/** The fields of a trace summary (electron/trace/model.ts) the reports show; bundles carry it as plain JSON. */
+export interface TraceSummaryFacts {
+  file: string;
+  format: string;
+  events: number;
+  skippedLines: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  callSites: Array<{ event: string; callSite: string; module: string | null; count: number; bytesReq: number }>;
+}
+
+/** Trace summaries of the case, read defensively (a hand-made bundle may hold anything). */
+export function traceFacts(c: CaseBundle): TraceSummaryFacts[] {
+  const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+  return c.traces.filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null).map((t) => ({
+    file: str(t.file).split('/').pop() ?? '',
+    format: str(t.format),
+    events: num(t.events),
+    skippedLines: num(t.skippedLines),
+    firstTs: typeof t.firstTs === 'number' ? t.firstTs : null,
+    lastTs: typeof t.lastTs === 'number' ? t.lastTs : null,
+    callSites: (Array.isArray(t.callSites) ? t.callSites : [])
+      .filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
+      .map((x) => ({ event: str(x.event), callSite: str(x.callSite), module: typeof x.module === 'string' ? x.module : null, count: num(x.count), bytesReq: num(x.bytesReq) }))
+      .sort((a, b) => b.bytesReq - a.bytesReq)
+      .slice(0, 8),
+  }));
+}

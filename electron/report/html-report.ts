@@ -7,7 +7,7 @@
 import { fmtBytes } from '../analyze/oom-rules.ts';
 import type { Evidence, TriageReport } from '../analyze/report-types.ts';
 import { barChartSvg } from './chart-svg.ts';
-import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks } from './case-facts.ts';
+import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
 import { noteHtml } from './note-html.ts';
@@ -127,6 +127,23 @@ function keyTables(c: CaseBundle): string {
   return out.length ? `<h2 id="tables">Key tables</h2>${out.join('\n')}` : '';
 }
 
+function tracesSection(c: CaseBundle): string {
+  const traces = traceFacts(c);
+  if (!traces.length) return '';
+  const out = ['<h2 id="traces">Traces</h2>'];
+  for (const t of traces) {
+    const span = t.firstTs !== null && t.lastTs !== null ? `${t.firstTs.toFixed(3)} s – ${t.lastTs.toFixed(3)} s since boot` : 'no timestamps';
+    const notes = notesOn(c, 'traces', t.file).map((a) => noteBlock(a, false)).join('');
+    out.push(`<h3>${e(t.file)}</h3><p>${e(t.format)}: ${e(t.events)} events, ${span}${t.skippedLines ? `, ${e(t.skippedLines)} lines skipped` : ''}</p>${notes}`);
+    if (t.callSites.length) {
+      out.push('<table><thead><tr><th>Event</th><th>Call site</th><th class="num">Count</th><th class="num">Bytes requested</th></tr></thead><tbody>');
+      for (const s of t.callSites) out.push(`<tr><td>${e(s.event)}</td><td><code>${e(s.callSite)}</code>${s.module ? ` [${e(s.module)}]` : ''}</td><td class="num">${e(s.count)}</td><td class="num">${e(fmtBytes(s.bytesReq))}</td></tr>`);
+      out.push('</tbody></table>');
+    }
+  }
+  return out.join('\n');
+}
+
 /** The whole report as one HTML document string. */
 export function renderHtmlReport(c: CaseBundle): string {
   const t = c.triage;
@@ -145,6 +162,7 @@ export function renderHtmlReport(c: CaseBundle): string {
   if (t) body.push(triageSection(c, t));
   if (notes.length) body.push(`<h2 id="notes">Notes</h2>${notes.map((a) => noteBlock(a, true)).join('')}`);
   body.push(keyTables(c));
+  body.push(tracesSection(c));
   if (c.dump.diagnoses.length || c.dump.startupWarnings.length) {
     body.push('<h2 id="session">Session findings</h2><ul>');
     for (const x of c.dump.diagnoses) body.push(`<li><strong>${e(x.severity)}</strong> ${e(x.message)}${x.hint ? ` — ${e(x.hint)}` : ''}</li>`);

@@ -5,7 +5,7 @@
  */
 import { fmtBytes } from '../analyze/oom-rules.ts';
 import { renderMarkdown } from '../analyze/render.ts';
-import { orderedNotes, tagLabels, topCaches, topTasks } from './case-facts.ts';
+import { orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseBundle } from './case-types.ts';
 import { escapeMarkdown as m, markdownFence, stripControls } from './escape.ts';
 import { verdictLine } from './html-report.ts';
@@ -40,6 +40,15 @@ export function renderMarkdownReport(c: CaseBundle): string {
   if (caches.length) {
     out.push('## Largest slab caches', '', '| Cache | Object size | Allocated | Bytes |', '|---|---:|---:|---:|');
     for (const x of caches) out.push(`| ${m(x.name)} | ${x.objSize} | ${x.allocated} | ${fmtBytes(x.totalBytes)} |`);
+    out.push('');
+  }
+  const traces = traceFacts(c);
+  if (traces.length) {
+    out.push('## Traces', '');
+    for (const t of traces) {
+      out.push(`- ${m(t.file)} (${m(t.format)}): ${t.events} events${t.firstTs !== null && t.lastTs !== null ? `, ${t.firstTs.toFixed(3)}–${t.lastTs.toFixed(3)} s since boot` : ''}`);
+      for (const s of t.callSites.slice(0, 5)) out.push(`  - ${m(s.event)} at ${m(s.callSite)}${s.module ? ` \\[${m(s.module)}\\]` : ''}: ${s.count} calls, ${fmtBytes(s.bytesReq)}`);
+    }
     out.push('');
   }
   out.push('## Raw command outputs', '');

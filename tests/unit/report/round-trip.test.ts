@@ -3,7 +3,7 @@
  * read-only session through the Api) answers every command with the same raw text and parse,
  * keeps the notes and their order, and gives the same verdict the fixture's ground truth names.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { createApi } from '../../../electron/api/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import { readCaseBundle } from '../../../electron/report/bundle-read.ts';
 import { writeCaseBundle } from '../../../electron/report/bundle-write.ts';
-import { fixtureMeta } from '../../support/fixtures.ts';
+import { renderHtmlReport } from '../../../electron/report/html-report.ts';
+import { fixtureFile, fixtureMeta } from '../../support/fixtures.ts';
 import { caseFromTranscripts, note } from './case-from-transcripts.ts';
 
 const truth = fixtureMeta('oom-slab-leak').truth as unknown as { oom: { unreclaimable_slab_top: Array<{ cache: string }> }; panic_task: { pid: number; comm: string } };
@@ -41,6 +42,26 @@ describe('case bundle round trip', () => {
     expect(back.annotations).toEqual(c.annotations);
     expect(back.triage).toEqual(c.triage);
     expect(back.dump).toEqual(c.dump);
+  });
+
+  it('carries trace summaries and, when asked, the trace files; the reports list the traces', async () => {
+    const c = caseFromTranscripts('oom-slab-leak');
+    const api2 = createApi();
+    try {
+      const file = fixtureFile('oom-slab-leak', 'trace-report.txt');
+      const imported = await api2.call('trace.import', { file });
+      c.traces = [imported.summary];
+      c.traceFiles = { 'trace-report.txt': await readFile(file) };
+    } finally {
+      await api2.dispose();
+    }
+    const back = await readCaseBundle(await writeCaseBundle(c));
+    expect(back.traces).toEqual(JSON.parse(JSON.stringify(c.traces)));
+    expect(Buffer.from(back.traceFiles!['trace-report.txt']!).equals(Buffer.from(c.traceFiles!['trace-report.txt']!))).toBe(true);
+    const html = renderHtmlReport(back);
+    expect(html).toContain('<h2 id="traces">Traces</h2>');
+    // The module's leaking call site is among the biggest allocators the trace saw.
+    expect(html).toContain('bufpool_refill+0x46');
   });
 
   it('opens as a read-only session whose session.run answers from the bundle, and triage finds the leaking cache', async () => {
