@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ClientChannel, ParsedKey, SFTPWrapper } from 'ssh2';
 import { ApiError } from '../api/contract.ts';
-import type { ExecResult, ExitInfo, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
-import { shellCommand, shellQuote } from './quote.ts';
+import type { ExecResult, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
+import { shellCommand } from './quote.ts';
+import { remoteCommandLine, SshProcess } from './ssh/process.ts';
 import type { PromptFn } from './ssh/auth.ts';
 import { hostLabel, resolveHost, type ResolvedHost } from './ssh/config.ts';
 import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/connect.ts';
@@ -18,6 +19,7 @@ import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/con
 export { HostKeyError, type HostKeyInfo } from './ssh/connect.ts';
 export type { AuthPrompt, PromptFn } from './ssh/auth.ts';
 export { splitSshUrl } from './ssh/config.ts';
+export { remoteCommandLine } from './ssh/process.ts';
 
 /** How to reach and trust a host. Defaults follow OpenSSH; tests point every path elsewhere. */
 export interface SshTransportOptions {
@@ -67,33 +69,6 @@ interface Live {
   control: Promise<ClientChannel | null>;
 }
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The remote command line for a spawn spec; every word quoted by the one quoting function. */
-export function remoteCommandLine(spec: SpawnSpec): string {
-  const words: string[] = [];
-  if (spec.sudo) words.push('sudo', '-n', '--');
-  const env = Object.entries(spec.env ?? {});
-  if (env.length) {
-    words.push('env');
-    for (const [k, val] of env) {
-      if (!envName.test(k)) throw new ApiError('bad-request', `invalid environment variable name: ${JSON.stringify(k)}`);
-      words.push(`${k}=${val}`);
-    }
-  }
-  words.push(spec.command, ...spec.args);
-  // The shell reports its pid first, then `exec`s the program (which keeps that pid), so kill()
-  // can signal it with `kill`: sshd refuses channel signal requests in root sessions (no
-  // post-auth privilege separation there).
-  const line = `printf '${pidMarker}%s\\n' "$$" >&2 && exec ${shellCommand(words)}`;
-  const script = spec.cwd === undefined ? line : `cd -- ${shellQuote(spec.cwd)} && ${line}`;
-  // The login shell may be fish or another non-POSIX shell: it only has to run /bin/sh with
-  // one single-quoted argument, which they all parse the same way.
-  return `exec /bin/sh -c ${shellQuote(script)}`;
-}
-
-/** Prefix of the first stderr line of every spawned command: the remote pid. */
-const pidMarker = 'crashdeck-remote-pid:';
 
 /** A Transport over SSH. Connects on first use; after a drop, the next call reconnects. */
 export class SshTransport implements Transport {
@@ -251,7 +226,7 @@ export class SshTransport implements Transport {
     const command = remoteCommandLine(spec);
     const live = await this.ensure();
     const channel = await this.openChannel(live, command);
-    const proc = new SshProcess(channel, live, async (pid, signal) => {
+    const proc = new SshProcess(channel, live.onLost, async (pid, signal) => {
       // The exit (or not) shows through the process's own channel.
       const kill = shellCommand([...(spec.sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
       const control = await live.control;
@@ -437,117 +412,3 @@ function sftpMissing(err: Error): boolean {
   return (err as { code?: number }).code === 2;
 }
 
-/** A remote process on one exec channel. */
-class SshProcess implements RunningProcess {
-  readonly pid = undefined;
-  private readonly stdoutListeners: ((chunk: string) => void)[] = [];
-  private readonly stderrListeners: ((chunk: string) => void)[] = [];
-  private readonly exitListeners: ((info: ExitInfo) => void)[] = [];
-  private exited: ExitInfo | undefined;
-  private code: number | null = null;
-  private signal: string | null = null;
-  private termTimer: NodeJS.Timeout | undefined;
-
-  /** The program's pid on the remote host, once its first stderr line arrived. */
-  remotePid: number | undefined;
-  private stderrHead: string | null = '';
-  /** Resolves once the pid line arrived (or never will: the channel closed first). */
-  private readonly pidKnown: Promise<void>;
-  private pidSettled: () => void = () => undefined;
-
-  constructor(
-    private readonly channel: ClientChannel,
-    live: Live,
-    private readonly sendSignal: (pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL') => Promise<boolean>,
-  ) {
-    this.pidKnown = new Promise((resolve) => {
-      this.pidSettled = resolve;
-    });
-    channel.setEncoding('utf8');
-    channel.stderr.setEncoding('utf8');
-    channel.on('data', (chunk: string) => {
-      for (const l of this.stdoutListeners) l(chunk);
-    });
-    channel.stderr.on('data', (chunk: string) => {
-      if (this.stderrHead !== null) {
-        // Until the pid line is complete, hold stderr back.
-        this.stderrHead += chunk;
-        const nl = this.stderrHead.indexOf('\n');
-        if (nl < 0) return;
-        const first = this.stderrHead.slice(0, nl);
-        chunk = this.stderrHead.slice(nl + 1);
-        this.stderrHead = null;
-        if (first.startsWith(pidMarker)) this.remotePid = Number(first.slice(pidMarker.length));
-        else chunk = `${first}\n${chunk}`;
-        this.pidSettled();
-        if (chunk === '') return;
-      }
-      for (const l of this.stderrListeners) l(chunk);
-    });
-    channel.on('exit', (code: number | null, signal?: string) => {
-      if (typeof code === 'number') this.code = code;
-      if (signal) this.signal = signal.startsWith('SIG') ? signal : `SIG${signal}`;
-    });
-    channel.on('error', () => undefined);
-    channel.on('close', () => {
-      // A stderr remainder without newline (pid line never completed) still belongs to the caller.
-      if (this.stderrHead) for (const l of this.stderrListeners) l(this.stderrHead);
-      this.stderrHead = null;
-      this.pidSettled();
-      this.finish({ code: this.code, signal: this.signal });
-    });
-    const onLost = (): void => this.finish({ code: null, signal: null, reason: 'connection-lost' });
-    live.onLost.add(onLost);
-    this.cleanup = () => live.onLost.delete(onLost);
-  }
-
-  private readonly cleanup: () => void;
-
-  private finish(info: ExitInfo): void {
-    if (this.exited) return;
-    this.exited = info;
-    this.cleanup();
-    if (this.termTimer) clearTimeout(this.termTimer);
-    for (const l of this.exitListeners) l(info);
-  }
-
-  onStdout(listener: (chunk: string) => void): void {
-    this.stdoutListeners.push(listener);
-  }
-
-  onStderr(listener: (chunk: string) => void): void {
-    this.stderrListeners.push(listener);
-  }
-
-  onExit(listener: (info: ExitInfo) => void): void {
-    if (this.exited) listener(this.exited);
-    else this.exitListeners.push(listener);
-  }
-
-  write(data: string): void {
-    if (!this.exited) this.channel.write(data);
-  }
-
-  closeStdin(): void {
-    if (!this.exited) this.channel.end();
-  }
-
-  kill(signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL'): void {
-    if (this.exited) return;
-    // A kill right after spawn waits for the pid line (it is the first thing the shell prints).
-    void this.pidKnown.then(async () => {
-      if (this.exited) return;
-      const pid = this.remotePid;
-      if (pid !== undefined && pid > 1 && (await this.sendSignal(pid, signal))) return;
-      try {
-        this.channel.signal(signal.slice(3));
-      } catch {
-        // servers without signal support: closing below is the fallback
-      }
-    });
-    // If the program is still there after a while, close the channel (sshd then closes its
-    // pipes and the process gets EOF/SIGPIPE). SIGINT never closes: it may only interrupt.
-    if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), 1000);
-    else if (signal === 'SIGTERM') this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
-  }
-}
