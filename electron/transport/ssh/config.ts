@@ -3,7 +3,7 @@
  * alias) into where and how to connect, the way OpenSSH does: Host sections with HostName, User,
  * Port, IdentityFile, HostKeyAlias and ProxyJump (one hop or more), first value wins.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
@@ -74,20 +74,59 @@ export interface ResolveOptions {
   localUser?: string;
 }
 
-/** Read the ssh config file (missing = empty). */
-export async function loadSshConfig(file: string): Promise<SSHConfig> {
+/**
+ * Read the ssh config file (missing = empty), with `Include` lines replaced by the files they
+ * name (relative paths against ~/.ssh, `*`/`?` globs in the file name, sorted, nested up to 16
+ * deep), which the parser itself does not follow.
+ */
+export async function loadSshConfig(file: string, home: string = os.homedir()): Promise<SSHConfig> {
+  return SSHConfig.parse(await expandIncludes(file, home, 0));
+}
+
+async function expandIncludes(file: string, home: string, depth: number): Promise<string> {
+  if (depth > 16) throw new Error(`ssh config: Include nested too deeply at ${file}`);
+  let text: string;
   try {
-    return SSHConfig.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw err;
   }
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*include\s*[=\s]\s*(.+?)\s*$/i.exec(line);
+    if (!m?.[1]) {
+      out.push(line);
+      continue;
+    }
+    for (const pattern of m[1].split(/\s+/)) {
+      const p = pattern.replace(/^"(.*)"$/, '$1').replace(/^~(?=\/)/, home);
+      const abs = path.isAbsolute(p) ? p : path.join(home, '.ssh', p);
+      for (const f of await globFiles(abs)) out.push(await expandIncludes(f, home, depth + 1));
+    }
+  }
+  return out.join('\n');
+}
+
+/** Files matching `*` and `?` in the last path component, sorted like glob(3). */
+async function globFiles(pattern: string): Promise<string[]> {
+  const dir = path.dirname(pattern);
+  const base = path.basename(pattern);
+  if (!/[*?]/.test(base)) return [pattern];
+  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith('.') && re.test(n)).sort().map((n) => path.join(dir, n));
 }
 
 /** Resolve a host spec against the ssh config, including the ProxyJump chain. */
 export async function resolveHost(spec: string, options: ResolveOptions = {}): Promise<ResolvedHost> {
   const home = options.home ?? os.homedir();
-  const config = await loadSshConfig(options.configFile ?? path.join(home, '.ssh', 'config'));
+  const config = await loadSshConfig(options.configFile ?? path.join(home, '.ssh', 'config'), home);
   return resolveWith(config, parseHostSpec(spec), { ...options, home }, 0);
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,28 @@ describe('splitSshUrl', () => {
     expect(splitSshUrl('/var/crash/vmcore')).toBeNull();
     expect(splitSshUrl('ssh://box')).toBeNull();
     expect(splitSshUrl('ssh://box/')).toBeNull();
+  });
+});
+
+describe('Include', () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-include-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  mkdirSync(path.join(home, '.ssh', 'config.d'), { recursive: true });
+  writeFileSync(path.join(home, '.ssh', 'config.d', '10-lab'), 'Host lab\n  HostName 10.0.0.10\n  Port 2210\n');
+  writeFileSync(path.join(home, '.ssh', 'config.d', '20-prod'), 'Host prod\n  HostName 10.0.0.20\n  User ops\n  Include /nonexistent/never\n');
+  writeFileSync(path.join(home, '.ssh', 'config.d', '.hidden'), 'Host lab\n  HostName 6.6.6.6\n');
+  writeFileSync(path.join(home, '.ssh', 'relative'), 'Host rel\n  HostName 10.0.0.30\n');
+  const main = path.join(home, '.ssh', 'config');
+  writeFileSync(main, `Include ${path.join(home, '.ssh', 'config.d')}/*\nInclude relative\nHost *\n  User fallback\n`);
+
+  it.each(['lab', 'prod'])('follows a glob Include the way ssh -G does (%s)', async (dest) => {
+    const ours = await resolveHost(dest, { configFile: main, home });
+    const out = spawnSync('ssh', ['-G', '-F', main, dest], { encoding: 'utf8' }).stdout;
+    const get = (k: string): string | undefined => new RegExp(`^${k} (.*)$`, 'm').exec(out)?.[1];
+    expect({ hostname: ours.hostname, port: String(ours.port), user: ours.user }).toEqual({ hostname: get('hostname'), port: get('port'), user: get('user') });
+  });
+
+  it('resolves a relative Include against ~/.ssh', async () => {
+    expect((await resolveHost('rel', { configFile: main, home })).hostname).toBe('10.0.0.30');
   });
 });
