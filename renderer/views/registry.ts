@@ -15,6 +15,7 @@ import PageFlagsView from './PageFlags/PageFlagsView.svelte';
 import ConsoleView from './Console/ConsoleView.svelte';
 import ReportView from './Report/ReportView.svelte';
 import OomWizardView from './OomWizard/OomWizardView.svelte';
+import TracesView from './Traces/TracesView.svelte';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -33,6 +34,7 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
   console: ConsoleView,
   report: ReportView,
   'oom-wizard': OomWizardView,
+  traces: TracesView,
 };
 
 /** True when the view has a component. */
