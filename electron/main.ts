@@ -4,6 +4,7 @@
  * Security decisions are listed item by item in docs/SECURITY.md.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, type BrowserWindow as Win } from 'electron';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
@@ -39,6 +40,46 @@ let win: Win | null = null;
 let api: ApiHost | null = null;
 /** Paths to open once the page has loaded (own command line, early second launches). */
 const pendingLaunches: LaunchPaths[] = pathsFromArgv(process.argv, process.cwd(), defaultApp);
+/** Started without a dump or case: show the demo case, as `crashdeck serve` does without --open. */
+const startWithDemo = pendingLaunches.length === 0;
+
+/**
+ * Where the bundled demo case is: in a package, under resources/demo (the packager's
+ * extraResource); in a checkout, resources/demo of the repository, seen from .vite/build/main.js
+ * (`electron .`) or from electron/main.ts (tests).
+ */
+async function findDemoCase(): Promise<string | null> {
+  const name = 'oom-slab-leak.crashcase';
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = [
+    ...(typeof resources === 'string' ? [path.join(resources, 'demo', name)] : []),
+    path.join(here, '../../resources/demo', name),
+    path.join(here, '../resources/demo', name),
+  ];
+  for (const c of candidates) {
+    if (await access(c).then(() => true, () => false)) return c;
+  }
+  return null;
+}
+
+/** Open the demo case read-only (no crash needed); a missing or broken one only means an empty start. */
+async function openDemoCase(apiHost: ApiHost): Promise<void> {
+  const demo = await findDemoCase();
+  if (demo === null) {
+    console.warn('crashdeck: no dump given and the bundled demo case is missing; starting empty');
+    return;
+  }
+  try {
+    await apiHost.call('case.open', { path: demo });
+  } catch (err) {
+    console.warn(`crashdeck: the demo case ${demo} could not be opened (${err instanceof Error ? err.message : String(err)}); starting empty`);
+  }
+}
+
+/** Extra directories for vmlinux discovery (CRASHDECK_DEBUGINFO_DIRS, colon-separated), e.g. a private debuginfo cache. */
+function debuginfoDirsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.CRASHDECK_DEBUGINFO_DIRS ?? '').split(':').filter((d) => path.isAbsolute(d));
+}
 
 function sendDesktop<E extends DesktopEventName>(event: E, payload: DesktopEvents[E]): void {
   if (win && !win.isDestroyed()) win.webContents.send(desktopEventChannel(event), payload);
@@ -72,8 +113,10 @@ async function start(): Promise<void> {
     confirmHostKey: (info) => confirmHostKeyDialog(dialog, () => win, info),
     appKnownHostsFile: path.join(userData, 'known_hosts'),
   });
-  const apiHost = createApi({ transportFor: ssh.transportFor });
+  const apiHost = createApi({ transportFor: ssh.transportFor, debuginfoDirs: debuginfoDirsFromEnv(process.env) });
   api = apiHost;
+  // Before the window exists, so the page's first session.list already shows the case.
+  if (startWithDemo) await openDemoCase(apiHost);
 
   const rebuildMenu = async (): Promise<void> => {
     const template = menuTemplate(

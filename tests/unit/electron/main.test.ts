@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { methods } from '../../../electron/api/contract.ts';
-import { repoRoot } from '../../support/fixtures.ts';
+import { fixtureMeta, repoRoot } from '../../support/fixtures.ts';
 import { createElectronMock, FakeWebContents, type FakeElectronOptions } from './electron-mock.ts';
 
 const indexUrl = 'crashdeck://app/index.html';
@@ -343,5 +343,86 @@ describe('remembered secrets', () => {
     const { invoke } = await boot({ encryptionAvailable: false });
     const r = (await invoke('crashdeck:desktop:storeSecret', { id: 'k', secret: 'x' })) as { ok: true; result: { stored: boolean } };
     expect(r.result.stored).toBe(false);
+  });
+});
+
+/** Like boot(), but with the real Api: only a .crashcase is opened, so no crash runs. */
+async function bootRealApi(argv: string[]) {
+  vi.resetModules();
+  const el = createElectronMock({ userData: mkdtempSync(path.join(tmpdir(), 'crashdeck-userdata-')) });
+  vi.doMock('electron', () => el.module);
+  process.argv = argv;
+  try {
+    const main = await import('../../../electron/main.ts');
+    await main.started;
+  } finally {
+    process.argv = savedArgv;
+  }
+  const win = el.windows[0]!;
+  const invoke = (channel: string, payload?: unknown) => el.handlers.get(channel)!({ senderFrame: trusted, sender: win.webContents }, payload) as Promise<{ ok: boolean; result?: unknown }>;
+  /** Quit the way Electron does: before-quit disposes the Api, then quits for real. */
+  const quit = async () => {
+    el.app.emit('before-quit', { preventDefault: () => undefined });
+    await vi.waitFor(() => expect(el.app.quit).toHaveBeenCalled());
+  };
+  return { el, win, invoke, quit };
+}
+
+describe('start-up (like crashdeck serve)', () => {
+  it('with no dump on its command line, the window opens on the bundled demo case, read-only', async () => {
+    const { win, invoke, quit } = await bootRealApi(['/opt/crashdeck/crashdeck', '--no-sandbox']);
+    try {
+      const list = (await invoke('crashdeck:call:session.list', {})) as { ok: true; result: { id: string; release: string | null; host: string }[] };
+      // The demo case was made from the oom-slab-leak fixture.
+      expect(list.result.map((s) => [s.release, s.host])).toEqual([[fixtureMeta('oom-slab-leak').kernel.release, 'local']]);
+      const contents = (await invoke('crashdeck:call:case.contents', { sessionId: list.result[0]!.id })) as { ok: boolean; result: { commands: unknown[] } };
+      expect(contents.ok).toBe(true);
+      expect(contents.result.commands.length).toBeGreaterThan(0);
+      // The case is there before the page first asks; nothing else is pushed at the page.
+      expect(win.webContents.sent.filter((s) => s.channel.endsWith('open.paths'))).toEqual([]);
+    } finally {
+      await quit();
+    }
+  });
+
+  it('with a dump or a case on its command line, it opens that and not the demo', async () => {
+    for (const arg of ['/var/crash/202611260501/dump.202611260501', '/srv/cases/oom.crashcase']) {
+      const { win, invoke, quit } = await bootRealApi(['/opt/crashdeck/crashdeck', arg]);
+      try {
+        expect(await invoke('crashdeck:call:session.list', {}), arg).toEqual({ ok: true, result: [] });
+        expect(win.webContents.sent.filter((s) => s.channel.endsWith('open.paths')).map((s) => (s.payload as { paths: string[] }).paths)).toEqual([[arg]]);
+      } finally {
+        await quit();
+      }
+    }
+  });
+
+  it('a demo case that cannot be opened leaves an empty start, not a failed one', async () => {
+    // The fake Api refuses case.open.
+    const { el, win } = await boot();
+    expect(win).toBeDefined();
+    expect(el.module.dialog.showErrorBox).not.toHaveBeenCalled();
+    expect(el.app.exit).not.toHaveBeenCalled();
+  });
+
+  it('CRASHDECK_DEBUGINFO_DIRS adds absolute directories to vmlinux discovery', async () => {
+    vi.resetModules();
+    const el = createElectronMock({ userData: mkdtempSync(path.join(tmpdir(), 'crashdeck-userdata-')) });
+    const { createFakeApi } = await import('../serve/fake-api.ts');
+    const seen: { debuginfoDirs?: string[] }[] = [];
+    vi.doMock('electron', () => el.module);
+    vi.doMock('../../../electron/api/create-api.ts', () => ({
+      createApi: (o: { debuginfoDirs?: string[] }) => {
+        seen.push(o);
+        return createFakeApi();
+      },
+    }));
+    vi.stubEnv('CRASHDECK_DEBUGINFO_DIRS', '/srv/debug:relative/dir::/home/u/.cache/vmlinux');
+    try {
+      await (await import('../../../electron/main.ts')).started;
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(seen.map((o) => o.debuginfoDirs)).toEqual([['/srv/debug', '/home/u/.cache/vmlinux']]);
   });
 });
