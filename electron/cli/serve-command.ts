@@ -28,7 +28,8 @@ Options:
   --bind ADDR        address to listen on (default 127.0.0.1). Anything but loopback exposes
                      your dumps to the network and prints a warning.
   --open VMCORE      open this dump at start-up; ssh://user@host[:port]/path opens it on
-                     that host (SSH questions are asked on this terminal)
+                     that host (SSH questions are asked on this terminal); a .crashcase
+                     opens read-only without crash
   --vmlinux PATH     debug vmlinux for --open (default: discovered; on the dump's host)
   --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
   --no-demo          without --open, start empty instead of opening the bundled demo case
@@ -101,7 +102,18 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 1;
   }
 
-  if (values.open !== undefined) {
+  if (values.open !== undefined && values.open.endsWith('.crashcase')) {
+    // A case bundle opens read-only, without crash (issue 9).
+    try {
+      await api.dispatch('case.open', { path: path.resolve(values.open) });
+      process.stderr.write(`crashdeck serve: opened the case ${values.open} (read-only)\n`);
+    } catch (err) {
+      process.stderr.write(`crashdeck serve: cannot open ${values.open}: ${describe(err)}\n`);
+      await host.close();
+      await api.dispose();
+      return 1;
+    }
+  } else if (values.open !== undefined) {
     // Opened before the ready line, so the page's first `session.list` already shows it.
     // session.open returns once the dump, crash and vmlinux are checked (state 'starting');
     // crash's own start-up then reaches the page as session.state events.

@@ -79,7 +79,8 @@ export class AppState {
     this.openError = null;
     try {
       const params = req.vmlinux ? { vmcore: req.vmcore, vmlinux: req.vmlinux } : { vmcore: req.vmcore };
-      const info = await this.api.call('session.open', params);
+      // A .crashcase (issue 9) opens read-only from its bundle, without crash.
+      const info = req.vmcore.trim().endsWith('.crashcase') ? await this.api.call('case.open', { path: req.vmcore.trim() }) : await this.api.call('session.open', params);
       this.#upsert(info);
       await this.showSession(info);
     } catch (err) {

@@ -106,3 +106,18 @@ test('exports an HTML report and a .crashcase holding the notes in the user orde
   expect(ordered[0]!.tag).toBe('suspect');
   expect(ordered.slice(1).map((a) => a.text)).toEqual(demoNotes.map((n) => n.text));
 });
+
+test('a .crashcase typed into the Open form opens read-only, without crash', async ({ browser }) => {
+  const empty = await startServe({ env: { CRASHDECK_CRASH: '/nonexistent/crash' } });
+  const p = await browser.newPage();
+  try {
+    await p.goto(empty.url);
+    await p.getByLabel('vmcore path').fill(path.join(repoRoot, 'resources/demo/oom-slab-leak.crashcase'));
+    await p.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(p.getByTestId('release')).toHaveText(meta.kernel.release);
+    await expect(p.getByTestId('session-status')).toContainText('Read-only case (no crash)');
+  } finally {
+    await p.close();
+    await empty.stop();
+  }
+});
