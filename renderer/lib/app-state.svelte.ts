@@ -114,7 +114,8 @@ export class AppState {
     this.opening = true;
     this.openError = null;
     try {
-      const info = await this.api.call('session.open', params);
+      // A dump first seen as a .crashcase has no vmcore here: reopen the case instead.
+      const info = ctx.dump.vmcore.endsWith('.crashcase') ? await this.api.call('case.open', { path: ctx.dump.vmcore }) : await this.api.call('session.open', params);
       this.#upsert(info);
       if (info.fingerprint === ctx.fingerprint) ctx.attach(info);
       else await this.showSession(info);
