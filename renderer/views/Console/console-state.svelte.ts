@@ -190,23 +190,11 @@ function readStored(fp: string): StoredLine[] {
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
 const states = new Map<string, ConsoleState>();
 
-/**
- * The Api link and cache of a DumpContext. Views receive only `ctx` (views/registry.ts), and
- * DumpContext runs guided commands only, so the console borrows the two fields it was built with.
- * TODO(lead): expose them on DumpContext (or a `ctx.console(line)`) and drop this.
- */
-function linkOf(ctx: DumpContext): { api: RendererApi; db: CrashdeckDb | null } {
-  const inner = ctx as unknown as { api?: RendererApi; db?: CrashdeckDb | null };
-  if (!inner.api || typeof inner.api.call !== 'function') throw new Error('DumpContext carries no Api client');
-  return { api: inner.api, db: inner.db ?? null };
-}
-
 /** The console state of a dump, created on first use and kept while the page lives. */
 export function consoleStateFor(ctx: DumpContext): ConsoleState {
   let s = states.get(ctx.fingerprint);
   if (!s) {
-    const { api, db } = linkOf(ctx);
-    s = new ConsoleState(api, db, ctx.fingerprint);
+    s = new ConsoleState(ctx.apiClient, ctx.cache, ctx.fingerprint);
     states.set(ctx.fingerprint, s);
   }
   return s;
