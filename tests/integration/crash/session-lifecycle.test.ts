@@ -114,4 +114,16 @@ describe('CrashSession on oom-slab-leak (crash 8.0.6)', () => {
     expect(contentLines(r.raw)).toEqual(contentLines(transcript('oom-slab-leak', 'sys -t')));
     expect(session.cancel()).toBe(false);
   });
+
+  it('restarts by itself when crash dies while idle (e.g. the OOM killer), and the next command just works', async () => {
+    const pid = session.pid as number;
+    const restarted = waitForState(session, 'restarting');
+    // (crash, through gdb, defers SIGTERM until it next reads a command, so SIGKILL it is.)
+    process.kill(pid, 'SIGKILL');
+    await restarted;
+    const r = await session.run('mod -t');
+    expect(contentLines(r.raw)).toEqual(contentLines(transcript('oom-slab-leak', 'mod -t')));
+    expect(session.pid).not.toBe(pid);
+    expect(session.state).toBe('ready');
+  });
 });
