@@ -38,8 +38,14 @@ const defaultApp = process.defaultApp === true;
 
 let win: Win | null = null;
 let api: ApiHost | null = null;
+/**
+ * The own command line without switches. Under `electron [switches] <app dir> <dump>`
+ * (development, test runners) switches come before the app dir, where pathsFromArgv expects it;
+ * a packaged app's switches are skipped either way.
+ */
+const ownArgv = process.argv.filter((arg, i) => i === 0 || !arg.startsWith('-'));
 /** Paths to open once the page has loaded (own command line, early second launches). */
-const pendingLaunches: LaunchPaths[] = pathsFromArgv(process.argv, process.cwd(), defaultApp);
+const pendingLaunches: LaunchPaths[] = pathsFromArgv(ownArgv, process.cwd(), defaultApp);
 /** Started without a dump or case: show the demo case, as `crashdeck serve` does without --open. */
 const startWithDemo = pendingLaunches.length === 0;
 

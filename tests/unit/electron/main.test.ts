@@ -426,3 +426,32 @@ describe('start-up (like crashdeck serve)', () => {
     expect(seen.map((o) => o.debuginfoDirs)).toEqual([['/srv/debug', '/home/u/.cache/vmlinux']]);
   });
 });
+
+describe('command line under `electron [switches] <app dir> <dump>`', () => {
+  it('opens the dump, not the app dir, when switches come before the app dir (development, Playwright)', async () => {
+    // Electron sets process.defaultApp (read-only in its types) when it runs an app directory.
+    const proc = process as { defaultApp?: boolean };
+    const saved = proc.defaultApp;
+    proc.defaultApp = true;
+    try {
+      const { win, invoke, quit } = await bootRealApi(['/usr/lib/electron/electron', '--no-sandbox', '--inspect=0', '--remote-debugging-port=0', '/src/crashdeck', '/var/crash/202611/dump.202611']);
+      try {
+        expect(win.webContents.sent.filter((s) => s.channel.endsWith('open.paths')).map((s) => s.payload)).toEqual([{ kind: 'vmcore', paths: ['/var/crash/202611/dump.202611'] }]);
+        expect(await invoke('crashdeck:call:session.list', {})).toEqual({ ok: true, result: [] });
+      } finally {
+        await quit();
+      }
+      // `electron [switches] <app dir>` alone is a start without a dump: the demo case.
+      const bare = await bootRealApi(['/usr/lib/electron/electron', '--no-sandbox', '--inspect=0', '/src/crashdeck']);
+      try {
+        expect(bare.win.webContents.sent.filter((s) => s.channel.endsWith('open.paths'))).toEqual([]);
+        const list = (await bare.invoke('crashdeck:call:session.list', {})) as { ok: true; result: { release: string | null }[] };
+        expect(list.result.map((s) => s.release)).toEqual([fixtureMeta('oom-slab-leak').kernel.release]);
+      } finally {
+        await bare.quit();
+      }
+    } finally {
+      proc.defaultApp = saved;
+    }
+  });
+});
