@@ -1,0 +1,123 @@
+/**
+ * The Traces view end to end with the real crash 8.0.6 on the OOM fixtures: the traces recorded
+ * before each box died are imported through the view (by path on the host) and linked to the
+ * dump. oom-slab-leak: the top slab call site is the leaking module's and links to its cache;
+ * the panic sits after the trace's end. oom-user-hog: the hog's events are shown and link to its
+ * task. Expectations come from meta.json truth and from counting the fixture files here.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { startServe } from './serve-host-fixture.ts';
+
+const shots = path.join(repoRoot, 'test-results');
+
+async function importTrace(page: Page, file: string): Promise<void> {
+  const input = page.getByLabel('Trace file on the analysis host');
+  await input.fill(file);
+  // Keyboard: Enter in the path field submits the import.
+  await input.press('Enter');
+  await expect(page.getByTestId('trace-summary')).toContainText(file, { timeout: 120_000 });
+  await expect(page.getByTestId('trace-error')).toHaveCount(0);
+}
+
+/** Events in a trace-cmd report, counted here: "comm-pid [cpu] ts: event:" lines. */
+function reportEvents(file: string): number {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*\S.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/.test(l)).length;
+}
+
+test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the leaking module and links to its cache; the panic comes after the trace', async ({ browser }) => {
+  const truth = fixtureMeta('oom-slab-leak').truth as { culprit: { module: string; cache: string } };
+  const report = fixtureFile('oom-slab-leak', 'trace-report.txt');
+  const host = await startServe({ open: vmcorePath('oom-slab-leak'), vmlinux: vmlinuxPath(), crash: crash806() });
+  const page = await (await browser.newContext()).newPage();
+  try {
+    await page.goto(`${host.url}#/traces`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Traces' })).toBeVisible();
+    await importTrace(page, report);
+    await expect(page.getByTestId('trace-event-count')).toHaveText(reportEvents(report).toLocaleString('en-US'));
+    await expect(page.getByTestId('trace-skipped')).toHaveText('0');
+
+    // The top call site is the module's, and (once kmem -s is in) it names the module's cache.
+    const top = page.getByTestId('call-site-row').first();
+    await expect(top.getByTestId('call-site')).toHaveText(new RegExp(`^${truth.culprit.module}`));
+    const cacheLink = top.getByTestId('call-site-cache').getByRole('link', { name: truth.culprit.cache });
+    await expect(cacheLink).toBeVisible({ timeout: 150_000 });
+    await expect(cacheLink).toHaveAttribute('href', `#/slab?cache=${truth.culprit.cache}`);
+
+    // The panic is placed after the trace's last event, with the gap said in words.
+    const timeline = page.getByTestId('trace-timeline');
+    await expect(timeline).toHaveAttribute('data-placement', 'after-trace');
+    await expect(page.getByTestId('trace-gap')).toContainText(/Trace ends .+ before the panic/);
+    const svg = page.getByTestId('timeline-svg');
+    const panicX = Number(await svg.getAttribute('data-panic-x'));
+    const endX = Number(await svg.getAttribute('data-trace-end-x'));
+    expect(panicX).toBeGreaterThan(endX);
+
+    // The event table reads the chunks: filter to the leaking kworker's kmem_cache_alloc.
+    const kworkerAllocs = readFileSync(report, 'utf8').split('\n').filter((l) => /-29\s+\[\d+\].*\skmem_cache_alloc:/.test(l)).length;
+    await page.getByLabel('Event', { exact: true }).selectOption('kmem_cache_alloc');
+    await page.getByLabel('PID', { exact: true }).fill('29');
+    await expect(page.getByTestId('events-count')).toContainText(`${kworkerAllocs} of `);
+    await page.screenshot({ path: path.join(shots, 'traces-slab-leak-report.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe on the Traces view').toEqual([]);
+
+    // The cache link opens the Slab view on that cache.
+    await cacheLink.click();
+    await expect(page.getByRole('heading', { level: 2, name: `Cache ${truth.culprit.cache}` })).toBeVisible({ timeout: 60_000 });
+
+    // Back in Traces: the import is still there; trace.dat goes through trace-cmd and names the module.
+    await page.goto(`${host.url}#/traces`);
+    await expect(page.getByTestId('trace-summary')).toContainText(report);
+    await importTrace(page, fixtureFile('oom-slab-leak', 'trace.dat'));
+    await expect(page.getByTestId('trace-summary')).toContainText('converted from trace.dat');
+    const datTop = page.getByTestId('call-site-row').first();
+    await expect(datTop).toContainText(`[${truth.culprit.module}]`);
+    await expect(datTop.getByTestId('call-site-cache').getByRole('link', { name: truth.culprit.cache })).toBeVisible();
+    await expect(page.getByTestId('trace-timeline')).toHaveAttribute('data-placement', 'after-trace');
+    await page.screenshot({ path: path.join(shots, 'traces-slab-leak-trace-dat.png'), fullPage: true });
+  } finally {
+    await page.context().close();
+    await host.stop();
+  }
+});
+
+test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its task", async ({ browser }) => {
+  const truth = fixtureMeta('oom-user-hog').truth as { culprit: { comm: string; pid: number } };
+  const perf = fixtureFile('oom-user-hog', 'perf-script.txt');
+  // Sample header lines of the hog, counted here: "comm pid [cpu] ts: event:".
+  const hogEvents = readFileSync(perf, 'utf8').split('\n').filter((l) => new RegExp(`^\\s*${truth.culprit.comm}\\s+${truth.culprit.pid}\\s+\\[\\d+\\]`).test(l)).length;
+  const host = await startServe({ open: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });
+  const page = await (await browser.newContext()).newPage();
+  try {
+    await page.goto(`${host.url}#/traces`);
+    // A file that is no trace is refused in words under the form, and nothing is shown as imported.
+    await page.getByLabel('Trace file on the analysis host').fill(fixtureFile('oom-user-hog', 'meta.json'));
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByTestId('trace-error')).toContainText('is not a trace');
+    await expect(page.getByTestId('trace-summary')).toHaveCount(0);
+    await importTrace(page, perf);
+    const row = page.locator(`[data-testid="task-row"][data-pid="${truth.culprit.pid}"]`);
+    await expect(row).toContainText(truth.culprit.comm);
+    const taskLink = row.getByTestId('task-link');
+    await expect(taskLink).toBeVisible({ timeout: 150_000 });
+    await expect(taskLink).toHaveAttribute('href', `#/processes?pid=${truth.culprit.pid}`);
+    await expect(page.getByTestId('boot-verdict')).toContainText('same boot');
+
+    // "show events" filters the table to the hog; its pid cells link to the task too.
+    await row.getByRole('button', { name: `show events of pid ${truth.culprit.pid}` }).click();
+    await expect(page.getByTestId('events-count')).toContainText(`${hogEvents} of `);
+    const firstPid = page.getByRole('table', { name: 'Trace events' }).getByRole('link', { name: String(truth.culprit.pid) }).first();
+    await expect(firstPid).toHaveAttribute('href', `#/processes?pid=${truth.culprit.pid}`);
+    await page.screenshot({ path: path.join(shots, 'traces-user-hog-perf.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe on the Traces view').toEqual([]);
+
+    await taskLink.click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeVisible();
+  } finally {
+    await page.context().close();
+    await host.stop();
+  }
+});
