@@ -26,6 +26,7 @@ Chromium) or a .crashcase bundle a teammate opens without the vmcore or crash. G
   -o FILE       where to write (required; "-" writes html/md to stdout)
   --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
+  --host H      the dump is on another machine: ssh://user@host:port or an ssh alias
   --notes FILE  annotations to include: a JSON array of notes (uid, view, rowKey, label, tag,
                 text, order, createdAt, updatedAt), e.g. resources/demo/oom-slab-leak.notes.json
   --trace FILE  import a trace (trace-cmd/perf text, trace.dat, perf.data) and carry its summary
@@ -37,7 +38,7 @@ const byExt: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '
 
 /** Entry point of `crashdeck report`; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
-  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; notes?: string; trace?: string[]; 'trace-files'?: boolean; quiet?: boolean; help?: boolean };
+  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; host?: string; notes?: string; trace?: string[]; 'trace-files'?: boolean; quiet?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -45,7 +46,7 @@ export async function reportCommand(args: string[]): Promise<number> {
       strict: true,
       allowPositionals: true,
       options: {
-        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, notes: { type: 'string' },
+        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, notes: { type: 'string' },
         trace: { type: 'string', multiple: true }, 'trace-files': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
       },
@@ -82,7 +83,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
   try {
     if (input.endsWith('.crashcase')) {
-      if (values.vmlinux || values.crash) return fail('--vmlinux and --crash apply to a vmcore, not to a .crashcase');
+      if (values.vmlinux || values.crash || values.host) return fail('--vmlinux, --crash and --host apply to a vmcore, not to a .crashcase');
       bundle = await readCaseBundle(await readFile(input));
     } else {
       bundle = await caseFromDump(input, values, progress);
@@ -116,12 +117,16 @@ export async function reportCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: string }, progress?: (c: string) => void): Promise<CaseBundle> {
-  const api = createApi();
+async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: string; host?: string }, progress?: (c: string) => void): Promise<CaseBundle> {
+  // Remote dumps: SSH questions go to this terminal; ssh2 loads only when a host is given.
+  const ssh = values.host ? await import('../transport/ssh-terminal.ts').then((m) => m.terminalSshHosts()) : null;
+  const api = createApi(ssh ? { transportFor: (h: string) => ssh.transportFor(h) } : {});
+  const local = (p: string): string => (values.host ? p : path.resolve(p));
   try {
     const info = await api.call('session.open', {
-      vmcore: path.resolve(vmcore),
-      ...(values.vmlinux ? { vmlinux: path.resolve(values.vmlinux) } : {}),
+      vmcore: local(vmcore),
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.vmlinux ? { vmlinux: local(values.vmlinux) } : {}),
       ...(values.crash ? { crash: values.crash } : {}),
     });
     return await collectCase(
@@ -131,6 +136,7 @@ async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: 
     );
   } finally {
     await api.dispose();
+    await ssh?.closeAll();
   }
 }
 
