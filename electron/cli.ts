@@ -14,7 +14,7 @@ const subcommands: Record<string, Subcommand> = {
     run: async (args) => (await import('./cli/serve-command.ts')).serveCommand(args),
   },
   run: {
-    summary: 'run crash commands on a dump: run <vmcore> [--vmlinux P] [--crash BIN] [--json] [--timeout S] -- CMD...',
+    summary: 'run crash commands on a dump: run <vmcore|ssh://user@host:port/path> [--host H] [--vmlinux P] [--crash BIN] [--json] [--timeout S] -- CMD...',
     run: async (args) => (await import('./cli/run-command.ts')).runCommand(args),
   },
   triage: {

@@ -8,8 +8,10 @@
 import { ApiError } from '../api/contract.ts';
 import { toApiError } from '../api/handlers.ts';
 import { createApi } from '../api/create-api.ts';
+import { splitSshUrl } from '../transport/ssh.ts';
+import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 
-const usage = `Usage: crashdeck run <vmcore> [--vmlinux P] [--crash BIN] [--json] [--timeout S] [--shell] -- CMD...
+const usage = `Usage: crashdeck run <vmcore> [--host H] [--vmlinux P] [--crash BIN] [--json] [--timeout S] [--shell] -- CMD...
 
 Run crash commands on a dump in one crash session. Each CMD after -- is one crash
 command line, e.g.: crashdeck run /var/crash/202501010000/dump.202501010000 -- sys "kmem -i" ps
@@ -18,6 +20,9 @@ command line, e.g.: crashdeck run /var/crash/202501010000/dump.202501010000 -- s
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --json        print JSON: session facts and, per command, raw, parsed and timings
   --timeout S   per-command timeout in seconds (default 120)
+  --host H      the dump is on another machine: run crash there over SSH (ssh://user@host:port,
+                user@host:port or an ~/.ssh/config alias); <vmcore> and --vmlinux are paths there.
+                <vmcore> may also be ssh://user@host:port/path/to/vmcore
   --shell       allow crash's shell escapes, pipes and redirections (!, |, >, <)
 `;
 
@@ -28,6 +33,7 @@ interface RunArgs {
   json: boolean;
   timeoutMs?: number;
   shell: boolean;
+  host?: string;
   commands: string[];
 }
 
@@ -50,6 +56,7 @@ function parseArgs(args: string[]): RunArgs | 'help' {
     else if (a === '--shell') out.shell = true;
     else if (a === '--vmlinux') out.vmlinux = value();
     else if (a === '--crash') out.crash = value();
+    else if (a === '--host') out.host = value();
     else if (a === '--timeout') {
       const s = Number(value());
       if (!Number.isFinite(s) || s <= 0) throw new UsageError('--timeout needs a positive number of seconds');
@@ -59,6 +66,12 @@ function parseArgs(args: string[]): RunArgs | 'help' {
     else throw new UsageError(`unexpected argument ${a} (put crash commands after --)`);
   }
   if (out.vmcore === undefined) throw new UsageError('missing <vmcore>');
+  const url = splitSshUrl(out.vmcore);
+  if (url) {
+    if (out.host !== undefined) throw new UsageError('give the host either in --host or in the ssh:// URL, not both');
+    out.host = url.host;
+    out.vmcore = url.path;
+  }
   if (commands.length === 0) throw new UsageError('no commands: add -- CMD...');
   return { ...out, vmcore: out.vmcore, commands } as RunArgs;
 }
@@ -83,10 +96,11 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const a = parsed;
-  const api = createApi(a.timeoutMs ? { commandTimeoutMs: a.timeoutMs } : {});
+  const ssh = terminalSshHosts();
+  const api = createApi({ ...(a.timeoutMs ? { commandTimeoutMs: a.timeoutMs } : {}), transportFor: ssh.transportFor });
   const t0 = performance.now();
   try {
-    const info = await api.call('session.open', { vmcore: a.vmcore, ...(a.vmlinux ? { vmlinux: a.vmlinux } : {}), ...(a.crash ? { crash: a.crash } : {}) });
+    const info = await api.call('session.open', { vmcore: a.vmcore, ...(a.vmlinux ? { vmlinux: a.vmlinux } : {}), ...(a.crash ? { crash: a.crash } : {}), ...(a.host ? { host: a.host } : {}) });
     if (a.shell) await api.call('session.setShell', { sessionId: info.id, enabled: true });
     const results = [];
     let startupMs: number | null = null;
@@ -129,5 +143,6 @@ export async function runCommand(args: string[]): Promise<number> {
     return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
   } finally {
     await api.dispose();
+    await ssh.closeAll();
   }
 }

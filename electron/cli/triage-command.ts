@@ -16,6 +16,7 @@ import { triage, type Gathered } from '../analyze/triage.ts';
 import type { TraceSummary } from '../trace/model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
+import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
@@ -95,7 +96,8 @@ export async function triageCommand(args: string[]): Promise<number> {
     gathered = { log, logOnly: true };
     report = triage(gathered);
   } else {
-    const api = createApi();
+    const ssh = terminalSshHosts();
+    const api = createApi({ transportFor: ssh.transportFor });
     try {
       const info = await api.call('session.open', {
         vmcore: positionals[0] as string,
@@ -114,6 +116,7 @@ export async function triageCommand(args: string[]): Promise<number> {
       return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
     } finally {
       await api.dispose();
+      await ssh.closeAll();
     }
   }
   if (summaries.length) {

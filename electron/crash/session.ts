@@ -20,7 +20,7 @@
  *   ladder); a session that needed either is `degraded`.
  */
 import { ApiError, type Diagnosis, type SessionState } from '../api/contract.ts';
-import type { RunningProcess, Transport } from '../transport/types.ts';
+import type { ExitInfo, RunningProcess, Transport } from '../transport/types.ts';
 import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
 import { CommandFramer, newNonce, type Frame } from './framing.ts';
 import { scanOutput } from './output-scan.ts';
@@ -269,6 +269,8 @@ export class CrashSession {
       if (err instanceof SpawnError && err.code === 'ENOENT') {
         return { ok: false, error: crashMissing(argv[0] as string), output: '' };
       }
+      // Transport failures (SSH reconnect refused, host key changed...) keep their own code.
+      if (err instanceof ApiError) return { ok: false, error: err, output: '' };
       return { ok: false, error: new ApiError('internal', `cannot start crash: ${(err as Error).message}`), output: '' };
     }
     if (this.closing) {
@@ -383,7 +385,7 @@ export class CrashSession {
     this.pump();
   }
 
-  private onExit(launch: Launch, info: { code: number | null; signal: string | null }): void {
+  private onExit(launch: Launch, info: ExitInfo): void {
     if (launch !== this.launch) return;
     this.launch = null;
     const f = this.finishInflight();
@@ -397,6 +399,8 @@ export class CrashSession {
         f.item.reject(new ApiError('timeout', `"${f.item.command}" did not finish within ${secs} s; crash was stopped and is restarting`, 'Run it again with a longer timeout, or narrow it (e.g. one task instead of foreach).'));
       } else if (f.killReason === 'cancelled') {
         f.item.reject(new ApiError('cancelled', `"${f.item.command}" was cancelled; crash is restarting`));
+      } else if (info.reason === 'connection-lost') {
+        f.item.reject(new ApiError('connection-lost', `the connection to ${this.options.transport.label} was lost while "${f.item.command}" was running`, 'crashdeck reconnects and restarts crash; run the command again once the session is ready. Results already shown are kept.'));
       } else {
         const tail = lastLine(launch.stderr);
         f.item.reject(new ApiError('crash-died', `crash died while running "${f.item.command}" (${describeExit(info)})${tail ? `: ${tail}` : ''}`, 'crash is restarting and will run the queued commands; if this command kills it again, crash cannot handle it on this dump.'));

@@ -54,9 +54,8 @@ describe('crash over SSH on the panic-sysrq fixture', () => {
     await new Promise((r) => setTimeout(r, 200));
     for (const pid of sshd.connectionPids()) process.kill(pid, 'SIGKILL');
     const e = await rejectionCode(running);
-    // The transport reports the exit with reason 'connection-lost'; CrashSession maps that to
-    // 'connection-lost' once it reads ExitInfo.reason (proposed change), until then 'crash-died'.
-    expect(['connection-lost', 'crash-died']).toContain(e.code);
+    // The transport reports the exit with reason 'connection-lost' and the session says so.
+    expect(e.code).toBe('connection-lost');
     expect(ssh.connected).toBe(false);
     // The next command waits for the restart, which reconnects.
     const after = await remote.run('sys');
