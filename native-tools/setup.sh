@@ -14,7 +14,14 @@ fi
 fixtures=${CRASHDECK_FIXTURES:-$(cd .. && pwd)/shared/fixtures}
 if [ -x "$fixtures/install-crash.sh" ]; then
   echo "setup: installing crash 8.0.6 for the fixtures' 6.1 kernels" >&2
-  "$fixtures/install-crash.sh" >/dev/null
+  crash806=$("$fixtures/install-crash.sh")
+  # Name it in the settings (unless the user chose a crash already), so `npm run serve` uses it.
+  settings=${XDG_CONFIG_HOME:-$HOME/.config}/crashdeck/settings.json
+  if [ ! -f "$settings" ]; then
+    mkdir -p "$(dirname "$settings")"
+    printf '{ "crashPath": "%s" }\n' "$crash806" >"$settings"
+    echo "setup: $settings now names $crash806" >&2
+  fi
 fi
 
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund

@@ -4,12 +4,13 @@
  */
 import { ApiError } from '../api/contract.ts';
 import type { Transport } from '../transport/types.ts';
+import type { Settings } from '../settings.ts';
 import { SpawnError } from '../transport/local.ts';
 import { crashMissing } from './diagnosis.ts';
 
-/** The crash to run: explicit choice, else CRASHDECK_CRASH, else `crash` on PATH. */
-export function resolveCrashPath(explicit?: string | null, env: NodeJS.ProcessEnv = process.env): string {
-  return explicit || env.CRASHDECK_CRASH || 'crash';
+/** The crash to run: explicit choice, else CRASHDECK_CRASH, else settings.json's, else `crash` on PATH. */
+export function resolveCrashPath(explicit?: string | null, env: NodeJS.ProcessEnv = process.env, settings: Settings = {}): string {
+  return explicit || env.CRASHDECK_CRASH || settings.crashPath || 'crash';
 }
 
 /** A file path as a crash argument: one starting with '-' would be read as an option. */

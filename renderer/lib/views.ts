@@ -29,8 +29,8 @@ export const views: readonly ViewMeta[] = [
   { id: 'log', label: 'Log', summary: 'The kernel log with the OOM report and the panic folded into blocks.' },
   { id: 'console', label: 'Console', summary: 'Run allowlisted crash commands by hand.' },
   { id: 'traces', label: 'Traces', summary: 'ftrace / perf events lined up with the dump.', pendingIssue: 8 },
-  { id: 'oom-wizard', label: 'OOM wizard', summary: 'Why the OOM killer ran, with evidence.', pendingIssue: 7 },
-  { id: 'report', label: 'Report', summary: 'An annotated report a teammate can open without the dump.', pendingIssue: 9 },
+  { id: 'oom-wizard', label: 'OOM wizard', summary: 'Why the OOM killer ran, with evidence.' },
+  { id: 'report', label: 'Report', summary: 'An annotated report a teammate can open without the dump.' },
 ];
 
 /** The view for a URL hash like "#/log"; Overview when unknown. */

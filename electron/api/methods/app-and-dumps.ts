@@ -2,6 +2,7 @@
 import type { DumpEntry, Params, Parsed, Result } from '../contract.ts';
 import { listDumps } from '../../crash/discovery.ts';
 import { resolveCrashPath } from '../../crash/crash-binary.ts';
+import { loadSettings } from '../../settings.ts';
 import { parseCommandOutput } from '../../parse/index.ts';
 import { version } from '../../version.ts';
 import type { ApiContext } from './context.ts';
@@ -10,8 +11,9 @@ import type { ApiContext } from './context.ts';
 export const defaultCrashDir = '/var/crash';
 
 /** app.info */
-export function appInfo(ctx: ApiContext): Result<'app.info'> {
-  return { version, crashPath: resolveCrashPath(ctx.options.crashPath, ctx.options.env), defaultCrashDir: ctx.options.defaultCrashDir ?? defaultCrashDir };
+export async function appInfo(ctx: ApiContext): Promise<Result<'app.info'>> {
+  const settings = await loadSettings(ctx.options.env);
+  return { version, crashPath: resolveCrashPath(ctx.options.crashPath, ctx.options.env, settings), defaultCrashDir: ctx.options.defaultCrashDir ?? defaultCrashDir };
 }
 
 /** dumps.list: dumps under a crash directory (default /var/crash), newest first. */

@@ -11,6 +11,7 @@ import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../cont
 import type { Transport } from '../../transport/types.ts';
 import { CrashSession } from '../../crash/session.ts';
 import { probeCrashVersion, probeOsRelease, resolveCrashPath } from '../../crash/crash-binary.ts';
+import { loadSettings } from '../../settings.ts';
 import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
 import { findVmlinux } from '../../crash/discovery.ts';
 import { dumpFingerprint } from '../../crash/fingerprint.ts';
@@ -61,7 +62,7 @@ async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmc
 /** Open a dump: validate, then start crash in the background. */
 export async function openSession(ctx: ApiContext, params: Params<'session.open'>): Promise<SessionInfo> {
   const t = await transportFor(ctx, params.host);
-  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env);
+  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, await loadSettings(ctx.options.env));
   const facts = await dumpFacts(t, params.vmcore);
   const crashVersion = await probeCrashVersion(t, crashPath, ctx.options.commandPrefix);
   const release = await dumpRelease(ctx, t, crashPath, params.vmcore, facts);
