@@ -6,7 +6,8 @@
  * task. Expectations come from meta.json truth and from counting the fixture files here.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
@@ -119,5 +120,65 @@ test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its
   } finally {
     await page.context().close();
     await host.stop();
+  }
+});
+
+test('function_graph as a call tree with self/total time, perf stat as counters, and a big import cancelled (demo case, no crash)', async ({ browser }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-traces-e2e-'));
+  // Durations chosen so totals and self times are worked out by hand: shrink_node 250 = 50 self + 200 in shrink_lruvec.
+  const graph = path.join(dir, 'graph.txt');
+  writeFileSync(graph, [
+    '# tracer: function_graph', '#',
+    ' 0)               |  do_page_fault() {',
+    ' 0)               |    handle_mm_fault() {',
+    ' 0)   2.000 us    |      alloc_pages();',
+    ' 0)   7.000 us    |    }',
+    ' 0) + 10.000 us   |  }',
+    ' 1)               |  shrink_node() {',
+    ' 1) ! 200.000 us  |    shrink_lruvec();',
+    ' 1) ! 250.000 us  |  }',
+    '',
+  ].join('\n'));
+  const stat = path.join(dir, 'stat.txt');
+  writeFileSync(stat, ['', " Performance counter stats for 'sleep 2':", '', '             4,000      page-faults', '', '       2.000000000 seconds time elapsed', ''].join('\n'));
+  // A 300 MB report: long enough to be cancelled while it is read.
+  const big = path.join(dir, 'big-report.txt');
+  const line = readFileSync(fixtureFile('oom-slab-leak', 'trace-report.txt'), 'utf8').split('\n').slice(1, 2001).join('\n') + '\n';
+  const block = Buffer.from(line.repeat(Math.ceil((4 << 20) / line.length)));
+  const fd = openSync(big, 'w');
+  for (let n = 0; n < 300 << 20; n += block.length) writeSync(fd, block);
+  closeSync(fd);
+  const host = await startServe({ demo: true, env: { CRASHDECK_CRASH: '/nonexistent/crash' } });
+  const page = await (await browser.newContext()).newPage();
+  try {
+    await page.goto(`${host.url}#/traces`);
+    await importTrace(page, graph);
+    const tree = page.getByTestId('call-tree');
+    await expect(tree.locator('summary', { hasText: 'shrink_node' })).toContainText('total 250.0 µs · self 50.0 µs');
+    await expect(tree.locator('summary', { hasText: 'do_page_fault' })).toContainText('total 10.0 µs · self 3.0 µs');
+    await expect(tree.locator('summary', { hasText: 'handle_mm_fault' })).toContainText('self 5.0 µs');
+    // Keyboard: a tree node folds with Enter.
+    const sn = tree.locator('summary', { hasText: 'shrink_node' });
+    await sn.focus();
+    await page.keyboard.press('Enter');
+    await expect(tree.getByText('shrink_lruvec')).toBeHidden();
+    await page.screenshot({ path: path.join(shots, 'traces-function-graph.png'), fullPage: true });
+    expect(await seriousViolations(page), 'axe with the call tree').toEqual([]);
+
+    await importTrace(page, stat);
+    // 4,000 page faults over 2 s: 2,000 per second.
+    await expect(page.getByRole('row', { name: /page-faults/ })).toContainText('2,000');
+
+    await page.getByLabel('Trace file on the analysis host').fill(big);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByTestId('trace-progress')).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('trace-error')).toHaveText('Import cancelled.');
+    await expect(page.getByTestId('trace-progress')).toHaveCount(0);
+    await expect(page.getByTestId('trace-summary')).not.toContainText(big);
+  } finally {
+    await page.context().close();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
