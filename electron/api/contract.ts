@@ -353,6 +353,15 @@ export const methods = {
     }),
     result: v.object({ fileName: v.string(), mime: v.string(), encoding: v.picklist(['utf8', 'base64']), content: v.string(), bytes: v.number() }),
   },
+  /**
+   * The user compared and accepted the unknown host key of a 'host-key-unknown' error (its
+   * `hostKey.fingerprint`); the next session.open to that host accepts exactly this key and
+   * stores it in the app's known_hosts. Never overrides a changed or revoked key.
+   */
+  'ssh.acceptHostKey': {
+    params: v.object({ fingerprint: v.pipe(v.string(), v.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected an OpenSSH SHA256 fingerprint')) }),
+    result: v.object({ accepted: v.boolean() }),
+  },
 } as const;
 
 export type Methods = typeof methods;

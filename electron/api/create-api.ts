@@ -13,6 +13,7 @@ import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { reportExport } from './methods/report-methods.ts';
+import { sshAcceptHostKey } from './methods/ssh-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -38,6 +39,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'case.contents': async (p) => caseContents(ctx, p),
     'case.attach': (p) => caseAttach(ctx, p),
     'report.export': (p) => reportExport(ctx, p),
+    'ssh.acceptHostKey': (p) => sshAcceptHostKey(ctx, p),
     ...trace.impls,
   };
   const dispose = async (): Promise<void> => {

@@ -28,7 +28,8 @@ Options:
   --bind ADDR        address to listen on (default 127.0.0.1). Anything but loopback exposes
                      your dumps to the network and prints a warning.
   --open VMCORE      open this dump at start-up; ssh://user@host[:port]/path opens it on
-                     that host (SSH questions are asked on this terminal); a .crashcase
+                     that host (SSH questions are asked on this terminal; for dumps
+                     opened from the page, the page shows unknown host keys); a .crashcase
                      opens read-only without crash
   --vmlinux PATH     debug vmlinux for --open (default: discovered; on the dump's host)
   --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
@@ -82,17 +83,28 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
 
-  // Remote dumps (from --open or the page): SSH questions go to the terminal, never stdout.
-  // The SSH stack (ssh2) loads on first use only.
-  let sshHosts: Promise<SshHosts> | undefined;
+  // Remote dumps. --open at start-up asks SSH questions on this terminal (nobody is on the page
+  // yet); dumps opened from the page get no terminal prompts: an unknown host key fails with
+  // 'host-key-unknown' carrying the fingerprint, the page asks, and ssh.acceptHostKey lets the
+  // retry through. The SSH stack (ssh2) loads on first use only.
+  let terminalHosts: Promise<SshHosts> | undefined;
+  let pageHosts: Promise<SshHosts> | undefined;
+  let startingUp = true;
+  const hostsForPage = (): Promise<SshHosts> => (pageHosts ??= import('../transport/ssh-hosts.ts').then((m) => new m.SshHosts()));
   const ssh = {
     transportFor: async (h: string) => {
-      sshHosts ??= import('../transport/ssh-terminal.ts').then((m) => m.terminalSshHosts());
-      return (await sshHosts).transportFor(h);
+      if (startingUp) {
+        terminalHosts ??= import('../transport/ssh-terminal.ts').then((m) => m.terminalSshHosts());
+        return (await terminalHosts).transportFor(h);
+      }
+      return (await hostsForPage()).transportFor(h);
     },
-    closeAll: async () => (sshHosts ? (await sshHosts).closeAll() : undefined),
+    acceptHostKey: async (fingerprint: string) => (await hostsForPage()).acceptHostKey(fingerprint),
+    closeAll: async () => {
+      await Promise.allSettled([terminalHosts, pageHosts].map(async (p) => (p ? (await p).closeAll() : undefined)));
+    },
   };
-  const api: ApiHost = createApi({ transportFor: ssh.transportFor });
+  const api: ApiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: ssh.acceptHostKey });
   let host;
   try {
     host = await startServeHost({ api, port, bind, rendererDir: values['renderer-dir'] ?? defaultRendererDir });
@@ -151,6 +163,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
   }
 
+  startingUp = false;
   process.stdout.write(`crashdeck ready at ${host.url}\n`);
 
   await new Promise<void>((resolve) => {

@@ -22,17 +22,21 @@ export interface RendererApi extends ApiClient {
 export class ApiClientError extends Error implements ApiErrorShape {
   readonly code: ApiErrorCode;
   readonly hint?: string;
+  /** The SSH host key of a host-key-unknown / host-key-changed error (the page shows its fingerprint). */
+  readonly hostKey?: ApiErrorShape['hostKey'];
 
   constructor(shape: ApiErrorShape) {
     super(shape.message);
     this.name = 'ApiClientError';
     this.code = shape.code;
     if (shape.hint !== undefined) this.hint = shape.hint;
+    if (shape.hostKey !== undefined) this.hostKey = shape.hostKey;
   }
 
   /** The plain shape (for caching and rendering). */
   toShape(): ApiErrorShape {
-    return this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
+    const shape: ApiErrorShape = this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
+    return this.hostKey === undefined ? shape : { ...shape, hostKey: this.hostKey };
   }
 }
 

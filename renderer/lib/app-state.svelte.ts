@@ -12,6 +12,8 @@ import { DumpContext } from './dump-context.svelte.ts';
 export interface OpenRequest {
   vmcore: string;
   vmlinux?: string;
+  /** ssh://user@host:port (or an ssh alias): the dump and vmlinux paths are on that host. */
+  host?: string;
 }
 
 /** App-wide reactive state; one instance, created in main.ts. */
@@ -78,9 +80,9 @@ export class AppState {
     this.opening = true;
     this.openError = null;
     try {
-      const params = req.vmlinux ? { vmcore: req.vmcore, vmlinux: req.vmlinux } : { vmcore: req.vmcore };
+      const params = { vmcore: req.vmcore, ...(req.vmlinux ? { vmlinux: req.vmlinux } : {}), ...(req.host ? { host: req.host } : {}) };
       // A .crashcase (issue 9) opens read-only from its bundle, without crash.
-      const info = req.vmcore.trim().endsWith('.crashcase') ? await this.api.call('case.open', { path: req.vmcore.trim() }) : await this.api.call('session.open', params);
+      const info = !req.host && req.vmcore.trim().endsWith('.crashcase') ? await this.api.call('case.open', { path: req.vmcore.trim() }) : await this.api.call('session.open', params);
       this.#upsert(info);
       await this.showSession(info);
     } catch (err) {

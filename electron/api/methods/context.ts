@@ -20,6 +20,8 @@ export interface CreateApiOptions {
   startupTimeoutMs?: number;
   /** Transport for a remote host ("ssh://user@host:port" or an ~/.ssh/config alias). */
   transportFor?(host: string): Transport | Promise<Transport>;
+  /** Accept an unknown host key by its SHA256 fingerprint (ssh.acceptHostKey); the owner of transportFor's SSH hosts. */
+  acceptHostKey?(fingerprint: string): void | Promise<void>;
   /** argv run before crash, e.g. ['runuser', '-u', 'analyst', '--'] to analyse as another user. */
   commandPrefix?: readonly string[];
   /** Environment used to resolve CRASHDECK_CRASH (default process.env). */
