@@ -98,3 +98,15 @@ test('an ssh:// dump from a host whose key changed is refused loudly, with no wa
   await expect(page.getByTestId('release')).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'ssh-open-key-changed.png') });
 });
+
+test('serve --open ssh://... at start-up (a host ~/.ssh/known_hosts trusts) shows the remote dump on the first page', async ({ page }) => {
+  host = await startServe({
+    open: `ssh://root@127.0.0.1:${sshd!.port}${vmcorePath('panic-sysrq')}`,
+    vmlinux: vmlinuxPath(),
+    crash: crash806(),
+    env: { HOME: sshd!.home, SSH_AUTH_SOCK: '' },
+  });
+  await page.goto(host.url);
+  await expect(page.getByTestId('release')).toHaveText(fixtureMeta('panic-sysrq').kernel.release);
+  await expect(page.getByRole('main')).toContainText(`on root@127.0.0.1:${sshd!.port}`);
+});
