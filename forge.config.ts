@@ -21,9 +21,10 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Packages the main bundle leaves external (vite.main.config.ts): ssh2 carries native parts
- * (its crypto binding, optional cpu-features) that a bundler cannot inline.
+ * (its crypto binding, optional cpu-features) that a bundler cannot inline; yauzl and yazl
+ * (case bundles) are CommonJS that `require` Node builtins, which an ESM bundle cannot do.
  */
-export const nativeExternals = ['ssh2'] as const;
+export const nativeExternals = ['ssh2', 'yauzl', 'yazl'] as const;
 
 /** Directory of an installed package as Node would resolve it from `fromDir`. */
 function packageDir(name: string, fromDir: string): string | null {
@@ -71,6 +72,9 @@ export const config: ForgeConfig = {
     icon: path.join(root, 'resources/icons/512x512'),
     // Native modules must live outside the asar to be loadable.
     asar: { unpack: '**/node_modules/{ssh2,cpu-features}/**/*.node' },
+    // The demo case (opened when no dump is given) and the remote probe script, found under
+    // process.resourcesPath at run time.
+    extraResource: ['resources/demo', 'native-tools'],
   },
   rebuildConfig: { onlyModules: ['ssh2', 'cpu-features'] },
   makers: [],

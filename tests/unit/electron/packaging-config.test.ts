@@ -89,7 +89,7 @@ describe('bundles built with Forge’s Vite configs', () => {
   });
 
   it('main.js and import-worker.js are ESM importing only electron, Node builtins and the native externals', () => {
-    const allowed = new Set(['electron', 'ssh2', 'cpu-features', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const allowed = new Set(['electron', 'ssh2', 'cpu-features', 'yauzl', 'yazl', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     for (const file of ['main.js', 'import-worker.js']) {
       const code = readFileSync(path.join(out, file), 'utf8');
       const imported = [...code.matchAll(/^import\s[^;]*?from\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm)].map((m) => m[1] ?? m[2]);
@@ -97,6 +97,8 @@ describe('bundles built with Forge’s Vite configs', () => {
       for (const m of imported) expect(allowed.has(m!), `${file} imports ${m}`).toBe(true);
     }
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['main.js', 'import-worker.js', 'preload.cjs']));
+    // package.json is not inlined as a data: URL that readFileSync cannot open at run time.
+    for (const file of ['main.js', 'import-worker.js']) expect(readFileSync(path.join(out, file), 'utf8'), file).not.toContain('data:application/json');
   });
 });
 
