@@ -57,6 +57,15 @@ test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the le
     const endX = Number(await svg.getAttribute('data-trace-end-x'));
     expect(panicX).toBeGreaterThan(endX);
 
+    // Per-task lanes: the leaking kworker has one; zooming narrows the window, "Up to the panic" shows it.
+    const lanes = page.getByTestId('trace-lanes');
+    await expect(lanes.getByRole('row', { name: /kworker\/u4:1 \(29\)/ })).toBeVisible();
+    const whole = await page.getByTestId('lanes-window').textContent();
+    await lanes.getByRole('button', { name: 'Zoom in' }).click();
+    await expect(page.getByTestId('lanes-window')).not.toHaveText(whole ?? '');
+    await lanes.getByRole('button', { name: 'Up to the panic' }).click();
+    await expect(lanes.locator('rect.panic').first()).toBeVisible();
+
     // The event table reads the chunks: filter to the leaking kworker's kmem_cache_alloc.
     const kworkerAllocs = readFileSync(report, 'utf8').split('\n').filter((l) => /-29\s+\[\d+\].*\skmem_cache_alloc:/.test(l)).length;
     await page.getByLabel('Event', { exact: true }).selectOption('kmem_cache_alloc');

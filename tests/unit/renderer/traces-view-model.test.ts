@@ -1,12 +1,18 @@
 /**
  * The Traces view's own reasoning: the dump facts it sends to trace.link, taken from the parsed
- * fixture transcripts, and where the timeline puts the trace and the panic.
+ * fixture transcripts, where the timeline puts the trace and the panic, and the lanes.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { TraceChunkWire } from '../../../electron/api/contract.ts';
 import { parseCommandOutput } from '../../../electron/parse/index.ts';
+import { chunkToWire } from '../../../electron/trace/chunk-wire.ts';
+import { importTraceFile } from '../../../electron/trace/importer.ts';
+import { decodeTraceChunk, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
+import { buildLanes, panWindow, zoomWindow } from '../../../renderer/views/Traces/lanes.ts';
 import { dumpFactsFromModels } from '../../../electron/trace/dump-facts.ts';
 import { linkFactsFromModels, timelineGeometry } from '../../../renderer/views/Traces/trace-model.ts';
-import { fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
+import { fixtureFile, fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
 
 function models(s: Scenario): { ps: unknown; kmemS: unknown; log: unknown; sys: unknown } {
   const m = (cmd: string): unknown => parseCommandOutput(cmd, transcript(s, cmd))?.model;
@@ -71,5 +77,42 @@ describe('Traces view: timeline geometry', () => {
 
   it('has nothing to draw for a trace without timestamps', () => {
     expect(timelineGeometry(null, { firstTs: null, lastTs: null }, 28.4, 800)).toBeNull();
+  });
+});
+
+describe('Traces view: per-task and per-CPU lanes', () => {
+  const file = fixtureFile('oom-slab-leak', 'trace-report.txt');
+  const lines = readFileSync(file, 'utf8').split('\n').map((l) => /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(\d+\.\d+):/.exec(l)).filter((m) => m !== null);
+
+  async function chunks(): Promise<DecodedTraceChunk[]> {
+    const out: DecodedTraceChunk[] = [];
+    await importTraceFile(file, {}, { onChunk: async (c) => { out.push(decodeTraceChunk(JSON.parse(JSON.stringify(chunkToWire('t', c))) as TraceChunkWire)); } });
+    return out;
+  }
+
+  it('counts each task\'s events inside the window, busiest first, and labels it with its comm', async () => {
+    const t0 = 12;
+    const t1 = 17;
+    const want = new Map<number, number>();
+    for (const m of lines) if (Number(m[4]) >= t0 && Number(m[4]) <= t1) want.set(Number(m[2]), (want.get(Number(m[2])) ?? 0) + 1);
+    const lanes = buildLanes(await chunks(), 'task', t0, t1, 100, 50);
+    expect(lanes.map((l) => [l.key, l.total])).toEqual([...want.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]));
+    const kw = lanes.find((l) => l.key === 29)!;
+    expect(kw.label).toBe('kworker/u4:1');
+    expect(kw.counts.reduce((a, b) => a + b, 0)).toBe(kw.total);
+  });
+
+  it('has one lane per CPU the report names, covering every event over the whole span', async () => {
+    const cpus = new Set(lines.map((m) => Number(m[3])));
+    const lanes = buildLanes(await chunks(), 'cpu', 0, 100, 10, 64);
+    expect(lanes.map((l) => l.key)).toEqual([...cpus].sort((a, b) => a - b));
+    expect(lanes.reduce((n, l) => n + l.total, 0)).toBe(lines.length);
+  });
+
+  it('zooms around the centre and pans without leaving the trace', () => {
+    expect(zoomWindow({ t0: 10, t1: 20 }, 0.5, 10, 30)).toEqual({ t0: 12.5, t1: 17.5 });
+    expect(zoomWindow({ t0: 10, t1: 20 }, 4, 10, 30)).toEqual({ t0: 10, t1: 30 });
+    expect(panWindow({ t0: 10, t1: 20 }, 0.5, 10, 22)).toEqual({ t0: 12, t1: 22 });
+    expect(panWindow({ t0: 12, t1: 22 }, -5, 10, 22)).toEqual({ t0: 10, t1: 20 });
   });
 });
