@@ -119,7 +119,7 @@ async function start(): Promise<void> {
     confirmHostKey: (info) => confirmHostKeyDialog(dialog, () => win, info),
     appKnownHostsFile: path.join(userData, 'known_hosts'),
   });
-  const apiHost = createApi({ transportFor: ssh.transportFor, debuginfoDirs: debuginfoDirsFromEnv(process.env) });
+  const apiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: (fp) => ssh.acceptHostKey(fp), debuginfoDirs: debuginfoDirsFromEnv(process.env) });
   api = apiHost;
   // Before the window exists, so the page's first session.list already shows the case.
   if (startWithDemo) await openDemoCase(apiHost);

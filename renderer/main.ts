@@ -4,6 +4,8 @@ import App from './App.svelte';
 import { createApiClient } from './lib/api.ts';
 import { AppState } from './lib/app-state.svelte.ts';
 import { CrashdeckDb } from './lib/db.ts';
+import { wireDesktopEvents } from './lib/desktop-events.ts';
+import type { CrashdeckBridge } from '../electron/api/preload-api.ts';
 import { Theme } from './lib/theme.svelte.ts';
 import './app.css';
 
@@ -19,3 +21,10 @@ const app = new AppState(createApiClient(), openDb());
 const theme = new Theme();
 mount(App, { target: document.getElementById('app')!, props: { app, theme } });
 void app.init();
+// The desktop app's menus, dialogs and command-line paths (nothing in a browser).
+wireDesktopEvents((globalThis as { crashdeck?: CrashdeckBridge }).crashdeck, {
+  open: (req) => app.open(req),
+  showView: (view) => {
+    location.hash = `#/${view}`;
+  },
+});
