@@ -34,12 +34,18 @@ for (const scenario of ['oom-slab-leak', 'oom-user-hog'] as Scenario[]) {
       if (truth.culprit.module) await expect(page.getByTestId('verdict')).toContainText(`module ${String(truth.culprit.module)}`);
       // Disagree with the verdict and leave a note; it is still there after a reload.
       await page.getByRole('radio', { name: 'Disagree' }).check();
-      await page.getByLabel('Note').fill('checked with the module owner');
+      await page.getByLabel('Note', { exact: true }).fill('checked with the module owner');
+      // A note for the report on this step (stored in IndexedDB beside the results).
+      await page.getByRole('button', { name: /Add a note on OOM wizard: / }).click();
+      await page.getByRole('form', { name: /Note on OOM wizard: / }).locator('textarea').fill('verdict confirmed by **slabinfo**');
+      await page.getByRole('button', { name: 'Save note' }).click();
+      await expect(page.getByTestId('row-note')).toContainText('verdict confirmed by slabinfo');
       await page.reload();
       await expect(page.getByTestId('wizard-step')).toBeVisible({ timeout: 150_000 });
       await page.getByTestId('step-verdict').click();
-      await expect(page.getByLabel('Note')).toHaveValue('checked with the module owner');
+      await expect(page.getByLabel('Note', { exact: true })).toHaveValue('checked with the module owner');
       await expect(page.getByRole('radio', { name: 'Disagree' })).toBeChecked();
+      await expect(page.getByTestId('row-note')).toContainText('verdict confirmed by slabinfo');
     } finally {
       await page.context().close();
       await host.stop();
