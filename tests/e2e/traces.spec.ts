@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
-import { startServe } from './serve-host-fixture.ts';
+import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 
@@ -132,7 +132,7 @@ test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its
   }
 });
 
-test('function_graph as a call tree with self/total time, perf stat as counters, and a big import cancelled (demo case, no crash)', async ({ browser }) => {
+test('function_graph as a call tree with self/total time, perf stat as counters, a big import cancelled, summaries kept across a host restart (demo case, no crash)', async ({ browser }) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-traces-e2e-'));
   // Durations chosen so totals and self times are worked out by hand: shrink_node 250 = 50 self + 200 in shrink_lruvec.
   const graph = path.join(dir, 'graph.txt');
@@ -157,7 +157,9 @@ test('function_graph as a call tree with self/total time, perf stat as counters,
   const fd = openSync(big, 'w');
   for (let n = 0; n < 300 << 20; n += block.length) writeSync(fd, block);
   closeSync(fd);
-  const host = await startServe({ demo: true, env: { CRASHDECK_CRASH: '/nonexistent/crash' } });
+  const port = await freePort();
+  const demo = { port, demo: true, env: { CRASHDECK_CRASH: '/nonexistent/crash' } };
+  let host: ServeHandle = await startServe(demo);
   const page = await (await browser.newContext()).newPage();
   try {
     await page.goto(`${host.url}#/traces`);
@@ -185,6 +187,17 @@ test('function_graph as a call tree with self/total time, perf stat as counters,
     await expect(page.getByTestId('trace-error')).toHaveText('Import cancelled.');
     await expect(page.getByTestId('trace-progress')).toHaveCount(0);
     await expect(page.getByTestId('trace-summary')).not.toContainText(big);
+
+    // A restarted host has lost the events, but this browser kept the summaries for the dump.
+    await host.stop();
+    host = await startServe(demo);
+    await page.goto(`${host.url}#/traces`);
+    const earlier = page.getByTestId('stored-traces');
+    await earlier.locator('summary').click();
+    await earlier.getByRole('button', { name: graph }).click();
+    await expect(page.getByTestId('trace-offline')).toBeVisible();
+    await expect(page.getByTestId('call-tree').locator('summary', { hasText: 'shrink_node' })).toContainText('total 250.0 µs');
+    await expect(earlier).not.toContainText(big);
   } finally {
     await page.context().close();
     await host.stop();
