@@ -6,8 +6,8 @@
  */
 import type { ApiErrorShape, GuidedCommand, SessionInfo } from '../../electron/api/contract.ts';
 import { toErrorShape, type RendererApi } from './api.ts';
-import { cacheLimit } from './cache-limit.ts';
-import { getResult, markVisited, putResult, type CrashdeckDb, type DumpRecord, type ResultRecord } from './db.ts';
+import { cacheResponse } from './result-cache.ts';
+import { getResult, markVisited, type CrashdeckDb, type DumpRecord, type ResultRecord } from './db.ts';
 
 /** The command line a guided command runs as ("vm 251"); also the cache key. */
 export function commandKey(cmd: GuidedCommand): string {
@@ -185,27 +185,7 @@ export class DumpContext {
     if (!e.record) e.status = 'loading';
     try {
       const resp = await this.api.call('session.run', { sessionId: this.session.id, command: e.command });
-      const rec = {
-        fingerprint: this.fingerprint,
-        command: e.key,
-        raw: resp.raw,
-        parsed: resp.parsed,
-        crashVersion: resp.crashVersion,
-        at: resp.at,
-        durationMs: resp.durationMs,
-        warnings: resp.warnings,
-        error: resp.error ?? null,
-        diagnoses: resp.diagnoses ?? [],
-      };
-      let stored: ResultRecord | null = null;
-      if (this.db) {
-        try {
-          stored = await putResult(this.db, rec, cacheLimit.get());
-        } catch {
-          stored = null;
-        }
-      }
-      e.record = stored ?? { ...rec, parserVersion: rec.parsed?.parserVersion ?? null, lastUsed: Date.now(), bytes: 0 };
+      e.record = await cacheResponse(this.db, this.fingerprint, e.key, resp);
       e.fromCache = false;
       e.error = null;
       e.status = 'ready';

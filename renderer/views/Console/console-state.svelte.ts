@@ -7,8 +7,8 @@
  */
 import type { ApiErrorShape, SessionInfo } from '../../../electron/api/contract.ts';
 import { toErrorShape, type RendererApi } from '../../lib/api.ts';
-import { cacheLimit } from '../../lib/cache-limit.ts';
-import { getResult, putResult, type CrashdeckDb, type ResultRecord } from '../../lib/db.ts';
+import { cacheResponse } from '../../lib/result-cache.ts';
+import { getResult, type CrashdeckDb, type ResultRecord } from '../../lib/db.ts';
 import type { DumpContext } from '../../lib/dump-context.svelte.ts';
 import { CommandHistory } from './command-history.ts';
 
@@ -95,27 +95,7 @@ export class ConsoleState {
     }
     try {
       const resp = await this.api.call('session.console', { sessionId: session.id, line: t });
-      const rec = {
-        fingerprint: this.fingerprint,
-        command: t,
-        raw: resp.raw,
-        parsed: resp.parsed,
-        crashVersion: resp.crashVersion,
-        at: resp.at,
-        durationMs: resp.durationMs,
-        warnings: resp.warnings,
-        error: resp.error ?? null,
-        diagnoses: resp.diagnoses ?? [],
-      };
-      let stored: ResultRecord | null = null;
-      if (this.db) {
-        try {
-          stored = await putResult(this.db, rec, cacheLimit.get());
-        } catch {
-          stored = null;
-        }
-      }
-      live.record = stored ?? { ...rec, parserVersion: rec.parsed?.parserVersion ?? null, lastUsed: Date.now(), bytes: 0 };
+      live.record = await cacheResponse(this.db, this.fingerprint, t, resp);
       this.#memory.set(t, live.record);
       live.status = 'done';
     } catch (err) {
