@@ -9,11 +9,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath, type Scenario } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
 
 const shots = path.join(repoRoot, 'test-results');
+
+/** meta.json truth's culprit, as strings and numbers. */
+function culpritOf(s: Scenario): { module: string; cache: string; comm: string; pid: number } {
+  const c = fixtureMeta(s).truth.culprit;
+  return { module: String(c.module ?? ''), cache: String(c.cache ?? ''), comm: String(c.comm ?? ''), pid: Number(c.pid ?? -1) };
+}
 
 async function importTrace(page: Page, file: string): Promise<void> {
   const input = page.getByLabel('Trace file on the analysis host');
@@ -30,7 +36,7 @@ function reportEvents(file: string): number {
 }
 
 test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the leaking module and links to its cache; the panic comes after the trace', async ({ browser }) => {
-  const truth = fixtureMeta('oom-slab-leak').truth as { culprit: { module: string; cache: string } };
+  const truth = { culprit: culpritOf('oom-slab-leak') };
   const report = fixtureFile('oom-slab-leak', 'trace-report.txt');
   const host = await startServe({ open: vmcorePath('oom-slab-leak'), vmlinux: vmlinuxPath(), crash: crash806() });
   const page = await (await browser.newContext()).newPage();
@@ -95,7 +101,7 @@ test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the le
 });
 
 test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its task", async ({ browser }) => {
-  const truth = fixtureMeta('oom-user-hog').truth as { culprit: { comm: string; pid: number } };
+  const truth = { culprit: culpritOf('oom-user-hog') };
   const perf = fixtureFile('oom-user-hog', 'perf-script.txt');
   // Sample header lines of the hog, counted here: "comm pid [cpu] ts: event:".
   const hogEvents = readFileSync(perf, 'utf8').split('\n').filter((l) => new RegExp(`^\\s*${truth.culprit.comm}\\s+${truth.culprit.pid}\\s+\\[\\d+\\]`).test(l)).length;

@@ -14,6 +14,12 @@ import { dumpFactsFromModels } from '../../../electron/trace/dump-facts.ts';
 import { linkFactsFromModels, timelineGeometry } from '../../../renderer/views/Traces/trace-model.ts';
 import { fixtureFile, fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
 
+/** meta.json truth's culprit, as strings and numbers. */
+function culpritOf(s: Scenario): { module: string; cache: string; comm: string; pid: number } {
+  const c = fixtureMeta(s).truth.culprit;
+  return { module: String(c.module ?? ''), cache: String(c.cache ?? ''), comm: String(c.comm ?? ''), pid: Number(c.pid ?? -1) };
+}
+
 function models(s: Scenario): { ps: unknown; kmemS: unknown; log: unknown; sys: unknown } {
   const m = (cmd: string): unknown => parseCommandOutput(cmd, transcript(s, cmd))?.model;
   return { ps: m('ps'), kmemS: m('kmem -s'), log: m('log'), sys: m('sys') };
@@ -27,7 +33,7 @@ function panicStamp(s: Scenario): number {
 
 describe('Traces view: dump facts for trace.link', () => {
   it('oom-slab-leak: the dominating cache is the culprit, the panic time is the log line, ps rows are all there', () => {
-    const truth = fixtureMeta('oom-slab-leak').truth as { culprit: { cache: string } };
+    const truth = { culprit: culpritOf('oom-slab-leak') };
     const m = models('oom-slab-leak');
     const f = linkFactsFromModels(m);
     expect(f.culprit?.cache).toBe(truth.culprit.cache);
@@ -38,7 +44,7 @@ describe('Traces view: dump facts for trace.link', () => {
   });
 
   it('oom-user-hog: the hog is the task culprit; the same facts the Node side gathers for the CLI', () => {
-    const truth = fixtureMeta('oom-user-hog').truth as { culprit: { comm: string; pid: number } };
+    const truth = { culprit: culpritOf('oom-user-hog') };
     const m = models('oom-user-hog');
     const f = linkFactsFromModels(m);
     expect(f.culprit).toMatchObject({ pid: truth.culprit.pid, comm: truth.culprit.comm });
