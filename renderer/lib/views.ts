@@ -28,7 +28,7 @@ export const views: readonly ViewMeta[] = [
   { id: 'page-flags', label: 'Page flags', summary: 'Look up a page and decode its flags.' },
   { id: 'log', label: 'Log', summary: 'The kernel log with the OOM report and the panic folded into blocks.' },
   { id: 'console', label: 'Console', summary: 'Run allowlisted crash commands by hand.' },
-  { id: 'traces', label: 'Traces', summary: 'ftrace / perf events lined up with the dump.', pendingIssue: 8 },
+  { id: 'traces', label: 'Traces', summary: 'ftrace / perf events lined up with the dump.' },
   { id: 'oom-wizard', label: 'OOM wizard', summary: 'Why the OOM killer ran, with evidence.' },
   { id: 'report', label: 'Report', summary: 'An annotated report a teammate can open without the dump.' },
 ];

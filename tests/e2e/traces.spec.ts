@@ -130,8 +130,10 @@ test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its
     await page.screenshot({ path: path.join(shots, 'traces-user-hog-perf.png'), fullPage: true });
     expect(await seriousViolations(page), 'axe on the Traces view').toEqual([]);
 
+    // The event's task opens in the Processes view with its detail (bt, vm) shown.
     await taskLink.click();
     await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeVisible();
+    await expect(page.getByTestId('task-detail').getByRole('heading', { level: 2 })).toHaveText(`PID ${truth.culprit.pid} ${truth.culprit.comm}`);
   } finally {
     await page.context().close();
     await host.stop();
