@@ -4,11 +4,17 @@
  * there is no `window.crashdeck` and nothing is wired.
  */
 import type { CrashdeckBridge, DesktopEvents } from '../../electron/api/preload-api.ts';
-import type { OpenRequest } from './app-state.svelte.ts';
+
+/** A dump (or case bundle) to open, as AppState.open takes it. */
+export interface DesktopOpenRequest {
+  vmcore: string;
+  vmlinux?: string;
+  host?: string;
+}
 
 /** What the page offers the desktop events. */
 export interface DesktopTarget {
-  open(req: OpenRequest): Promise<void>;
+  open(req: DesktopOpenRequest): Promise<void>;
   showView(view: string): void;
 }
 

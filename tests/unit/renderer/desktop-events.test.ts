@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DesktopEventName, DesktopEvents } from '../../../electron/api/preload-api.ts';
-import type { OpenRequest } from '../../../renderer/lib/app-state.svelte.ts';
-import { wireDesktopEvents } from '../../../renderer/lib/desktop-events.ts';
+import { wireDesktopEvents, type DesktopOpenRequest } from '../../../renderer/lib/desktop-events.ts';
 
 function fakeBridge() {
   const listeners = new Map<string, (p: unknown) => void>();
@@ -23,9 +22,9 @@ function fakeBridge() {
 }
 
 function recorder() {
-  const opened: OpenRequest[] = [];
+  const opened: DesktopOpenRequest[] = [];
   const views: string[] = [];
-  return { opened, views, target: { open: async (r: OpenRequest) => void opened.push(r), showView: (v: string) => void views.push(v) } };
+  return { opened, views, target: { open: async (r: DesktopOpenRequest) => void opened.push(r), showView: (v: string) => void views.push(v) } };
 }
 
 describe('desktop events in the page', () => {
