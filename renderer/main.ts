@@ -4,7 +4,7 @@ import App from './App.svelte';
 import { createApiClient } from './lib/api.ts';
 import { AppState } from './lib/app-state.svelte.ts';
 import { CrashdeckDb } from './lib/db.ts';
-import { wireDesktopEvents } from './lib/desktop-events.ts';
+import { wireDesktopEvents, wireDrops } from './lib/desktop-events.ts';
 import type { CrashdeckBridge } from '../electron/api/preload-api.ts';
 import { Theme } from './lib/theme.svelte.ts';
 import './app.css';
@@ -22,9 +22,12 @@ const theme = new Theme();
 mount(App, { target: document.getElementById('app')!, props: { app, theme } });
 void app.init();
 // The desktop app's menus, dialogs and command-line paths (nothing in a browser).
-wireDesktopEvents((globalThis as { crashdeck?: CrashdeckBridge }).crashdeck, {
-  open: (req) => app.open(req),
-  showView: (view) => {
+const bridge = (globalThis as { crashdeck?: CrashdeckBridge }).crashdeck;
+const desktopTarget = {
+  open: (req: { vmcore: string; vmlinux?: string; host?: string }) => app.open(req),
+  showView: (view: string) => {
     location.hash = `#/${view}`;
   },
-});
+};
+wireDesktopEvents(bridge, desktopTarget);
+wireDrops(bridge, desktopTarget, window);

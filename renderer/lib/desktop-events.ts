@@ -44,3 +44,33 @@ async function openPaths(e: DesktopEvents['open.paths'], target: DesktopTarget):
     await target.open({ vmcore, ...(e.vmlinux ? { vmlinux: e.vmlinux } : {}), ...(e.host ? { host: e.host } : {}) });
   }
 }
+
+/** The part of a DOM drop event the handler reads (a real DragEvent fits). */
+interface DropLike {
+  preventDefault(): void;
+  dataTransfer: { files: ArrayLike<File> } | null;
+}
+
+/**
+ * Files dropped onto the desktop window open like File > Open: a `.crashcase` as a case, anything
+ * else as a dump. The path comes from the preload bridge (a sandboxed page has no file paths).
+ */
+export function wireDrops(bridge: Pick<CrashdeckBridge, 'desktop'> | undefined, target: DesktopTarget, win: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>): () => void {
+  if (!bridge?.desktop) return () => {};
+  const over = (e: Event): void => e.preventDefault();
+  const drop = (e: Event): void => {
+    const d = e as unknown as DropLike;
+    d.preventDefault();
+    const files = Array.from(d.dataTransfer?.files ?? []);
+    const paths = files.map((f) => bridge.desktop.pathForFile(f)).filter((p) => p !== '');
+    void (async () => {
+      for (const vmcore of paths) await target.open({ vmcore });
+    })();
+  };
+  win.addEventListener('dragover', over);
+  win.addEventListener('drop', drop);
+  return () => {
+    win.removeEventListener('dragover', over);
+    win.removeEventListener('drop', drop);
+  };
+}

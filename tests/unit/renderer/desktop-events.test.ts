@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DesktopEventName, DesktopEvents } from '../../../electron/api/preload-api.ts';
-import { wireDesktopEvents, type DesktopOpenRequest } from '../../../renderer/lib/desktop-events.ts';
+import { wireDesktopEvents, wireDrops, type DesktopOpenRequest } from '../../../renderer/lib/desktop-events.ts';
 
 function fakeBridge() {
   const listeners = new Map<string, (p: unknown) => void>();
@@ -60,5 +60,36 @@ describe('desktop events in the page', () => {
     expect(listeners.size).toBe(2);
     off();
     expect(listeners.size).toBe(0);
+  });
+});
+
+describe('files dropped onto the desktop window', () => {
+  function dropEvent(files: File[]): Event {
+    const e = new Event('drop', { cancelable: true });
+    Object.defineProperty(e, 'dataTransfer', { value: { files } });
+    return e;
+  }
+
+  it('open by the path the bridge gives, and files without a path are ignored', async () => {
+    const paths = new Map<string, string>([['dump.202611260456', '/var/crash/202611260456/dump.202611260456'], ['x.crashcase', '/home/me/x.crashcase']]);
+    const bridge = { desktop: { pathForFile: (f: File) => paths.get(f.name) ?? '' } } as never;
+    const r = recorder();
+    const win = new EventTarget();
+    wireDrops(bridge, r.target, win);
+    const e = dropEvent([new File(['x'], 'dump.202611260456'), new File(['y'], 'pasted.txt'), new File(['z'], 'x.crashcase')]);
+    win.dispatchEvent(e);
+    await new Promise((res) => setTimeout(res, 0));
+    expect(e.defaultPrevented).toBe(true);
+    expect(r.opened).toEqual([{ vmcore: '/var/crash/202611260456/dump.202611260456' }, { vmcore: '/home/me/x.crashcase' }]);
+  });
+
+  it('are left alone in a browser (no bridge)', () => {
+    const r = recorder();
+    const win = new EventTarget();
+    wireDrops(undefined, r.target, win);
+    const e = dropEvent([new File(['x'], 'dump')]);
+    win.dispatchEvent(e);
+    expect(e.defaultPrevented).toBe(false);
+    expect(r.opened).toEqual([]);
   });
 });
