@@ -12,6 +12,7 @@ import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
 import { KMEM_PAGEFLAGS_PARSER_VERSION, parseKmemPageFlags } from './kmem-pageflags.ts';
 import { KMEM_PAGES_PARSER_VERSION, parseKmemPages } from './kmem-pages.ts';
 import { KMEM_SLAB_PARSER_VERSION, parseKmemSlab } from './kmem-slab.ts';
+import { KMEM_SLAB_DETAIL_PARSER_VERSION, parseKmemSlabDetail } from './kmem-slab-detail.ts';
 import { KMEM_VMSTAT_PARSER_VERSION, parseKmemVmStat } from './kmem-vmstat.ts';
 import { KMEM_ZONE_PARSER_VERSION, parseKmemZone } from './kmem-zone.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
@@ -27,6 +28,7 @@ export { parseKmemInfo } from './kmem-info.ts';
 export { decodePageFlags, parseKmemPageFlags } from './kmem-pageflags.ts';
 export { parseKmemPages, summarize as summarizePages } from './kmem-pages.ts';
 export { parseKmemSlab } from './kmem-slab.ts';
+export { parseKmemSlabDetail } from './kmem-slab-detail.ts';
 export { parseKmemVmStat } from './kmem-vmstat.ts';
 export { parseKmemZone } from './kmem-zone.ts';
 export { parseLog } from './log.ts';
@@ -101,6 +103,12 @@ const entries: ParserEntry[] = [
     parser: 'kmem -s', version: KMEM_SLAB_PARSER_VERSION,
     accepts: (verb, args) => verb === 'kmem' && args[0] === '-s' && args.slice(1).every((a) => !a.startsWith('-')),
     parse: parseKmemSlab,
+  },
+  {
+    // `kmem -S <cache>`: one cache's slabs per CPU and node.
+    parser: 'kmem -S', version: KMEM_SLAB_DETAIL_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'kmem' && args[0] === '-S' && args.length === 2 && !args[1]!.startsWith('-'),
+    parse: parseKmemSlabDetail,
   },
   {
     parser: 'kmem -z', version: KMEM_ZONE_PARSER_VERSION,

@@ -263,6 +263,33 @@ export interface OomKilled {
   memcg: boolean;
 }
 
+/** A `Node N hugepages_total=.. hugepages_free=.. hugepages_surp=.. hugepages_size=..kB` line (one per node and huge page size). */
+export interface OomHugepages {
+  node: number;
+  total: number;
+  free: number;
+  surp: number;
+  sizeKb: number;
+}
+
+/**
+ * The memcg block a memcg OOM prints instead of Mem-Info (mm/memcontrol.c
+ * mem_cgroup_print_oom_meminfo): `memory: usage ..kB, limit ..kB, failcnt ..`, `swap: ...`
+ * (cgroup v2) and `Memory cgroup stats for <path>:` followed by memory.stat lines.
+ */
+export interface OomMemcg {
+  usageKb: number | null;
+  limitKb: number | null;
+  failcnt: number | null;
+  /** cgroup v2 `swap:` line; null on v1 (which prints `memory+swap:` and `kmem:` instead). */
+  swapUsageKb: number | null;
+  swapLimitKb: number | null;
+  /** The path after "Memory cgroup stats for" (the cgroup that hit its limit). */
+  statsFor: string | null;
+  /** memory.stat: sizes in bytes (v1 "name:NKB" tokens converted to bytes), events as counts. */
+  stats: Record<string, number>;
+}
+
 /** One OOM report (dump_header and what follows, up to the next report). */
 export interface OomReport {
   /** Record index of the `invoked oom-killer` line. */
@@ -288,6 +315,10 @@ export interface OomReport {
   killed: OomKilled | null;
   /** "Out of memory: system-wide panic_on_oom is enabled", "Out of memory: compulsory panic_on_oom" ... */
   panicLine: string | null;
+  /** Per-node hugetlb pool lines of show_mem (empty when none were printed). */
+  hugepages?: OomHugepages[];
+  /** The memcg usage/limit/stat block of a memcg OOM; null for a global OOM. */
+  memcg?: OomMemcg | null;
 }
 
 /** An Oops / BUG / general protection fault report. */
@@ -338,6 +369,8 @@ export interface SoftLockupReport {
   comm: string;
   pid: number;
   callTrace: string[];
+  /** "RIP: 0010:native_safe_halt+0xb/0x10" of the report's registers -> "native_safe_halt+0xb/0x10". */
+  rip?: string | null;
 }
 
 /** `log` (also vmcore-dmesg.txt, which has the same `[ seconds] text` form). */
@@ -391,6 +424,42 @@ export interface SlabCache {
 /** `kmem -s` (also `kmem -s <cache>`). */
 export interface KmemSlabModel {
   caches: SlabCache[];
+}
+
+/** One slab of a `kmem -S CACHE` listing (SLUB: the SLAB column is the slab's struct page). */
+export interface SlabDetailSlab {
+  /** Where crash found it: "CPU 0 SLAB", "CPU 1 PARTIAL", "NODE 0 PARTIAL", "NODE 0 FULL". */
+  list: string;
+  /** SLAB column: the struct page (struct slab) address, hex as printed; `kmem -p` takes it. */
+  slab: string;
+  /** MEMORY column: the slab's first object, a direct-map kernel virtual address. */
+  memory: string;
+  node: number | null;
+  total: number | null;
+  allocated: number | null;
+  free: number | null;
+  /** Objects crash listed under "FREE / [ALLOCATED]" for this slab. */
+  objectsListed: number;
+  /** Of those, the ones printed in brackets (allocated). */
+  allocatedListed: number;
+}
+
+/** A `kmem -S CACHE` kmem_cache_node row. */
+export interface SlabDetailNode {
+  address: string;
+  node: number | null;
+  slabs: number | null;
+  partial: number | null;
+  perCpu: number | null;
+}
+
+/** `kmem -S CACHE`: the cache's `kmem -s` row, then its slabs per CPU and per node. */
+export interface KmemSlabDetailModel {
+  cache: SlabCache | null;
+  slabs: SlabDetailSlab[];
+  nodes: SlabDetailNode[];
+  /** Lists crash said it cannot walk ("NODE 0 FULL" -> "(not tracked)" without SLUB debug). */
+  untracked: string[];
 }
 
 /** One zone in `kmem -z`. */
