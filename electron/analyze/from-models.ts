@@ -9,22 +9,6 @@ import type {
 import type { DumpFacts, HugepageFacts, MemCounters, MemcgFacts, ModuleFacts, OomFacts, SlabCacheFacts, ZoneFacts } from './facts.ts';
 import { moduleTaints, splitSymbol } from './panic-triage.ts';
 
-/**
- * Fields the OOM report model may gain (requested from the parse owner): the per-node
- * `hugepages_total=..` lines and the memcg `memory: usage .., limit ..` block. Read when present.
- */
-interface OomReportExtras {
-  hugepages?: Array<{ node: number; total: number; free: number; surp?: number; sizeKb: number }>;
-  memcg?: {
-    usageKb: number | null; limitKb: number | null; failcnt: number | null;
-    swapUsageKb?: number | null; swapLimitKb?: number | null;
-    /** "Memory cgroup stats for /path:" */
-    statsFor?: string | null;
-    /** memory.stat values (bytes). */
-    stats?: Record<string, number>;
-  } | null;
-}
-
 /** Caches the kernel creates with SLAB_RECLAIM_ACCOUNT (their pages count as reclaimable slab). */
 const RECLAIMABLE_CACHE = /^(?:dentry|inode_cache|\w*_inode_cache|\w*_inode|radix_tree_node|buffer_head|mbcache|ext4_extent_status|xfs_ili|bdev_cache|sock_inode_cache|proc_inode_cache|shmem_inode_cache)$/;
 
@@ -70,7 +54,6 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     release: null,
   };
   if (!r) return facts;
-  const x = r as OomReport & OomReportExtras;
   const inv = r.invoker;
   facts.reportSource = { command: 'log', row: `${inv.comm} invoked oom-killer` };
   facts.trigger = {
@@ -116,7 +99,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
       source: { command: 'log', row: `Node ${z.node} ${z.zone} free:` },
     };
   });
-  facts.hugepages = (x.hugepages ?? []).map((h): HugepageFacts => ({ node: h.node, total: h.total, free: h.free, sizeKb: h.sizeKb }));
+  facts.hugepages = (r.hugepages ?? []).map((h): HugepageFacts => ({ node: h.node, total: h.total, free: h.free, sizeKb: h.sizeKb }));
   const t = r.totals;
   facts.swapTotalKb = n(t['Total swap kB']);
   facts.swapFreeKb = n(t['Free swap kB']);
@@ -143,11 +126,11 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
       source: { command: 'log', row: `Killed process ${r.killed.pid}` },
     };
   }
-  if (x.memcg) {
-    const m = x.memcg;
+  if (r.memcg) {
+    const m = r.memcg;
     const memcg: MemcgFacts = {
       path: facts.oomMemcg ?? m.statsFor ?? null, usageKb: m.usageKb, limitKb: m.limitKb, failcnt: m.failcnt,
-      swapUsageKb: m.swapUsageKb ?? null, swapLimitKb: m.swapLimitKb ?? null, stats: m.stats ?? {},
+      swapUsageKb: m.swapUsageKb, swapLimitKb: m.swapLimitKb, stats: m.stats,
       source: { command: 'log', row: 'memory: usage' },
     };
     facts.memcg = memcg;

@@ -47,6 +47,14 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     missing.push('the OOM report in the kernel log');
     penalty += 1;
   }
+  // A memcg OOM shows in the constraint line, the memcg block, the kill reason, or (when the
+  // kernel panicked before printing those, panic_on_oom=2) the charge path in the stack.
+  const memcgByStack = facts.allocTrace.some((f) => /^(?:mem_cgroup_out_of_memory|try_charge_memcg|try_charge|mem_cgroup_oom|mem_cgroup_oom_synchronize)$/.test(f.fn));
+  const memcgOom = facts.constraint === 'CONSTRAINT_MEMCG' || facts.memcg !== null || facts.killed?.reason === 'Memory cgroup out of memory' || facts.oomMemcg !== null || memcgByStack;
+  if (memcgByStack && facts.constraint === null) facts.constraint = 'CONSTRAINT_MEMCG';
+  // dump_header() prints the memcg's own usage/limit/memory.stat instead of Mem-Info and the
+  // zones for a memcg OOM: with that block, the global counters are not needed for the verdict.
+  const memcgBlock = memcgOom && facts.memcg !== null && facts.memcg.usageKb !== null && facts.memcg.limitKb !== null;
   if (facts.constraint) ev(facts.constraintSource, `constraint ${facts.constraint}${facts.oomMemcg ? `, oom_memcg=${facts.oomMemcg}` : ''}`);
   if (facts.panicOnOom !== null) ev(facts.panicSource, `vm.panic_on_oom=${facts.panicOnOom}: the kernel panicked in check_panic_on_oom() before choosing a victim`);
 
@@ -56,9 +64,11 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   if (!counters && dump?.counters) {
     counters = fillCounters(dump.counters);
     countersSource = dump.countersSource;
-    missing.push('Mem-Info counters at the moment of the OOM (using the dump\'s counters at panic time instead)');
-    // Without any report the missing report already cost a level; do not charge twice.
-    if (facts.reportFound) penalty += 1;
+    if (!memcgBlock) {
+      missing.push('Mem-Info counters at the moment of the OOM (using the dump\'s counters at panic time instead)');
+      // Without any report the missing report already cost a level; do not charge twice.
+      if (facts.reportFound) penalty += 1;
+    }
   }
   const totalRam = facts.totalRamPages ?? dump?.totalRamPages ?? sumManaged(facts, pageKb);
   const hugetlbPages = facts.hugepages.length > 0
@@ -66,7 +76,7 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     : (dump?.hugeTotalPages ?? 0);
   let account: Account | null = null;
   if (counters && totalRam !== null) account = accountMemory(counters, totalRam, hugetlbPages, pageKb);
-  else {
+  else if (!memcgBlock) {
     if (!counters) missing.push('memory counters (Mem-Info, kmem -i, kmem -V)');
     if (totalRam === null) missing.push('total memory (pages RAM / kmem -i TOTAL MEM)');
     penalty += 2;
@@ -84,7 +94,7 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   // --- Could it be reclaimed? -----------------------------------------------------------------
   const zoneFacts = facts.zones.length > 0 ? facts.zones : (dump?.zones ?? []);
   const zs = checkZones(zoneFacts, gfp, order, pageKb);
-  if (zoneFacts.length === 0) missing.push('per-zone free pages and watermarks (zone lines of the OOM report, kmem -z)');
+  if (zoneFacts.length === 0 && !memcgBlock) missing.push('per-zone free pages and watermarks (zone lines of the OOM report, kmem -z)');
   for (const z of zs.zones) {
     const src = zoneFacts.find((f) => f.node === z.node && f.zone === z.zone)?.source ?? null;
     ev(src, `${z.zone}: free ${z.freeKb} kB, min ${z.minKb} kB${z.reserveKb ? `, lowmem_reserve ${z.reserveKb} kB for this request` : ''}; ${z.usable ? (z.aboveMin ? 'above' : 'below') + ' the min watermark' : 'not usable by this gfp mask'}${z.largestFreeOrder !== null ? `; largest free block order ${z.largestFreeOrder}` : ''}`);
@@ -93,11 +103,6 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   const swapFreeKb = facts.swapFreeKb ?? (dump?.swapFreePages != null ? dump.swapFreePages * pageKb : null);
 
   // --- Culprit ----------------------------------------------------------------------------------
-  // A memcg OOM shows in the constraint line, the memcg block, the kill reason, or (when the
-  // kernel panicked before printing those, panic_on_oom=2) the charge path in the stack.
-  const memcgByStack = facts.allocTrace.some((f) => /^(?:mem_cgroup_out_of_memory|try_charge_memcg|try_charge|mem_cgroup_oom|mem_cgroup_oom_synchronize)$/.test(f.fn));
-  const memcgOom = facts.constraint === 'CONSTRAINT_MEMCG' || facts.memcg !== null || facts.killed?.reason === 'Memory cgroup out of memory' || facts.oomMemcg !== null || memcgByStack;
-  if (memcgByStack && facts.constraint === null) facts.constraint = 'CONSTRAINT_MEMCG';
   let culprit: TriageCulprit;
   let base: number; // 3 high, 2 medium, 1 low before penalties
   let why: string;
@@ -263,7 +268,11 @@ function tasksByRss(tasks: readonly OomTaskRow[], dump: DumpFacts | null): TaskR
 function memcgCulprit(facts: OomFacts, ev: (s: Source | null, d: string) => void, conflicts: string[]): { culprit: TriageCulprit; base: number; why: string } {
   const m = facts.memcg;
   const path = m?.path ?? facts.oomMemcg ?? null;
-  const culprit: TriageCulprit = { kind: 'memcg', name: path ?? 'a memory cgroup (path not printed)', bytes: m?.usageKb != null ? m.usageKb * KB : null };
+  const where = path ?? 'a memory cgroup (path not printed)';
+  const known = m !== null && m.usageKb !== null && m.limitKb !== null;
+  // The name says path, usage and limit: the three facts a memcg verdict rests on.
+  const name = known ? `${where}: usage ${fmtBytes((m.usageKb as number) * KB)} of limit ${fmtBytes((m.limitKb as number) * KB)}` : where;
+  const culprit: TriageCulprit = { kind: 'memcg', name, bytes: m?.usageKb != null ? m.usageKb * KB : null };
   if (path) culprit.cgroup = path;
   let base = 3;
   let why: string;

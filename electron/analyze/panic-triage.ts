@@ -152,6 +152,11 @@ function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null):
       return { fn: f.fn, module: bt?.frames.find((fr) => baseName(fr.function) === f.fn)?.module ?? null, from: 'bt' };
     }
     const sl = inp.log?.softLockups.at(-1);
+    // The watchdog prints the stuck CPU's registers: RIP is where it was spinning.
+    if (sl?.rip && /^[\w.$]{1,128}\+0x/.test(sl.rip)) {
+      const f = splitSymbol(sl.rip);
+      if (f.fn) return { fn: f.fn, module: f.module, from: 'log' };
+    }
     if (sl) {
       const f = firstMeaningful(sl.callTrace.map(splitSymbol), none);
       if (f) return { fn: f.fn, module: f.module, from: 'log' };

@@ -7,12 +7,15 @@
  * Formats handled across kernels: the oom-killer line with or without `nodemask=` and with or
  * without GFP flag names (pre-4.10), Tasks tables with `rss` or `rss_anon rss_file rss_shmem`
  * columns and with `nr_ptes`/`pgtables_bytes`, old `Kill process .. or sacrifice child` +
- * `Killed process` pairs and the 5.x+ single `Out of memory: Killed process` line.
+ * `Killed process` pairs and the 5.x+ single `Out of memory: Killed process` line, the memcg
+ * block of a memcg OOM (mm/memcontrol.c mem_cgroup_print_oom_meminfo: usage/limit lines and
+ * memory.stat, printed as one multi-line record up to 6.4 and one record per line from 6.5, or
+ * v1's inline `name:NKB` tokens before 5.x), and the per-node hugetlb pool lines.
  */
 import { Diagnostics, fields, guarded, int, splitLines } from './common.ts';
 import type { ParseResult } from './common.ts';
 import type {
-  HungTaskReport, LogModel, LogRecord, OomConstraint, OomFreeArea, OomKilled, OomReport, OomTaskRow,
+  HungTaskReport, LogModel, LogRecord, OomConstraint, OomFreeArea, OomKilled, OomMemcg, OomReport, OomTaskRow,
   OomZone, OopsReport, PanicRecord, SoftLockupReport,
 } from './models.ts';
 
@@ -104,9 +107,10 @@ interface Open {
   oops?: OopsReport;
   panic?: PanicRecord;
   oom?: OomReport;
+  lockup?: SoftLockupReport;
 }
 
-type Section = 'none' | 'meminfo' | 'slab' | 'tasks';
+type Section = 'none' | 'meminfo' | 'slab' | 'tasks' | 'memcgstat';
 
 /** Mutable scan state (an object, so helper closures and TS narrowing agree). */
 interface State {
@@ -171,8 +175,12 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       continue;
     }
     if (t.startsWith('RIP: ') && st.open?.oops && st.open.oops.rip === null) {
-      // "RIP: 0010:sym+0x16/0x20" (4.x+) or "RIP: 0010:[<ffffffffa0...>]  [<ffffffffa0...>] sym+0x10/0x30" (3.x)
-      st.open.oops.rip = t.slice(5).replace(/^[0-9a-f]{4}:/, '').replace(/\[<[0-9a-f]{1,16}>\]\s{0,8}/g, '').trim();
+      st.open.oops.rip = ripText(t);
+      continue;
+    }
+    // A soft lockup report prints the interrupted registers (show_regs) when the watchdog had them.
+    if (t.startsWith('RIP: ') && st.open?.lockup && st.open.lockup.rip === null) {
+      st.open.lockup.rip = ripText(t);
       continue;
     }
 
@@ -208,10 +216,10 @@ function analyse(model: LogModel, diags: Diagnostics): void {
     if (lock) {
       const l: SoftLockupReport = {
         recordIndex: i, timestamp: rec.timestamp, cpu: Number(lock[1]), seconds: Number(lock[2]),
-        comm: lock[3] as string, pid: Number(lock[4]), callTrace: [],
+        comm: lock[3] as string, pid: Number(lock[4]), callTrace: [], rip: null,
       };
       model.softLockups.push(l);
-      startOpen(i, { callTrace: l.callTrace, pid: l.pid, comm: l.comm, cpu: l.cpu });
+      startOpen(i, { callTrace: l.callTrace, pid: l.pid, comm: l.comm, cpu: l.cpu, lockup: l });
       continue;
     }
     if (isOopsHeader(t)) {
@@ -235,6 +243,14 @@ function analyse(model: LogModel, diags: Diagnostics): void {
 /** One record inside an OOM report: Mem-Info, node/zone lines, totals, slab and task tables, victim. */
 function oomLine(t: string, st: State, diags: Diagnostics): boolean {
   const oom = st.oom as OomReport;
+  if (st.section === 'memcgstat') {
+    if (memcgStatRecord(t, oom)) return true;
+    st.section = 'none';
+  }
+  if (memcgLine(t, oom)) {
+    if (t.startsWith('Memory cgroup stats for ')) st.section = 'memcgstat';
+    return true;
+  }
   if (t === 'Mem-Info:') {
     st.section = 'meminfo';
     return true;
@@ -374,6 +390,7 @@ function newOom(i: number, rec: LogRecord, comm: string, args: string, diags: Di
     },
     taint: null, callTrace: [], memInfo: {}, nodes: [], zones: [], freeAreas: [], totals: {},
     unreclaimableSlab: [], tasks: [], tasksFormat: null, constraint: null, killed: null, panicLine: null,
+    hugepages: [], memcg: null,
   };
 }
 
@@ -382,7 +399,7 @@ function finishOom(oom: OomReport | null, diags: Diagnostics): void {
   if (!oom || finished.has(oom)) return;
   finished.add(oom);
   const missing: string[] = [];
-  const memcg = oom.constraint?.constraint === 'CONSTRAINT_MEMCG';
+  const memcg = oom.constraint?.constraint === 'CONSTRAINT_MEMCG' || Boolean(oom.memcg);
   if (!memcg && Object.keys(oom.memInfo).length === 0) missing.push('Mem-Info');
   if (!memcg && oom.zones.length === 0) missing.push('zone watermarks');
   if (oom.tasks.length === 0) missing.push('Tasks state table (vm.oom_dump_tasks=0?)');
@@ -415,7 +432,16 @@ function oomNodeLine(t: string, oom: OomReport, diags: Diagnostics): boolean {
   if (!m) return false;
   const node = Number(m[1]);
   const second = m[2] as string;
-  if (second.startsWith('hugepages_total=')) return true;
+  if (second.startsWith('hugepages_total=')) {
+    // mm/hugetlb.c hugetlb_show_meminfo_node(): one line per node and huge page size.
+    const h = /hugepages_total=(\d{1,16}) hugepages_free=(\d{1,16})(?: hugepages_surp=(\d{1,16}))? hugepages_size=(\d{1,16})kB/.exec(t);
+    if (h) {
+      (oom.hugepages ??= []).push({ node, total: Number(h[1]), free: Number(h[2]), surp: Number(h[3] ?? 0), sizeKb: Number(h[4]) });
+    } else {
+      diags.add('oom-hugepages', 'warning', `log: cannot read hugepages line ${JSON.stringify(t.slice(0, 120))}`);
+    }
+    return true;
+  }
   if (second.endsWith(':')) {
     // free areas: "Node 0 DMA32: 140*4kB (UME) 32*8kB (ME) ... = 1552kB"
     const fa: OomFreeArea = { node, zone: second.slice(0, -1), orders: [], totalKb: null };
@@ -447,6 +473,62 @@ function oomNodeLine(t: string, oom: OomReport, diags: Diagnostics): boolean {
   };
   oom.zones.push(zone);
   return true;
+}
+
+/** "RIP: 0010:sym+0x16/0x20" (4.x+) or "RIP: 0010:[<ffffffffa0...>]  [<ffffffffa0...>] sym+0x10/0x30" (3.x) -> "sym+0x16/0x20". */
+function ripText(t: string): string {
+  return t.slice(5).replace(/^[0-9a-f]{4}:/, '').replace(/\[<[0-9a-f]{1,16}>\]\s{0,8}/g, '').trim();
+}
+
+const MEMCG_COUNTER = /^(memory|swap|memory\+swap|kmem): usage (\d{1,20})kB, limit (\d{1,20})kB, failcnt (\d{1,20})$/;
+
+/**
+ * mem_cgroup_print_oom_meminfo(): "memory: usage 524288kB, limit 524288kB, failcnt 1873",
+ * "swap: usage 0kB, limit 9007199254740988kB, failcnt 0" (v2) or "memory+swap:" / "kmem:" (v1),
+ * then "Memory cgroup stats for /system.slice/x.service:" (v1 before 5.x: stats inline after it).
+ */
+function memcgLine(t: string, oom: OomReport): boolean {
+  const c = MEMCG_COUNTER.exec(t);
+  if (c) {
+    const m = memcgOf(oom);
+    const usage = Number(c[2]);
+    const limit = Number(c[3]);
+    if (c[1] === 'memory') {
+      m.usageKb = usage;
+      m.limitKb = limit;
+      m.failcnt = Number(c[4]);
+    } else if (c[1] === 'swap') {
+      m.swapUsageKb = usage;
+      m.swapLimitKb = limit;
+    }
+    return true;
+  }
+  const s = /^Memory cgroup stats for (.{0,4096}?):(?: (.*))?$/.exec(t);
+  if (!s) return false;
+  const m = memcgOf(oom);
+  // Kernels before 4.19 print one such line per cgroup of the subtree; the first is the OOM memcg.
+  if (m.statsFor !== null) return true;
+  m.statsFor = s[1] as string;
+  for (const kv of (s[2] ?? '').matchAll(/([a-z_]{1,64}):(\d{1,20})KB/g)) m.stats[kv[1] as string] = Number(kv[2]) * 1024;
+  return true;
+}
+
+function memcgOf(oom: OomReport): OomMemcg {
+  oom.memcg ??= { usageKb: null, limitKb: null, failcnt: null, swapUsageKb: null, swapLimitKb: null, statsFor: null, stats: {} };
+  return oom.memcg;
+}
+
+/** memory.stat lines after "Memory cgroup stats for": "anon 529000000" (one record with embedded newlines up to 6.4). */
+function memcgStatRecord(t: string, oom: OomReport): boolean {
+  const found: [string, number][] = [];
+  for (const line of t.split('\n')) {
+    const m = /^([a-z][a-z0-9_]{0,63}) (\d{1,20})$/.exec(line.trim());
+    if (!m) return false;
+    found.push([m[1] as string, Number(m[2])]);
+  }
+  const m = memcgOf(oom);
+  for (const [k, v] of found) m.stats[k] = v;
+  return found.length > 0;
 }
 
 /** "18 total pagecache pages", "Free swap  = 0kB", "81787 pages RAM" ... (show_mem totals). */
