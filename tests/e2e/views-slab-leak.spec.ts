@@ -80,6 +80,28 @@ test('Slab: the largest cache by total size is the leaking cache, and it opens k
   await settle();
 });
 
+test('Slab -> Page flags: a sample slab of the leaking cache opens its struct page with the slab flag decoded', async () => {
+  await page.goto(`${host.url}#/slab?cache=${culprit.cache}`);
+  const detail = page.getByTestId('slab-detail');
+  await expect(detail.getByRole('heading', { name: `Cache ${culprit.cache}` })).toBeVisible();
+  await settle();
+  const link = detail.getByTestId('slab-sample-page').first();
+  await expect(link).toBeVisible({ timeout: 120_000 });
+  // Independent of the view: the slab's struct page as crash printed it in the SLAB column of the raw text.
+  const raw = await detail.locator('pre.raw').textContent() ?? '';
+  const slabPage = /^\s*SLAB\s+MEMORY[^\n]*\n\s*([0-9a-f]{16})\s/m.exec(raw)?.[1];
+  expect(slabPage).toBeTruthy();
+  await expect(link).toHaveText(slabPage!);
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Page flags' })).toBeVisible();
+  await settle();
+  const card = page.getByTestId('page-card');
+  await expect(card.getByTestId('page-address')).toHaveText(slabPage!, { timeout: 90_000 });
+  // The page belongs to the slab allocator: PG_slab is set, decoded through the dump's own kmem -g table.
+  await expect(card.getByTestId('decoded-flags').locator('[data-flag="slab"]')).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'view-slab-sample-page-oom-slab-leak.png'), fullPage: false });
+});
+
 test('Zones: every populated zone of the dump with its watermarks, and free lists as a heat map', async () => {
   // Independent of the view's code: read crash's kmem -z transcript for the populated zone names.
   const zText = transcript('oom-slab-leak', 'kmem -z');
