@@ -285,3 +285,150 @@ describe('log: formats the fixtures lack', () => {
     expect(parseLog('log: invalid log_buf\n').diagnostics.map((d) => d.code)).toContain('crash-error');
   });
 });
+
+describe('log: memcg block, hugetlb pool lines and the soft-lockup RIP', () => {
+  /** crash's `log` prints a multi-line record's continuation lines indented by the timestamp width. */
+  const PAD = ' '.repeat(15);
+
+  it('6.1 memcg OOM (cgroup v2): usage, limit, failcnt, swap line and memory.stat as one multi-line record', () => {
+    // mm/memcontrol.c v6.1 mem_cgroup_print_oom_meminfo(): pr_info("memory: usage %llukB, limit %llukB, failcnt %lu"),
+    // pr_info("swap: usage %llukB, limit %llukB, failcnt %lu") (cgroup v2), pr_info("Memory cgroup stats for ") +
+    // pr_cont_cgroup_path() + pr_cont(":"), then pr_info("%s", buf) of memory_stat_format(): ONE record, "name value\n" lines.
+    // mem_cgroup_print_oom_context(): ",oom_memcg=<path>" ",task_memcg=<path>" on the oom-kill: line.
+    // swap limit 9007199254740988kB = PAGE_COUNTER_MAX pages (LONG_MAX / PAGE_SIZE) x 4 kB: "max".
+    const path = '/system.slice/foo.service';
+    const text = [
+      '[  812.301122] foo invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      '[  812.301150] CPU: 0 PID: 4310 Comm: foo Not tainted 6.1.0-56-cloud-amd64 #1  Debian 6.1.192-2',
+      '[  812.301170] Call Trace:',
+      '[  812.301171]  <TASK>',
+      '[  812.301180]  dump_stack_lvl+0x44/0x5c',
+      '[  812.301190]  dump_header+0x4a/0x211',
+      '[  812.301200]  oom_kill_process.cold+0xb/0x10',
+      '[  812.301210]  out_of_memory+0x1ed/0x2e0',
+      '[  812.301220]  mem_cgroup_out_of_memory+0x134/0x150',
+      '[  812.301230]  try_charge_memcg+0x696/0x780',
+      '[  812.301240]  </TASK>',
+      '[  812.301250] memory: usage 524288kB, limit 524288kB, failcnt 1234',
+      '[  812.301260] swap: usage 0kB, limit 9007199254740988kB, failcnt 0',
+      `[  812.301270] Memory cgroup stats for ${path}:`,
+      '[  812.301290] anon 532148224',
+      `${PAD}file 1232896`,
+      `${PAD}kernel 3420160`,
+      `${PAD}kernel_stack 98304`,
+      `${PAD}shmem 0`,
+      `${PAD}slab_unreclaimable 1156824`,
+      `${PAD}pgfault 190213`,
+      '[  812.301300] Tasks state (memory values in pages):',
+      '[  812.301310] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name',
+      '[  812.301320] [   4310]     0  4310   135000   130100  1110016        0             0 foo',
+      `[  812.301330] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${path},task_memcg=${path},task=foo,pid=4310,uid=0`,
+      '[  812.301340] Memory cgroup out of memory: Killed process 4310 (foo) total-vm:540000kB, anon-rss:519552kB, file-rss:848kB, shmem-rss:0kB, UID:0 pgtables:1084kB oom_score_adj:0',
+    ].join('\n');
+    const { model, diagnostics } = parseLog(text);
+    expect(problems(diagnostics)).toEqual([]);
+    const oom = model.oomReports[0];
+    expect(oom?.memcg).toEqual({
+      usageKb: 524288, limitKb: 524288, failcnt: 1234, swapUsageKb: 0, swapLimitKb: 9007199254740988, statsFor: path,
+      stats: { anon: 532148224, file: 1232896, kernel: 3420160, kernel_stack: 98304, shmem: 0, slab_unreclaimable: 1156824, pgfault: 190213 },
+    });
+    expect(oom?.constraint).toMatchObject({ constraint: 'CONSTRAINT_MEMCG', oomMemcg: path, taskMemcg: path });
+    // the stat block did not swallow the Tasks table
+    expect(oom?.tasks.map((t) => t.comm)).toEqual(['foo']);
+    expect(oom?.killed).toMatchObject({ pid: 4310, memcg: true });
+  });
+
+  it('6.5+ memcg block one record per line (seq_buf_do_printk), and `log -t` without timestamps', () => {
+    // mm/memcontrol.c since v6.5: seq_buf_do_printk(&s, KERN_INFO) prints each memory.stat line as its own record.
+    const lines = [
+      'java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0',
+      'memory: usage 2097152kB, limit 2097152kB, failcnt 77',
+      'swap: usage 10240kB, limit 102400kB, failcnt 3',
+      'Memory cgroup stats for /kubepods/burstable/pod1234:',
+      'anon 2143289344',
+      'file 4096',
+      'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1234,task_memcg=/kubepods/burstable/pod1234/c1,task=java,pid=5100,uid=1000',
+    ];
+    for (const text of [lines.map((l, i) => `[ 90.${String(i).padStart(6, '0')}] ${l}`).join('\n'), lines.join('\n')]) {
+      const oom = parseLog(text).model.oomReports[0];
+      expect(oom?.memcg).toEqual({
+        usageKb: 2097152, limitKb: 2097152, failcnt: 77, swapUsageKb: 10240, swapLimitKb: 102400,
+        statsFor: '/kubepods/burstable/pod1234', stats: { anon: 2143289344, file: 4096 },
+      });
+      expect(oom?.constraint?.constraint).toBe('CONSTRAINT_MEMCG');
+    }
+  });
+
+  it('cgroup v1 (4.x): memory+swap and kmem lines, stats inline as name:NKB, one stats line per child cgroup', () => {
+    // mm/memcontrol.c v4.14 mem_cgroup_print_oom_info(): "memory:", "memory+swap:", "kmem:" usage lines, then
+    // for_each_mem_cgroup_tree: pr_info("Memory cgroup stats for ") + path + ":" + pr_cont(" %s:%luKB", ...).
+    const text = [
+      '[ 50.0] dd invoked oom-killer: gfp_mask=0x14000c0(GFP_KERNEL), nodemask=(null), order=0, oom_score_adj=0',
+      '[ 50.1] memory: usage 102400kB, limit 102400kB, failcnt 52',
+      '[ 50.2] memory+swap: usage 102400kB, limit 9007199254740988kB, failcnt 0',
+      '[ 50.3] kmem: usage 1024kB, limit 9007199254740988kB, failcnt 0',
+      '[ 50.4] Memory cgroup stats for /lxc/web: cache:128KB rss:100352KB rss_huge:0KB shmem:0KB',
+      '[ 50.5] Memory cgroup stats for /lxc/web/child: cache:0KB rss:50KB rss_huge:0KB shmem:0KB',
+      '[ 50.6] Memory cgroup out of memory: Kill process 77 (dd) score 990 or sacrifice child',
+      '[ 50.7] Killed process 77 (dd) total-vm:110000kB, anon-rss:100000kB, file-rss:100kB, shmem-rss:0kB',
+    ].join('\n');
+    const oom = parseLog(text).model.oomReports[0];
+    // v1 has no swap: line; the memory+swap limit is a different counter, not a swap limit
+    expect(oom?.memcg).toEqual({
+      usageKb: 102400, limitKb: 102400, failcnt: 52, swapUsageKb: null, swapLimitKb: null, statsFor: '/lxc/web',
+      stats: { cache: 128 * 1024, rss: 100352 * 1024, rss_huge: 0, shmem: 0 },
+    });
+    expect(oom?.killed?.pid).toBe(77);
+  });
+
+  it('a global OOM has no memcg block and reads every hugetlb pool line per node and size', () => {
+    // mm/hugetlb.c v6.1 hugetlb_show_meminfo_node(): "Node %d hugepages_total=%u hugepages_free=%u hugepages_surp=%u hugepages_size=%lukB",
+    // one line per node and hstate (1 GB and 2 MB on x86_64), printed by __show_free_areas() after the free_area lines.
+    const text = [
+      '[ 30.0] node invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0',
+      '[ 30.1] Mem-Info:',
+      '[ 30.2] active_anon:20000 inactive_anon:80000 isolated_anon:0',
+      `${' '.repeat(8)}free:2800 free_pcp:0 free_cma:0`,
+      '[ 30.3] Node 0 Normal: 10*4kB (UME) 2*8kB (M) = 56kB',
+      '[ 30.4] Node 0 hugepages_total=2 hugepages_free=2 hugepages_surp=0 hugepages_size=1048576kB',
+      '[ 30.5] Node 0 hugepages_total=1750 hugepages_free=1500 hugepages_surp=0 hugepages_size=2048kB',
+      '[ 30.6] Node 1 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=1048576kB',
+      '[ 30.7] Node 1 hugepages_total=1750 hugepages_free=1500 hugepages_surp=5 hugepages_size=2048kB',
+      '[ 30.8] 20000 total pagecache pages',
+    ].join('\n');
+    const oom = parseLog(text).model.oomReports[0];
+    expect(oom?.hugepages).toEqual([
+      { node: 0, total: 2, free: 2, surp: 0, sizeKb: 1048576 },
+      { node: 0, total: 1750, free: 1500, surp: 0, sizeKb: 2048 },
+      { node: 1, total: 0, free: 0, surp: 0, sizeKb: 1048576 },
+      { node: 1, total: 1750, free: 1500, surp: 5, sizeKb: 2048 },
+    ]);
+    expect(oom?.memcg).toBeNull();
+    // the hugepages lines are not taken for free_area or zone lines
+    expect(oom?.freeAreas.map((f) => f.zone)).toEqual(['Normal']);
+    expect(oom?.zones).toEqual([]);
+    expect(oom?.totals['total pagecache pages']).toBe(20000);
+  });
+
+  it('soft lockup: the RIP of the registers the watchdog printed', () => {
+    // kernel/watchdog.c v6.1 watchdog_timer_fn(): "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]", print_modules(),
+    // then show_regs(regs) -> arch/x86/kernel/process_64.c __show_regs / show_ip(): "RIP: %04x:%pS" (module in brackets).
+    const text = [
+      '[ 64.0] watchdog: BUG: soft lockup - CPU#3 stuck for 26s! [kworker/3:1:150]',
+      '[ 64.1] Modules linked in: spinmod(OE) virtio_net',
+      '[ 64.2] CPU: 3 PID: 150 Comm: kworker/3:1 Tainted: G           OEL     6.1.0-56-cloud-amd64 #1  Debian 6.1.192-2',
+      '[ 64.3] RIP: 0010:spin_forever+0x12/0x20 [spinmod]',
+      '[ 64.4] RSP: 0018:ffffc90000633e58 EFLAGS: 00000246',
+      '[ 64.5] Call Trace:',
+      '[ 64.6]  <TASK>',
+      '[ 64.7]  process_one_work+0x1c7/0x380',
+      '[ 64.8]  </TASK>',
+      '[ 65.0] BUG: kernel NULL pointer dereference, address: 0000000000000000',
+      '[ 65.1] RIP: 0010:other_fn+0x1/0x2',
+    ].join('\n');
+    const { model } = parseLog(text);
+    expect(model.softLockups[0]).toMatchObject({ cpu: 3, comm: 'kworker/3:1', pid: 150, rip: 'spin_forever+0x12/0x20 [spinmod]' });
+    // a later report's RIP belongs to that report
+    expect(model.oopses[0]?.rip).toBe('other_fn+0x1/0x2');
+  });
+});
