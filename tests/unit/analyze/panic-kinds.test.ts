@@ -127,6 +127,39 @@ describe('panic kinds from the log', () => {
     expect(r.panic.signature).toMatch(/^soft-lockup:spinmod!spin/);
   });
 
+  it('soft lockup: the faulting function is the RIP the watchdog printed, not the interrupt frames', () => {
+    // Models a driver spinning on a lock in its ioctl on 6.1 with softlockup_panic=1. watchdog_timer_fn()
+    // runs in the hrtimer interrupt and calls show_regs(regs) on the interrupted context: "RIP: %04x:%pS"
+    // is where the CPU was stuck; the Call Trace starts with the <IRQ> frames of the watchdog itself, and the
+    // <TASK> part lists the callers of the stuck function, not the function.
+    const r = dmesg([
+      'watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [ctl:5150]',
+      'Modules linked in: lockdrv(OE) virtio_net',
+      CPU(5150, 'ctl', 'G           OEL    '),
+      HW,
+      'RIP: 0010:lockdrv_wait_ready+0x21/0x40 [lockdrv]',
+      ...REGS,
+      'Call Trace:',
+      ' <IRQ>',
+      ' watchdog_timer_fn+0x1e5/0x240',
+      ' __hrtimer_run_queues+0x112/0x2b0',
+      ' hrtimer_interrupt+0xf8/0x230',
+      ' __sysvec_apic_timer_interrupt+0x5f/0x110',
+      ' sysvec_apic_timer_interrupt+0x6d/0x90',
+      ' </IRQ>',
+      ' <TASK>',
+      ' asm_sysvec_apic_timer_interrupt+0x16/0x20',
+      ' lockdrv_ioctl+0x5a/0x90 [lockdrv]',
+      ' __x64_sys_ioctl+0x8d/0xd0',
+      ' </TASK>',
+      'Kernel panic - not syncing: softlockup: hung tasks',
+    ]);
+    expect(r.panic.kind).toBe('soft-lockup');
+    expect(r.panic.function).toBe('lockdrv_wait_ready');
+    expect(r.panic.functionModule).toBe('lockdrv');
+    expect(r.panic.signature).toBe('soft-lockup:lockdrv!lockdrv_wait_ready');
+  });
+
   it('hard lockup and machine check from their panic strings', () => {
     expect(classify('Kernel panic - not syncing: Hard LOCKUP', null)).toBe('hard-lockup');
     expect(classify('Kernel panic - not syncing: Fatal machine check', null)).toBe('mce');

@@ -45,7 +45,8 @@ export interface SynthReport {
   mem: Partial<Record<'active_anon' | 'inactive_anon' | 'active_file' | 'inactive_file' | 'unevictable' | 'dirty' | 'writeback' | 'slab_reclaimable' | 'slab_unreclaimable' | 'mapped' | 'shmem' | 'pagetables' | 'free', number>>;
   kernelStackKb: number;
   zones: SynthZone[];
-  hugepages?: Array<{ total: number; free: number; sizeKb: number }>;
+  /** hugetlb pool lines; `node` defaults to 0. */
+  hugepages?: Array<{ node?: number; total: number; free: number; sizeKb: number }>;
   swapTotalKb?: number;
   swapFreeKb?: number;
   ramPages: number;
@@ -113,7 +114,7 @@ export function buildOomLog(r: SynthReport, t0 = 1234.5): string {
       line(`Node 0 ${z.name}: ${parts.join(' ')} = ${total}kB`);
     }
     const huge = r.hugepages ?? [{ total: 0, free: 0, sizeKb: 1048576 }, { total: 0, free: 0, sizeKb: 2048 }];
-    for (const h of huge) line(`Node 0 hugepages_total=${h.total} hugepages_free=${h.free} hugepages_surp=0 hugepages_size=${h.sizeKb}kB`);
+    for (const h of huge) line(`Node ${h.node ?? 0} hugepages_total=${h.total} hugepages_free=${h.free} hugepages_surp=0 hugepages_size=${h.sizeKb}kB`);
     line(`${m('active_file') + m('inactive_file') + m('shmem')} total pagecache pages`);
     line('0 pages in swap cache');
     line(`Free swap  = ${r.swapFreeKb ?? 0}kB`);

@@ -45,6 +45,35 @@ describe('synthetic OOM reports (Linux 6.1 format)', () => {
     expect(r.oom?.culprit.kind).toBe('memcg');
     expect(r.oom?.culprit.cgroup).toBe(path);
     expect(r.oom?.victim).toMatchObject({ pid: 2201, comm: 'worker', killed: true, rssKb: 508_000 });
+    // The verdict names path, usage and limit (524288 kB = 512 MiB each) and holds the usage in bytes.
+    expect(r.oom?.culprit.name).toContain(path);
+    expect(r.oom?.culprit.name).toMatch(/usage 512(\.0)? MiB/);
+    expect(r.oom?.culprit.name).toMatch(/limit 512(\.0)? MiB/);
+    expect(r.oom?.culprit.bytes).toBe(524288 * 1024);
+    // Usage at the limit with failcnt > 0 is the textbook memcg OOM; a memcg OOM never prints
+    // Mem-Info or zones, so their absence must not cost confidence.
+    expect(r.oom?.confidence).toBe('high');
+    expect(r.oom?.evidence.some((e) => e.command === 'log' && /524288/.test(e.detail) && /limit/.test(e.detail))).toBe(true);
+    expect(r.oom?.explanation).not.toMatch(/Not available/);
+  });
+
+  it('memcg: usage printed well below the limit is a conflict, not a confident verdict', () => {
+    // Models a report whose cgroup usage (300 MB) is far from its 512 MB limit: try_charge_memcg()
+    // invokes the OOM killer only after reclaim failed to bring usage under the limit, so the
+    // printed numbers disagree with the constraint and the verdict must say so.
+    const path = '/system.slice/batch.service';
+    const r = fromLog({
+      comm: 'batch', pid: 3300, gfp: '0xcc0(GFP_KERNEL)', order: 0,
+      mem: {}, kernelStackKb: 0, zones: [], ...machine,
+      memcg: { path, usageKb: 307_200, limitKb: 524_288, failcnt: 4, stats: { anon: 300_000_000, file: 10_000_000 } },
+      tasks: [{ pid: 3300, rss: 73_000, comm: 'batch' }],
+      trace: ['mem_cgroup_out_of_memory+0x134/0x150', 'try_charge_memcg+0x6d7/0x790'],
+      end: { kind: 'kill', constraint: 'CONSTRAINT_MEMCG', memcg: path, victim: { pid: 3300, comm: 'batch', anonKb: 290_000, fileKb: 2000, shmemKb: 0 } },
+    });
+    expect(r.oom?.culprit.kind).toBe('memcg');
+    expect(r.oom?.culprit.cgroup).toBe(path);
+    expect(r.oom?.confidence).not.toBe('high');
+    expect(r.oom?.explanation).toMatch(/below its limit/);
   });
 
   it('shmem: tmpfs files nobody maps fill memory; killing a process does not free them', () => {
@@ -162,6 +191,33 @@ describe('synthetic OOM reports (Linux 6.1 format)', () => {
     expect(r.oom?.explanation).toMatch(/unused/);
     // 6.8 GB of 7.6 GB: the pool dominates by a wide margin
     expect(r.oom?.culprit.bytes).toBeGreaterThan(6.5 * 1024 ** 3);
+
+    // The log alone says the same: show_mem's hugepages_total x hugepages_size lines carry the pool.
+    const logOnly = fromLog(rep);
+    expect(logOnly.oom?.culprit.kind).toBe('hugetlb');
+    expect(logOnly.oom?.culprit.bytes).toBe(3500 * 2048 * 1024);
+    expect(logOnly.oom?.evidence.some((e) => e.command === 'log' && /hugepages/.test(e.row) && /3500/.test(e.detail))).toBe(true);
+  });
+
+  it('hugetlb from the log alone: 1 GB gigantic pages on two nodes', () => {
+    // Models 3 gigantic 1 GB pages allocated at run time on each node of a 2-node 8 GB machine (6.1,
+    // nodeN/hugepages/hugepages-1048576kB/nr_hugepages=3: taken from buddy memory, so inside totalram),
+    // all unused. hugetlb_show_meminfo_node() prints one line per node and size.
+    const rep: SynthReport = {
+      comm: 'nginx', pid: 901, gfp: '0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)', order: 0,
+      mem: { active_anon: 30_000, inactive_anon: 70_000, active_file: 9000, inactive_file: 11_000, slab_reclaimable: 15_000, slab_unreclaimable: 15_000, mapped: 2000, shmem: 500, pagetables: 3000, free: exhaustedFree },
+      kernelStackKb: 12_000, zones: exhausted, ...machine, tasks: userTasks,
+      hugepages: [{ node: 0, total: 3, free: 3, sizeKb: 1048576 }, { node: 0, total: 0, free: 0, sizeKb: 2048 }, { node: 1, total: 3, free: 3, sizeKb: 1048576 }, { node: 1, total: 0, free: 0, sizeKb: 2048 }],
+      trace: ['__alloc_pages_slowpath.constprop.0+0x67f/0xe70', '__alloc_pages+0x305/0x330'],
+      end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 236_000, fileKb: 4000, shmemKb: 0 } },
+    };
+    const r = fromLog(rep);
+    expect(r.oom?.culprit.kind).toBe('hugetlb');
+    expect(r.oom?.culprit.bytes).toBe(6 * 1024 ** 3);
+    expect(r.oom?.explanation).toMatch(/unused/);
+    // both nodes' pools are named in the evidence
+    const hugeEv = r.oom?.evidence.filter((e) => /hugepages/.test(e.row)) ?? [];
+    expect(hugeEv.map((e) => /node (\d)/.exec(e.detail)?.[1]).sort()).toEqual(['0', '1']);
   });
 });
 
