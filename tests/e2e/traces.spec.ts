@@ -134,6 +134,21 @@ test("oom-user-hog: perf-script.txt shows ingestd's events and links them to its
     await taskLink.click();
     await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeVisible();
     await expect(page.getByTestId('task-detail').getByRole('heading', { level: 2 })).toHaveText(`PID ${truth.culprit.pid} ${truth.culprit.comm}`);
+
+    // The task shows its events: the count in the imported trace (counted here from the file) and a link back.
+    const taskTrace = page.getByTestId('task-detail').getByTestId('task-trace');
+    await expect(taskTrace).toHaveCount(1, { timeout: 60_000 });
+    expect(hogEvents).toBeGreaterThan(0);
+    await expect(taskTrace.getByTestId('task-trace-events')).toHaveText(hogEvents.toLocaleString('en-US'));
+    await expect(taskTrace).toContainText(perf);
+    const back = taskTrace.getByTestId('task-trace-link');
+    await expect(back).toHaveAttribute('href', new RegExp(`^#/traces\\?trace=[^&]+&pid=${truth.culprit.pid}$`));
+    expect(await seriousViolations(page), 'axe on the task detail with trace events').toEqual([]);
+    await back.click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Traces' })).toBeVisible();
+    await expect(page.getByTestId('trace-summary')).toContainText(perf);
+    await expect(page.getByLabel('PID', { exact: true })).toHaveValue(String(truth.culprit.pid));
+    await expect(page.getByTestId('events-count')).toContainText(`${hogEvents} of `, { timeout: 60_000 });
   } finally {
     await page.context().close();
     await host.stop();
