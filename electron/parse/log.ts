@@ -19,7 +19,8 @@ import type {
   OomZone, OopsReport, PanicRecord, SoftLockupReport,
 } from './models.ts';
 
-export const LOG_PARSER_VERSION = 1;
+/** 2: OOM reports gained `hugepages` and `memcg`, soft lockups `rip` (cached parses of version 1 lack them). */
+export const LOG_PARSER_VERSION = 2;
 
 const TS_LINE = /^\[ {0,12}(\d{1,10}\.\d{1,9})\] ?(?:<([0-9a-fA-F]{1,3})>)?(.*)$/;
 // log -T: "[Thu Nov 26 04:35:31 UTC 2026] text"
