@@ -410,6 +410,18 @@ describe('log: memcg block, hugetlb pool lines and the soft-lockup RIP', () => {
     expect(oom?.totals['total pagecache pages']).toBe(20000);
   });
 
+  it('the fixtures (6.1, global OOMs): one hugepages entry per printed pool line, no memcg block', () => {
+    for (const s of oomScenarios) {
+      const text = transcript(s, 'log');
+      const printed = text.split('\n').filter((l) => l.includes(' hugepages_total=')).length;
+      const oom = parseLog(text).model.oomReports[0];
+      // both x86_64 hstates (1 GB and 2 MB) on node 0, no pool configured on these VMs
+      expect(printed).toBe(2);
+      expect(oom?.hugepages?.map((h) => [h.node, h.sizeKb, h.total])).toEqual([[0, 1048576, 0], [0, 2048, 0]]);
+      expect(oom?.memcg).toBeNull();
+    }
+  });
+
   it('soft lockup: the RIP of the registers the watchdog printed', () => {
     // kernel/watchdog.c v6.1 watchdog_timer_fn(): "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]", print_modules(),
     // then show_regs(regs) -> arch/x86/kernel/process_64.c __show_regs / show_ip(): "RIP: %04x:%pS" (module in brackets).
