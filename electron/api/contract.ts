@@ -362,6 +362,15 @@ export const methods = {
     params: v.object({ fingerprint: v.pipe(v.string(), v.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'expected an OpenSSH SHA256 fingerprint')) }),
     result: v.object({ accepted: v.boolean() }),
   },
+  /**
+   * The user's answer to an 'ssh.prompt' event (passphrase, password, keyboard-interactive);
+   * null = cancelled. `answered` is false when the question is unknown or already timed out.
+   * Answers are passed to the SSH login only: never logged or stored.
+   */
+  'ssh.answer': {
+    params: v.object({ id: v.string(), answer: v.nullable(v.pipe(v.string(), v.maxLength(65_536))) }),
+    result: v.object({ answered: v.boolean() }),
+  },
 } as const;
 
 export type Methods = typeof methods;
@@ -384,6 +393,16 @@ export const events = {
     events: v.number(),
     skippedLines: v.number(),
     phase: v.picklist(['converting', 'reading', 'done']),
+  }),
+  /** An SSH login asks a question (key passphrase, password, keyboard-interactive); answer with ssh.answer. */
+  'ssh.prompt': v.object({
+    id: v.string(),
+    /** "user@host:port" the question is for. */
+    host: v.string(),
+    kind: v.picklist(['passphrase', 'password', 'keyboard-interactive']),
+    message: v.string(),
+    /** Whether the answer may be shown while typed. */
+    echo: v.boolean(),
   }),
 } as const;
 export type Events = typeof events;

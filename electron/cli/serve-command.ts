@@ -10,6 +10,7 @@ import { createApi } from '../api/create-api.ts';
 import type { ApiHost } from '../api/handlers.ts';
 import { isLoopback } from '../serve/bind-address.ts';
 import type { SshHosts } from '../transport/ssh-hosts.ts';
+import { SshPromptBroker } from '../transport/ssh-prompts.ts';
 import { startServeHost } from '../serve/serve-host.ts';
 
 /** Where `npm run build:renderer` writes the UI. */
@@ -29,7 +30,8 @@ Options:
                      your dumps to the network and prints a warning.
   --open VMCORE      open this dump at start-up; ssh://user@host[:port]/path opens it on
                      that host (SSH questions are asked on this terminal; for dumps
-                     opened from the page, the page shows unknown host keys); a .crashcase
+                     opened from the page, the page asks for passphrases and passwords
+                     and shows unknown host keys); a .crashcase
                      opens read-only without crash
   --vmlinux PATH     debug vmlinux for --open (default: discovered; on the dump's host)
   --crash PATH       crash binary for --open (default: CRASHDECK_CRASH or crash on PATH)
@@ -90,7 +92,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   let terminalHosts: Promise<SshHosts> | undefined;
   let pageHosts: Promise<SshHosts> | undefined;
   let startingUp = true;
-  const hostsForPage = (): Promise<SshHosts> => (pageHosts ??= import('../transport/ssh-hosts.ts').then((m) => new m.SshHosts()));
+  // Passphrases, passwords and keyboard-interactive questions of page logins go to the page as
+  // 'ssh.prompt' events and come back through ssh.answer; the answer lives only in the login.
+  const prompts = new SshPromptBroker(({ id, host, kind, message, echo }) => api.events.emit('ssh.prompt', { id, host, kind, message, echo }));
+  const hostsForPage = (): Promise<SshHosts> => (pageHosts ??= import('../transport/ssh-hosts.ts').then((m) => new m.SshHosts({ prompt: prompts.prompt })));
   const ssh = {
     transportFor: async (h: string) => {
       if (startingUp) {
@@ -104,7 +109,11 @@ export async function serveCommand(args: string[]): Promise<number> {
       await Promise.allSettled([terminalHosts, pageHosts].map(async (p) => (p ? (await p).closeAll() : undefined)));
     },
   };
-  const api: ApiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: ssh.acceptHostKey });
+  const api: ApiHost = createApi({
+    transportFor: ssh.transportFor,
+    acceptHostKey: ssh.acceptHostKey,
+    answerPrompt: (id, answer) => prompts.answer(id, answer),
+  });
   let host;
   try {
     host = await startServeHost({ api, port, bind, rendererDir: values['renderer-dir'] ?? defaultRendererDir });
@@ -172,6 +181,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   process.stderr.write('crashdeck serve: shutting down\n');
+  prompts.cancelAll();
   await host.close();
   await api.dispose();
   await ssh.closeAll();

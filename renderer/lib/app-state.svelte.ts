@@ -3,7 +3,7 @@
  * the dump on screen. On load it asks `session.list`; a running session is shown at once,
  * otherwise the Open form and the cached dumps are offered.
  */
-import type { ApiErrorShape, SessionInfo } from '../../electron/api/contract.ts';
+import type { ApiErrorShape, EventPayload, SessionInfo } from '../../electron/api/contract.ts';
 import { toErrorShape, type ConnectionState, type RendererApi } from './api.ts';
 import { touchDump, type CrashdeckDb, type DumpRecord } from './db.ts';
 import { DumpContext } from './dump-context.svelte.ts';
@@ -27,6 +27,8 @@ export class AppState {
   loadError = $state<ApiErrorShape | null>(null);
   openError = $state<ApiErrorShape | null>(null);
   opening = $state(false);
+  /** SSH questions (passphrase, password, keyboard-interactive) waiting for the user, oldest first. */
+  sshPrompts = $state<EventPayload<'ssh.prompt'>[]>([]);
 
   constructor(
     readonly api: RendererApi,
@@ -39,6 +41,15 @@ export class AppState {
       if (reconnected) void this.refreshSessions();
     });
     api.on('session.state', (info) => this.#onSessionState(info));
+    api.on('ssh.prompt', (p) => {
+      this.sshPrompts = [...this.sshPrompts, p];
+    });
+  }
+
+  /** Answer (or cancel with null) an SSH question; the answer goes to the login and nowhere else. */
+  async answerSshPrompt(id: string, answer: string | null): Promise<void> {
+    this.sshPrompts = this.sshPrompts.filter((p) => p.id !== id);
+    await this.api.call('ssh.answer', { id, answer });
   }
 
   /** First load: sessions from the host, recent dumps from the cache. */

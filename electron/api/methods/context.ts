@@ -22,6 +22,8 @@ export interface CreateApiOptions {
   transportFor?(host: string): Transport | Promise<Transport>;
   /** Accept an unknown host key by its SHA256 fingerprint (ssh.acceptHostKey); the owner of transportFor's SSH hosts. */
   acceptHostKey?(fingerprint: string): void | Promise<void>;
+  /** Answer an 'ssh.prompt' question (null = cancel); false when it is unknown or already settled. */
+  answerPrompt?(id: string, answer: string | null): boolean;
   /** argv run before crash, e.g. ['runuser', '-u', 'analyst', '--'] to analyse as another user. */
   commandPrefix?: readonly string[];
   /** Environment used to resolve CRASHDECK_CRASH (default process.env). */

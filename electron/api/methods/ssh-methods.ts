@@ -13,3 +13,10 @@ export async function sshAcceptHostKey(ctx: ApiContext, params: { fingerprint: s
   await accept(params.fingerprint);
   return { accepted: true };
 }
+
+/** ssh.answer: hand the page's answer to the waiting SSH login (never logged or stored). */
+export function sshAnswer(ctx: ApiContext, params: { id: string; answer: string | null }): Result<'ssh.answer'> {
+  const answer = ctx.options.answerPrompt;
+  if (!answer) throw new ApiError('bad-request', 'this crashdeck asks no SSH questions through the page', 'Open the dump with crashdeck serve, which asks SSH questions on the page.');
+  return { answered: answer(params.id, params.answer) };
+}
