@@ -371,6 +371,38 @@ export const methods = {
     params: v.object({ id: v.string(), answer: v.nullable(v.pipe(v.string(), v.maxLength(65_536))) }),
     result: v.object({ answered: v.boolean() }),
   },
+  /**
+   * What an analysis host offers (native-tools/probe.sh run there): crash and its version, the
+   * dumps in `crashDir` (default /var/crash; kdump-tools, RHEL and plain-file layouts), debug
+   * vmlinux candidates per dump release, free disk, whether `sudo -n` works. `host` as in
+   * session.open ("ssh://user@host:port", an ssh alias, or "local").
+   */
+  'host.probe': {
+    params: v.object({ host: v.string(), crashDir: v.optional(v.string()) }),
+    result: v.object({
+      hostName: v.string(),
+      hostRelease: v.string(),
+      crash: v.nullable(v.object({ path: v.string(), version: v.nullable(v.string()) })),
+      crashDir: v.string(),
+      crashDirExists: v.boolean(),
+      sudo: v.picklist(['yes', 'no', 'missing']),
+      diskFree: v.nullable(v.object({ path: v.string(), bytes: v.number() })),
+      dumps: v.array(v.object({ ...DumpEntrySchema.entries, release: v.nullable(v.string()), incomplete: v.boolean() })),
+      debuginfo: v.record(v.string(), v.array(v.object({ path: v.string(), size: v.number() }))),
+    }),
+  },
+  /**
+   * A directory on a host, for picking a dump or vmlinux by hand: entries (directories first,
+   * then by name; symlinks followed), at most 2000 with `truncated` set beyond.
+   */
+  'host.listDir': {
+    params: v.object({ host: v.string(), path: v.pipe(v.string(), v.minLength(1)) }),
+    result: v.object({
+      path: v.string(),
+      entries: v.array(v.object({ name: v.string(), isDir: v.boolean(), size: v.number() })),
+      truncated: v.boolean(),
+    }),
+  },
 } as const;
 
 export type Methods = typeof methods;

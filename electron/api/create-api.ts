@@ -13,7 +13,7 @@ import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { reportExport } from './methods/report-methods.ts';
-import { sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
+import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -41,6 +41,8 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'report.export': (p) => reportExport(ctx, p),
     'ssh.acceptHostKey': (p) => sshAcceptHostKey(ctx, p),
     'ssh.answer': async (p) => sshAnswer(ctx, p),
+    'host.probe': (p) => hostProbe(ctx, p),
+    'host.listDir': (p) => hostListDir(ctx, p),
     ...trace.impls,
   };
   const dispose = async (): Promise<void> => {
