@@ -20,6 +20,7 @@ import { menuTemplate } from './shell/menu.ts';
 import { RecentDumps } from './shell/recent-dumps.ts';
 import { SecretStore } from './shell/secret-store.ts';
 import { confirmHostKeyDialog, desktopSshHosts } from './shell/ssh-desktop.ts';
+import { SshPromptBroker } from './transport/ssh-prompts.ts';
 import { hardenSession, hardenWebContents } from './shell/security.ts';
 import { claimSingleInstance, pathsFromArgv, type LaunchPaths } from './shell/single-instance.ts';
 import { createSenderCheck } from './shell/trusted-sender.ts';
@@ -114,12 +115,15 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, csp, (url) => isTrusted({ url, parent: null }));
   protocol.handle(appScheme, createAppProtocolHandler(rendererDir, csp));
 
+  // Passphrases and passwords not remembered are asked in the page (ssh.prompt / ssh.answer).
+  const prompts = new SshPromptBroker((p) => api?.events.emit('ssh.prompt', { id: p.id, host: p.host, kind: p.kind, message: p.message, echo: p.echo }));
   const ssh = desktopSshHosts({
     secrets,
     confirmHostKey: (info) => confirmHostKeyDialog(dialog, () => win, info),
     appKnownHostsFile: path.join(userData, 'known_hosts'),
+    ask: prompts.prompt,
   });
-  const apiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: (fp) => ssh.acceptHostKey(fp), debuginfoDirs: debuginfoDirsFromEnv(process.env) });
+  const apiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: (fp) => ssh.acceptHostKey(fp), answerPrompt: (id, answer) => prompts.answer(id, answer), debuginfoDirs: debuginfoDirsFromEnv(process.env) });
   api = apiHost;
   // Before the window exists, so the page's first session.list already shows the case.
   if (startWithDemo) await openDemoCase(apiHost);

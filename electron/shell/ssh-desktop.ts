@@ -45,15 +45,23 @@ export function rememberedAnswers(secrets: { get(id: string): Promise<string | n
   };
 }
 
+/** Remembered answers first; a question with none goes to `ask` (the page, via ssh.prompt). */
+export function rememberedThenAsk(secrets: { get(id: string): Promise<string | null> }, ask: (p: AuthPrompt) => Promise<string | null>): (p: AuthPrompt) => Promise<string | null> {
+  const remembered = rememberedAnswers(secrets);
+  return async (p) => (await remembered(p)) ?? ask(p);
+}
+
 /** SshHosts for the desktop app. */
 export function desktopSshHosts(deps: {
   secrets: { get(id: string): Promise<string | null> };
   confirmHostKey(info: HostKeyInfo): Promise<boolean>;
   appKnownHostsFile: string;
+  /** Ask the user (the page's SSH prompt) when no answer is remembered; declined without it. */
+  ask?: (p: AuthPrompt) => Promise<string | null>;
 }): SshHosts {
   return new SshHosts({
     appKnownHostsFile: deps.appKnownHostsFile,
-    prompt: rememberedAnswers(deps.secrets),
+    prompt: deps.ask ? rememberedThenAsk(deps.secrets, deps.ask) : rememberedAnswers(deps.secrets),
     confirmHostKey: (info) => deps.confirmHostKey(info),
   });
 }

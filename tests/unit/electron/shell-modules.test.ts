@@ -141,6 +141,21 @@ describe('SSH in the desktop app', () => {
     expect(await answer({ kind: 'keyboard-interactive', host: 'ops@db1:22', message: 'OTP:', echo: true })).toBeNull();
   });
 
+  it('asks the user (the page prompt) only for what was not remembered, and passes a cancel through', async () => {
+    const { rememberedThenAsk, sshSecretId } = await import('../../../electron/shell/ssh-desktop.ts');
+    const stored = new Map([[sshSecretId({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_ed25519' })!, 'correct horse']]);
+    const asked: string[] = [];
+    const answer = rememberedThenAsk({ get: async (id) => stored.get(id) ?? null }, async (p) => {
+      asked.push(p.kind);
+      return p.kind === 'password' ? 'typed in the page' : null;
+    });
+    expect(await answer({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_ed25519', message: '', echo: false })).toBe('correct horse');
+    expect(asked).toEqual([]);
+    expect(await answer({ kind: 'password', host: 'ops@db1:22', message: 'Password:', echo: false })).toBe('typed in the page');
+    expect(await answer({ kind: 'passphrase', host: 'ops@db1:22', keyFile: '/home/u/.ssh/id_rsa', message: '', echo: false })).toBeNull();
+    expect(asked).toEqual(['password', 'passphrase']);
+  });
+
   it('asks about an unknown host key in a dialog that shows the fingerprint and defaults to Cancel', async () => {
     const { confirmHostKeyDialog } = await import('../../../electron/shell/ssh-desktop.ts');
     const info = { host: 'ops@db1:22', name: 'db1', keyType: 'ssh-ed25519', fingerprint: 'SHA256:' + 'A'.repeat(43) };
