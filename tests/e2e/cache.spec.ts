@@ -14,6 +14,7 @@ import path from 'node:path';
 import { crash802, crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 const truth = fixtureMeta('panic-sysrq');
@@ -35,11 +36,6 @@ async function launch(): Promise<Page> {
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, viewport: { width: 1280, height: 800 } });
   contexts.push(ctx);
   return ctx.pages()[0] ?? (await ctx.newPage());
-}
-
-async function openView(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
 }
 
 /** Tasks crash 8.0.6 lists in `ps` for the fixture (rows of the transcript minus its header). */

@@ -11,6 +11,7 @@ import { readCaseBundle } from '../../electron/report/bundle-read.ts';
 import { fixtureMeta, repoRoot } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -32,11 +33,6 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function openView(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
-}
-
 test('serve without a dump opens the demo case: the Overview shows its release and panic', async () => {
   await page.goto(host.url);
   expect(host.stderr()).toContain('demo case');
@@ -47,19 +43,19 @@ test('serve without a dump opens the demo case: the Overview shows its release a
 });
 
 test('notes show on the rows they annotate: the task and the slab cache of the demo', async () => {
-  await openView('Processes');
+  await openView(page, 'Processes');
   await page.getByRole('searchbox', { name: 'Filter' }).fill('cachesrv');
   await page.locator('tbody tr[data-key]').filter({ hasText: 'cachesrv' }).first().click();
   const task = page.getByTestId('task-detail');
   await expect(task.getByTestId('row-note')).toContainText('cachesrv is the largest user task');
   await expect(task.getByTestId('row-note').getByTestId('note-tag')).toHaveText('Ruled out');
-  await openView('Slab');
+  await openView(page, 'Slab');
   await page.locator('tbody tr[data-key]').filter({ hasText: truth.oom.unreclaimable_slab_top[0]!.cache }).first().click();
   await expect(page.getByTestId('slab-detail').getByTestId('row-note')).toContainText('512-byte objects');
 });
 
 test('the Report view lists the case notes, adds and reorders notes that survive a reload', async () => {
-  await openView('Report');
+  await openView(page, 'Report');
   await expect(page.getByTestId('case-banner')).toContainText('Read-only case');
   await expect(page.getByTestId('report-verdict')).toContainText(`OOM: slab — ${truth.oom.unreclaimable_slab_top[0]!.cache}`);
   const items = page.getByTestId('note-item');

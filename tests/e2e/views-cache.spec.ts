@@ -3,10 +3,11 @@
  * while crash ran come back from IndexedDB after the serve host (and its crash) is stopped and a
  * new host without a dump is started on the same port (same origin, same IndexedDB).
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 const meta = fixtureMeta('oom-slab-leak');
@@ -17,11 +18,6 @@ const hosts: ServeHandle[] = [];
 test.afterEach(async () => {
   for (const h of hosts.splice(0)) await h.stop();
 });
-
-async function openView(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
-}
 
 test('the new views come back from the cache with no crash running', async ({ page }) => {
   const port = await freePort();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,11 +32,6 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function openView(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
-}
-
 async function settle(): Promise<void> {
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 90_000 });
 }
@@ -45,7 +41,7 @@ async function expectAxeClean(label: string): Promise<void> {
 }
 
 test('Slab: the largest cache by total size is the leaking cache, and it opens kmem -S', async () => {
-  await openView('Slab');
+  await openView(page, 'Slab');
   await settle();
   // Truth: the module's cache, with crash's own kmem -s figures (objsize × total objects).
   await expect(page.getByTestId('slab-top-cache')).toHaveText(culprit.cache);
@@ -107,7 +103,7 @@ test('Zones: every populated zone of the dump with its watermarks, and free list
   const zText = transcript('oom-slab-leak', 'kmem -z');
   const populated = [...zText.matchAll(/NAME: "([^"]+)"\n(?!\s*\[unpopulated\])/g)].map((m) => m[1]!);
   expect(populated.length).toBeGreaterThan(0);
-  await openView('Zones');
+  await openView(page, 'Zones');
   await settle();
   const cards = page.getByTestId('zone-card');
   await expect(cards).toHaveCount(populated.length);
@@ -132,7 +128,7 @@ test('Zones: every populated zone of the dump with its watermarks, and free list
 
 test('Memory map: cachesrv (pid from the guest facts) lists its VMAs with its binary mapped', async () => {
   const pid = facts.pid_cachesrv!;
-  await openView('Memory map');
+  await openView(page, 'Memory map');
   await page.getByLabel('Task').selectOption(pid);
   await settle();
   const region = page.getByRole('region', { name: `Memory map (vm ${pid})` });
@@ -150,7 +146,7 @@ test('Page flags: kmem -p 0x1000000 is decoded through the dump\'s own flag tabl
   // crash's transcript names the page's flags; the view must decode the same from the FLAGS word.
   const pText = transcript('oom-slab-leak', 'kmem -p 0x1000000');
   const crashNames = pText.trim().split('\n').pop()!.trim().split(/\s+/).pop()!.split(',');
-  await openView('Page flags');
+  await openView(page, 'Page flags');
   await page.getByRole('radio', { name: 'Physical address' }).check();
   await page.locator('#page-input').fill('0x1000000');
   await page.getByRole('button', { name: 'Look up' }).click();
@@ -175,7 +171,7 @@ test('Page flags: kmem -p 0x1000000 is decoded through the dump\'s own flag tabl
 test('Console: runs sys, refuses a pipe with the reason, and walks history with Up', async () => {
   // Fresh page: Monaco is a lazy chunk of the build the page was loaded from.
   await page.reload();
-  await openView('Console');
+  await openView(page, 'Console');
   const input = page.getByLabel('crash command');
   await input.fill('sys');
   await input.press('Enter');
@@ -210,7 +206,7 @@ test('every view of this issue passes an axe scan in the dark theme too', async 
   await page.evaluate(() => localStorage.setItem('crashdeck.theme', 'dark'));
   await page.reload();
   for (const label of ['Slab', 'Zones', 'Memory map', 'Page flags', 'Console']) {
-    await openView(label);
+    await openView(page, label);
     await settle();
     await expectAxeClean(`${label} (dark)`);
     await page.screenshot({ path: path.join(shots, `view-${label.toLowerCase().replaceAll(' ', '-')}-dark-oom-slab-leak.png`), fullPage: false });

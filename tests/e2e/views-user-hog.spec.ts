@@ -9,6 +9,7 @@ import path from 'node:path';
 import { crash802, crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 const meta = fixtureMeta('oom-user-hog');
@@ -19,11 +20,6 @@ test.afterEach(async () => {
   await host?.stop();
   host = undefined;
 });
-
-async function openView(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
-}
 
 async function settle(page: Page): Promise<void> {
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 90_000 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,13 +35,8 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function openView(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: new RegExp(`^${label}`) }).click();
-  await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible();
-}
-
 test('Processes: sorted by RSS the biggest task is the truth, and the panic task is marked', async () => {
-  await openView('Processes');
+  await openView(page, 'Processes');
   const table = page.getByRole('table', { name: 'Tasks' });
   await expect(table.locator('tbody tr[data-key]').first()).toBeVisible();
   await table.getByRole('button', { name: /^RSS/ }).click();
@@ -73,7 +69,7 @@ test('Processes: sorted by RSS the biggest task is the truth, and the panic task
 });
 
 test('Log: the OOM report and the panic are folded into blocks with their facts; search finds lines', async () => {
-  await openView('Log');
+  await openView(page, 'Log');
   const oom = page.getByTestId('log-block-oom');
   await expect(oom).toHaveCount(1);
   await expect(oom.locator('summary')).toContainText(`${truth.oom.invoker_comm} (pid ${truth.oom.invoker_pid}) invoked the OOM killer, order ${truth.oom.order}`);
@@ -87,7 +83,7 @@ test('Log: the OOM report and the panic are folded into blocks with their facts;
 });
 
 test('Overview: taint as the truth says, and the memory breakdown carries crash kmem -i figures', async () => {
-  await openView('Overview');
+  await openView(page, 'Overview');
   await expect(page.getByTestId('taint')).toContainText(truth.panic_task.taint_string);
   // Expected sizes come from crash 8.0.6's own kmem -i transcript for this dump.
   const kmem = transcript('oom-user-hog', 'kmem -i');
@@ -100,7 +96,7 @@ test('Overview: taint as the truth says, and the memory breakdown carries crash 
 });
 
 test('keyboard: Alt+digit jumps to a view, arrows move through the navigation and the table', async () => {
-  await openView('Overview');
+  await openView(page, 'Overview');
   await page.keyboard.press('Alt+7');
   await expect(page.getByRole('heading', { level: 1, name: 'Log' })).toBeFocused();
   const nav = page.getByRole('navigation', { name: 'Views' });
@@ -137,7 +133,7 @@ test('every view passes an axe scan (no serious or critical violations) in light
     await page.evaluate((t) => localStorage.setItem('crashdeck.theme', t), theme);
     await page.reload();
     for (const label of allViews) {
-      await openView(label);
+      await openView(page, label);
       // Let result frames settle (cached or live) before scanning.
       await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
       for (const v of await seriousViolations(page)) found.push(`${theme} ${label}: ${v}`);
