@@ -10,7 +10,7 @@ interface Subcommand {
 
 const subcommands: Record<string, Subcommand> = {
   serve: {
-    summary: 'serve the UI to a browser on 127.0.0.1 (--port N, --bind ADDR, --open VMCORE, --vmlinux P)',
+    summary: 'serve the UI to a browser on 127.0.0.1 (--port N, --bind ADDR, --open VMCORE|ssh://...|CASE, --vmlinux P, --crash BIN, --no-demo)',
     run: async (args) => (await import('./cli/serve-command.ts')).serveCommand(args),
   },
   run: {
