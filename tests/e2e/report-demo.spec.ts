@@ -78,6 +78,8 @@ test('the Report view lists the case notes, adds and reorders notes that survive
   // Move it to the top, then reload: the order is kept (IndexedDB), and the case notes are not duplicated.
   for (let i = demoNotes.length; i > 0; i--) await page.getByRole('button', { name: `Move note ${i + 1} up` }).click();
   await expect(items.first()).toContainText('confirmed by kmem -s');
+  // The order is on screen at once and stored right after; reload once it is stored.
+  await expect(page.getByTestId('notes-saving')).toHaveAttribute('data-saving', 'false');
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Report' })).toBeVisible();
   await expect(items).toHaveCount(demoNotes.length + 1);

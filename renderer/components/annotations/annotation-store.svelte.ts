@@ -40,6 +40,8 @@ export class AnnotationStore {
   items = $state<StoredAnnotation[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
+  /** Order writes still on their way to IndexedDB (the Report view says "Saving…" meanwhile). */
+  saving = $state(0);
   /** Notes an opened case added to this browser's store (0 when they were all known). */
   caseImported = $state<number | null>(null);
 
@@ -119,10 +121,13 @@ export class AnnotationStore {
     if (this.db) {
       const db = this.db;
       const rows = renumbered.map((a) => $state.snapshot(a) as StoredAnnotation);
+      this.saving++;
       this.#writes = this.#writes.then(() => db.transaction('rw', db.annotations, async () => {
         for (const a of rows) await db.annotations.put(a);
       })).catch((err: unknown) => {
         this.error = `The new order could not be saved: ${(err as Error).message}`;
+      }).finally(() => {
+        this.saving--;
       });
       await this.#writes;
     }
