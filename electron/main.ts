@@ -17,6 +17,7 @@ import { appIndexUrl, appOrigin, appScheme, appSchemePrivileges, createAppProtoc
 import { chooseFiles } from './shell/dialogs.ts';
 import { forwardApiEvents, registerApiIpc, registerDesktopIpc, type DesktopHandler } from './shell/ipc.ts';
 import { menuTemplate } from './shell/menu.ts';
+import { printHtmlToPdf } from './shell/print-pdf.ts';
 import { RecentDumps } from './shell/recent-dumps.ts';
 import { SecretStore } from './shell/secret-store.ts';
 import { confirmHostKeyDialog, desktopSshHosts } from './shell/ssh-desktop.ts';
@@ -123,7 +124,14 @@ async function start(): Promise<void> {
     appKnownHostsFile: path.join(userData, 'known_hosts'),
     ask: prompts.prompt,
   });
-  const apiHost = createApi({ transportFor: ssh.transportFor, acceptHostKey: (fp) => ssh.acceptHostKey(fp), answerPrompt: (id, answer) => prompts.answer(id, answer), debuginfoDirs: debuginfoDirsFromEnv(process.env) });
+  const apiHost = createApi({
+    transportFor: ssh.transportFor,
+    acceptHostKey: (fp) => ssh.acceptHostKey(fp),
+    answerPrompt: (id, answer) => prompts.answer(id, answer),
+    debuginfoDirs: debuginfoDirsFromEnv(process.env),
+    // PDFs printed by Electron itself in a hidden sandboxed window, not by a system Chromium.
+    pdfRenderer: (html) => printHtmlToPdf({ BrowserWindow }, html),
+  });
   api = apiHost;
   // Before the window exists, so the page's first session.list already shows the case.
   if (startWithDemo) await openDemoCase(apiHost);

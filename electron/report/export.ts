@@ -1,6 +1,7 @@
 /**
- * One case, four outputs: HTML, Markdown, PDF (the HTML printed by Chromium) and the
- * `.crashcase` bundle. Shared by report.export and `crashdeck report`.
+ * One case, four outputs: HTML, Markdown, PDF (the HTML printed: by Electron's printToPDF in the
+ * desktop app, which injects that printer; by headless Chromium on the CLI and serve host) and
+ * the `.crashcase` bundle. Shared by report.export and `crashdeck report`.
  */
 import { renderHtmlReport } from './html-report.ts';
 import { renderMarkdownReport } from './markdown-report.ts';
@@ -35,13 +36,23 @@ export function exportFileName(c: CaseBundle, format: ReportFormat): string {
   return `crashdeck-${rel}${fp ? `-${fp}` : ''}.${kinds[format].ext}`;
 }
 
+/** Prints self-contained report HTML to PDF bytes (the desktop app's is shell/print-pdf.ts). */
+export type PdfRenderer = (html: string) => Promise<Buffer>;
+
+/** How a case is exported: which Chromium, or which PDF printer instead of it. */
+export interface ExportOptions {
+  chromium?: string;
+  /** Print PDFs with this instead of headless Chromium. */
+  pdfRenderer?: PdfRenderer;
+}
+
 /** Render a case in a format. */
-export async function exportCase(c: CaseBundle, format: ReportFormat, opts: { chromium?: string } = {}): Promise<ExportedFile> {
+export async function exportCase(c: CaseBundle, format: ReportFormat, opts: ExportOptions = {}): Promise<ExportedFile> {
   const k = kinds[format];
   let bytes: Buffer;
   if (format === 'html') bytes = Buffer.from(renderHtmlReport(c));
   else if (format === 'md') bytes = Buffer.from(renderMarkdownReport(c));
-  else if (format === 'pdf') bytes = await htmlToPdf(renderHtmlReport(c), opts.chromium ? { chromium: opts.chromium } : {});
+  else if (format === 'pdf') bytes = opts.pdfRenderer ? await opts.pdfRenderer(renderHtmlReport(c)) : await htmlToPdf(renderHtmlReport(c), opts.chromium ? { chromium: opts.chromium } : {});
   else bytes = await writeCaseBundle(c);
   return { bytes, mime: k.mime, fileName: exportFileName(c, format), text: k.text };
 }

@@ -2,7 +2,8 @@
  * PDF from the report HTML on the CLI and serve host: headless Chromium's own --print-to-pdf.
  * Chosen over playwright-core because that is only a devDependency (an installed crashdeck has
  * no Playwright), while Chromium is one system package; the desktop app uses Electron's
- * webContents.printToPDF instead (electron/main.ts, not here: only main may import electron).
+ * webContents.printToPDF instead (shell/print-pdf.ts, injected by main.ts into createApi's
+ * pdfRenderer, which export.ts prefers).
  * The HTML is inert (CSP allows no script or network), and Chromium runs in a throw-away
  * profile directory that is removed afterwards.
  */

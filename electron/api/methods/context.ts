@@ -26,6 +26,8 @@ export interface CreateApiOptions {
   answerPrompt?(id: string, answer: string | null): boolean;
   /** argv run before crash, e.g. ['runuser', '-u', 'analyst', '--'] to analyse as another user. */
   commandPrefix?: readonly string[];
+  /** Prints report.export's PDFs instead of headless Chromium (the desktop app: Electron's printToPDF). */
+  pdfRenderer?(html: string): Promise<Buffer>;
   /** Environment used to resolve CRASHDECK_CRASH (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

@@ -32,7 +32,7 @@ export async function caseOfSession(ctx: ApiContext, params: Pick<Params<'report
 /** report.export */
 export async function reportExport(ctx: ApiContext, params: Params<'report.export'>): Promise<Result<'report.export'>> {
   const c = await caseOfSession(ctx, params);
-  const file = await exportCase(c, params.format);
+  const file = await exportCase(c, params.format, ctx.options.pdfRenderer ? { pdfRenderer: ctx.options.pdfRenderer } : {});
   return {
     fileName: file.fileName,
     mime: file.mime,
