@@ -12,13 +12,13 @@ import type { TraceSummary } from '../trace/model.ts';
 export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
-  'vm', 'task', 'help',
+  'vm', 'task', 'help', 'vtop -c',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 
 export const GuidedCommandSchema = v.object({
   id: v.picklist(commandIds),
-  /** One argument (pid, address, cache name) where the command takes one. */
+  /** One argument (pid, address, cache name) where the command takes one; for 'vtop -c' "PID ADDR...". */
   arg: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 export type GuidedCommand = v.InferOutput<typeof GuidedCommandSchema>;

@@ -1,9 +1,9 @@
 /**
  * What may be sent to crash. Guided views name a command id from the contract plus at most one
- * argument, validated here and assembled into the exact command line. The free console passes
- * the user's line through `checkConsoleLine`. Unless shell is enabled for the session it refuses
- * what would make crash run programs, load code or write files: `!cmd`, `| pipe`, `> file`,
- * `>> file`, `< file` (a command file), gdb commands such as shell/make/source/dump — also
+ * argument (for `vtop -c`: a pid and up to 16 addresses), validated here and assembled into the
+ * exact command line. The free console passes the user's line through `checkConsoleLine`. Unless
+ * shell is enabled for the session it refuses what would make crash run programs, load code or
+ * write files: `!cmd`, `| pipe`, `> file`, `>> file`, `< file` (a command file), gdb commands such as shell/make/source/dump — also
  * abbreviated, since gdb accepts `she` for `shell` — `extend`, alias definitions, `rd -r` and
  * `set console/core/error FILE`. It always refuses what would break the session itself: several
  * lines, control characters, quit, history re-runs (`r`), `repeat`, a pager or gdb mode, and gdb
@@ -11,7 +11,7 @@
  */
 import { ApiError, commandIds, type CommandId, type GuidedCommand } from '../api/contract.ts';
 
-type ArgKind = 'pid' | 'address' | 'cache' | 'command';
+type ArgKind = 'pid' | 'address' | 'cache' | 'command' | 'pid-addresses';
 
 /** How each guided command takes its argument: none, optional or required, and of which kind. */
 const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = {
@@ -37,10 +37,13 @@ const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = 
   vm: { kind: 'pid', required: false },
   task: { kind: 'pid', required: false },
   help: { kind: 'command', required: false },
+  'vtop -c': { kind: 'pid-addresses', required: true },
 };
 
 /** Largest pid Linux allows (PID_MAX_LIMIT on 64-bit). */
 const pidMaxLimit = 4_194_304;
+/** Most addresses one `vtop -c` may translate (a task's sample pages; the arg is capped at 256 chars anyway). */
+export const vtopMaxAddresses = 16;
 
 function validateArg(kind: ArgKind, arg: string): string {
   switch (kind) {
@@ -56,6 +59,14 @@ function validateArg(kind: ArgKind, arg: string): string {
     case 'cache': {
       if (!/^[A-Za-z0-9_:.][A-Za-z0-9_:.-]{0,63}$/.test(arg)) throw new ApiError('bad-request', `not a slab cache name: ${JSON.stringify(arg)} (letters, digits, _ : . -)`);
       return arg;
+    }
+    case 'pid-addresses': {
+      // "PID ADDR [ADDR...]" separated by single spaces: `vtop -c PID ADDR...` in the task's address space.
+      const parts = arg.split(' ');
+      if (parts.length < 2 || parts.length > vtopMaxAddresses + 1) {
+        throw new ApiError('bad-request', `vtop -c takes a pid and 1 to ${vtopMaxAddresses} hex addresses separated by single spaces, not ${JSON.stringify(arg)}`);
+      }
+      return [validateArg('pid', parts[0] as string), ...parts.slice(1).map((a) => validateArg('address', a))].join(' ');
     }
     case 'command': {
       if (!/^[a-z][a-z0-9_]{0,31}$/.test(arg)) throw new ApiError('bad-request', `not a crash command name: ${JSON.stringify(arg)}`);
@@ -74,7 +85,7 @@ export function buildGuidedCommand(cmd: GuidedCommand): string {
     return cmd.id;
   }
   if (arg === '') {
-    if (spec.required) throw new ApiError('bad-request', `${cmd.id} needs a ${spec.kind === 'cache' ? 'slab cache name' : spec.kind}`);
+    if (spec.required) throw new ApiError('bad-request', `${cmd.id} needs a ${spec.kind === 'cache' ? 'slab cache name' : spec.kind === 'pid-addresses' ? 'pid and addresses' : spec.kind}`);
     return cmd.id;
   }
   return `${cmd.id} ${validateArg(spec.kind, arg)}`;

@@ -21,6 +21,7 @@ import { PS_PARSER_VERSION, parsePs } from './ps.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 import { VM_PARSER_VERSION, parseVm } from './vm.ts';
+import { VTOP_PARSER_VERSION, parseVtop } from './vtop.ts';
 
 export { parseBt, panicTaskOf } from './bt.ts';
 export { parseKmemFree } from './kmem-free.ts';
@@ -37,6 +38,8 @@ export { parsePs } from './ps.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
 export { parseVm } from './vm.ts';
+export { parseVtop } from './vtop.ts';
+export type * from './vtop.ts';
 export type * from './models.ts';
 
 /** One registered parser: a name (shown as Parsed.parser), its version and its command matcher. */
@@ -152,6 +155,16 @@ const entries: ParserEntry[] = [
     parser: 'vm', version: VM_PARSER_VERSION,
     accepts: (verb, args) => verb === 'vm' && args.length <= 1 && args.every((a) => !a.startsWith('-')),
     parse: parseVm,
+  },
+  {
+    // `vtop [-c PID|TASK] [-u|-k] ADDR...`; -c only picks the address space, the layout is the same.
+    parser: 'vtop', version: VTOP_PARSER_VERSION,
+    accepts: (verb, args) => {
+      if (verb !== 'vtop' || !onlyFlags(args, ['-c', '-u', '-k'])) return false;
+      const c = args.indexOf('-c');
+      return args.filter((a, i) => !a.startsWith('-') && (c < 0 || i !== c + 1)).length > 0;
+    },
+    parse: parseVtop,
   },
 ];
 

@@ -48,6 +48,24 @@ describe('buildGuidedCommand', () => {
     expect(code(() => buildGuidedCommand({ id: 'kmem -S', arg: '-s' }))).toBe('bad-request');
   });
 
+  it('takes a pid and 1 to 16 hex addresses for vtop -c, normalised to 0x… lower case', () => {
+    expect(buildGuidedCommand({ id: 'vtop -c', arg: '179 0x7f66d5e7b000' })).toBe('vtop -c 179 0x7f66d5e7b000');
+    expect(buildGuidedCommand({ id: 'vtop -c', arg: '0179 9C88000 0x400000' })).toBe('vtop -c 179 0x9c88000 0x400000');
+    const sixteen = Array.from({ length: 16 }, (_, i) => `0x${(0x400000 + i * 0x1000).toString(16)}`);
+    expect(buildGuidedCommand({ id: 'vtop -c', arg: `1 ${sixteen.join(' ')}` })).toBe(`vtop -c 1 ${sixteen.join(' ')}`);
+    for (const arg of ['179', '', `1 ${sixteen.join(' ')} 0x1`, '179  0x1', 'abc 0x1', '4194305 0x1', '179 0xg', '179 -u', '179 0x1 -k', '179,0x1']) {
+      expect(code(() => buildGuidedCommand({ id: 'vtop -c', arg })), JSON.stringify(arg)).toBe('bad-request');
+    }
+  });
+
+  it('refuses hostile pids and addresses for vtop -c', () => {
+    for (const bad of hostile.filter((h) => h !== '1 2')) {
+      for (const arg of [bad, `179 ${bad}`, `${bad} 0x1`, `179 0x1 ${bad}`]) {
+        expect(code(() => buildGuidedCommand({ id: 'vtop -c', arg })), JSON.stringify(arg)).toBe('bad-request');
+      }
+    }
+  });
+
   it('refuses every hostile argument for every command that takes one', () => {
     for (const id of ['bt', 'vm', 'task', 'kmem -p', 'kmem -S', 'help'] as CommandId[]) {
       for (const arg of hostile) {
