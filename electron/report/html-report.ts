@@ -11,6 +11,7 @@ import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, tra
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
 import { noteHtml } from './note-html.ts';
+import { decodeTraceSpan, noteTargetText, traceSpanView } from '../../renderer/components/annotations/trace-span.ts';
 
 const css = `
 :root{color-scheme:light;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--accent:#0b5cad;--hot:#b42318;--bg2:#f6f8fa}
@@ -38,7 +39,7 @@ function row(label: string, value: string): string {
 
 function noteBlock(a: CaseAnnotation, withTarget: boolean): string {
   const tag = a.tag ? `<span class="tag ${e(a.tag)}">${e(tagLabels[a.tag] ?? a.tag)}</span> ` : '';
-  const target = withTarget ? `<div class="target">${e(a.view)} · ${e(a.label || a.rowKey)}</div>` : '';
+  const target = withTarget ? `<div class="target">${e(noteTargetText(a))}</div>` : '';
   return `<div class="note">${target}${tag}${noteHtml(a.text)}</div>`;
 }
 
@@ -134,7 +135,9 @@ function tracesSection(c: CaseBundle): string {
   for (const t of traces) {
     const span = t.firstTs !== null && t.lastTs !== null ? `${t.firstTs.toFixed(3)} s – ${t.lastTs.toFixed(3)} s since boot` : 'no timestamps';
     const notes = notesOn(c, 'traces', t.file).map((a) => noteBlock(a, false)).join('');
-    out.push(`<h3>${e(t.file)}</h3><p>${e(t.format)}: ${e(t.events)} events, ${span}${t.skippedLines ? `, ${e(t.skippedLines)} lines skipped` : ''}</p>${notes}`);
+    // Notes on spans of this trace, each saying which span.
+    const spanNotes = orderedNotes(c).filter((a) => a.view === traceSpanView && decodeTraceSpan(a.rowKey)?.file === t.file).map((a) => noteBlock(a, true)).join('');
+    out.push(`<h3>${e(t.file)}</h3><p>${e(t.format)}: ${e(t.events)} events, ${span}${t.skippedLines ? `, ${e(t.skippedLines)} lines skipped` : ''}</p>${notes}${spanNotes}`);
     if (t.callSites.length) {
       out.push('<table><thead><tr><th>Event</th><th>Call site</th><th class="num">Count</th><th class="num">Bytes requested</th></tr></thead><tbody>');
       for (const s of t.callSites) out.push(`<tr><td>${e(s.event)}</td><td><code>${e(s.callSite)}</code>${s.module ? ` [${e(s.module)}]` : ''}</td><td class="num">${e(s.count)}</td><td class="num">${e(fmtBytes(s.bytesReq))}</td></tr>`);

@@ -9,6 +9,7 @@ import { orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case
 import type { CaseBundle } from './case-types.ts';
 import { escapeMarkdown as m, markdownFence, stripControls } from './escape.ts';
 import { verdictLine } from './html-report.ts';
+import { noteTargetText } from '../../renderer/components/annotations/trace-span.ts';
 
 /** A note's Markdown with HTML neutralised (ticket systems render raw HTML in Markdown). */
 function noteMarkdown(text: string): string {
@@ -27,7 +28,7 @@ export function renderMarkdownReport(c: CaseBundle): string {
   if (notes.length) {
     out.push('## Notes', '');
     for (const a of notes) {
-      out.push(`### ${a.tag ? `${tagLabels[a.tag] ?? m(a.tag)}: ` : ''}${m(a.view)} · ${m(a.label || a.rowKey)}`, '', noteMarkdown(a.text), '');
+      out.push(`### ${a.tag ? `${tagLabels[a.tag] ?? m(a.tag)}: ` : ''}${m(noteTargetText(a))}`, '', noteMarkdown(a.text), '');
     }
   }
   const tasks = topTasks(c);
