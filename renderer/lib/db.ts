@@ -8,6 +8,7 @@
  */
 import { Dexie, type Table, type Transaction } from 'dexie';
 import type { Diagnosis, Parsed } from '../../electron/api/contract.ts';
+import type { DecodedTraceChunk } from './trace-chunk.ts';
 
 /** A dump the user has opened. */
 export interface DumpRecord {
@@ -58,15 +59,37 @@ export interface AnnotationRecord {
   updatedAt: number;
 }
 
-/** An imported trace for a dump (issue 8 fills it). */
+/** An imported trace for a dump: its summary, and whether all its event chunks are stored. */
 export interface TraceRecord {
   id?: number;
   fingerprint: string;
   name: string;
   format: string;
   importedAt: number;
+  /** The trace file's size. */
   bytes: number;
   data: unknown;
+  /**
+   * True only once every chunk is in `traceChunks` (set in the transaction that stores the last
+   * one), so a write cut short never passes for a whole trace. Absent before schema 4.
+   */
+  complete?: boolean;
+  /** Last time the Traces view showed it (LRU eviction order of its chunks). */
+  lastUsed?: number;
+}
+
+/**
+ * One chunk of a trace's events as typed-array columns (structured clone: binary, not one row
+ * per event), under its trace record's id and its position in the import.
+ */
+export interface TraceChunkRecord {
+  /** The TraceRecord's id. */
+  trace: number;
+  index: number;
+  fingerprint: string;
+  /** Stored size (columns plus strings), for usage per dump and eviction. */
+  bytes: number;
+  chunk: DecodedTraceChunk;
 }
 
 /** One schema version: Dexie store specs and the upgrade from the previous version. */
@@ -116,6 +139,21 @@ export const schemaHistory: readonly SchemaVersion[] = [
       results: '[fingerprint+command], fingerprint, at, lastUsed, parserVersion, [fingerprint+command+bytes]',
     },
   },
+  {
+    version: 4,
+    // A trace's events kept beside its summary, so a trace reopens without the host's spool.
+    // Sizes per trace come from the [fingerprint+trace+bytes] index without loading a chunk.
+    stores: {
+      traceChunks: '[trace+index], fingerprint, [fingerprint+trace+bytes]',
+    },
+    // Traces stored before v4 kept only their summary: say so, and give them an LRU time.
+    upgrade: async (tx) => {
+      await tx.table('traces').toCollection().modify((t: Partial<TraceRecord>) => {
+        t.complete ??= false;
+        t.lastUsed ??= t.importedAt ?? 0;
+      });
+    },
+  },
 ];
 
 /** The current schema version. */
@@ -142,6 +180,7 @@ export class CrashdeckDb extends Dexie {
   results!: Table<ResultRecord, [string, string]>;
   annotations!: Table<AnnotationRecord, number>;
   traces!: Table<TraceRecord, number>;
+  traceChunks!: Table<TraceChunkRecord, [number, number]>;
 
   constructor(name = 'crashdeck', deps?: IdbDeps) {
     super(name, deps);
@@ -150,8 +189,8 @@ export class CrashdeckDb extends Dexie {
 
   /** Drop everything (the Storage panel's "clear all", and tests). */
   async reset(): Promise<void> {
-    await this.transaction('rw', [this.dumps, this.results, this.annotations, this.traces], async () => {
-      await Promise.all([this.dumps.clear(), this.results.clear(), this.annotations.clear(), this.traces.clear()]);
+    await this.transaction('rw', [this.dumps, this.results, this.annotations, this.traces, this.traceChunks], async () => {
+      await Promise.all([this.dumps.clear(), this.results.clear(), this.annotations.clear(), this.traces.clear(), this.traceChunks.clear()]);
     });
   }
 }
@@ -232,50 +271,116 @@ async function sizes(db: CrashdeckDb): Promise<Array<[string, string, number]>> 
   return (await db.results.orderBy('[fingerprint+command+bytes]').keys()) as unknown as Array<[string, string, number]>;
 }
 
-/** Bytes used per dump, largest first (read from an index: no result is loaded). */
-export async function usageByDump(db: CrashdeckDb): Promise<Array<{ fingerprint: string; bytes: number; results: number }>> {
-  const by = new Map<string, { bytes: number; results: number }>();
+/** (fingerprint, trace record id, bytes) of every stored trace chunk, from its size index only. */
+async function traceChunkSizes(db: CrashdeckDb): Promise<Array<[string, number, number]>> {
+  return (await db.traceChunks.orderBy('[fingerprint+trace+bytes]').keys()) as unknown as Array<[string, number, number]>;
+}
+
+/** One dump's share of the cache: results and trace events (with how many traces hold events). */
+export interface DumpUsage {
+  fingerprint: string;
+  bytes: number;
+  results: number;
+  /** Traces with stored event chunks. */
+  traces: number;
+  /** Of `bytes`, what the traces' event chunks take. */
+  traceBytes: number;
+}
+
+/** Bytes used per dump, largest first (read from indexes: no result or chunk is loaded). */
+export async function usageByDump(db: CrashdeckDb): Promise<DumpUsage[]> {
+  const by = new Map<string, DumpUsage>();
+  const of = (fingerprint: string): DumpUsage => {
+    let u = by.get(fingerprint);
+    if (!u) by.set(fingerprint, (u = { fingerprint, bytes: 0, results: 0, traces: 0, traceBytes: 0 }));
+    return u;
+  };
   for (const [fingerprint, , bytes] of await sizes(db)) {
-    const u = by.get(fingerprint) ?? { bytes: 0, results: 0 };
+    const u = of(fingerprint);
     u.bytes += bytes;
     u.results += 1;
-    by.set(fingerprint, u);
   }
-  return [...by].map(([fingerprint, u]) => ({ fingerprint, ...u })).sort((a, b) => b.bytes - a.bytes);
+  const traces = new Set<string>();
+  for (const [fingerprint, trace, bytes] of await traceChunkSizes(db)) {
+    const u = of(fingerprint);
+    u.bytes += bytes;
+    u.traceBytes += bytes;
+    const key = `${fingerprint}\u0000${trace}`;
+    if (!traces.has(key)) {
+      traces.add(key);
+      u.traces += 1;
+    }
+  }
+  return [...by.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Drop a trace's stored event chunks (eviction, a re-store) and mark it incomplete in the same
+ * transaction; its summary stays. Call inside a rw transaction over traces and traceChunks.
+ */
+export async function dropTraceChunks(db: CrashdeckDb, traceId: number): Promise<void> {
+  await db.traceChunks.where('[trace+index]').between([traceId, Dexie.minKey], [traceId, Dexie.maxKey], true, true).delete();
+  await db.traces.update(traceId, { complete: false });
 }
 
 /** Delete everything cached for one dump, atomically. */
 export async function deleteDump(db: CrashdeckDb, fingerprint: string): Promise<void> {
-  await db.transaction('rw', [db.dumps, db.results, db.annotations, db.traces], async () => {
+  await db.transaction('rw', [db.dumps, db.results, db.annotations, db.traces, db.traceChunks], async () => {
     await db.results.where('fingerprint').equals(fingerprint).delete();
     await db.annotations.where('fingerprint').equals(fingerprint).delete();
+    await db.traceChunks.where('fingerprint').equals(fingerprint).delete();
     await db.traces.where('fingerprint').equals(fingerprint).delete();
     await db.dumps.delete(fingerprint);
   });
 }
 
+/** Something eviction can delete: one result, or one trace's event chunks. */
+type Evictable = { fingerprint: string; lastUsed: number; bytes: number } & ({ kind: 'result'; key: [string, string] } | { kind: 'trace'; id: number });
+
 /**
- * Delete least-recently-used results until the total is within `maxBytes`. Results of `keep`
- * (the dump on screen) go last. Annotations are never evicted: they are the user's own work.
- * Returns how many results were deleted.
+ * Delete least-recently-used results and trace event chunks until the total is within
+ * `maxBytes`. Those of `keep` (the dump on screen) go last. A trace loses its chunks as a whole
+ * and keeps its summary (it shows as "summary only" until imported again). Annotations are never
+ * evicted: they are the user's own work. Returns how many results and traces were evicted.
  */
 export async function evictLru(db: CrashdeckDb, maxBytes: number, keep?: string): Promise<number> {
   await stamped();
-  return db.transaction('rw', db.results, async () => {
+  return db.transaction('rw', [db.results, db.traces, db.traceChunks], async () => {
     const size = new Map<string, number>();
     let total = 0;
     for (const [fp, cmd, bytes] of await sizes(db)) {
       size.set(JSON.stringify([fp, cmd]), bytes);
       total += bytes;
     }
+    const traceBytes = new Map<number, { fingerprint: string; bytes: number }>();
+    for (const [fingerprint, trace, bytes] of await traceChunkSizes(db)) {
+      const t = traceBytes.get(trace) ?? { fingerprint, bytes: 0 };
+      t.bytes += bytes;
+      traceBytes.set(trace, t);
+      total += bytes;
+    }
     if (total <= maxBytes) return 0;
-    const byAge = (await db.results.orderBy('lastUsed').primaryKeys()) as Array<[string, string]>;
-    const order = [...byAge.filter(([fp]) => fp !== keep), ...byAge.filter(([fp]) => fp === keep)];
+    const items: Evictable[] = [];
+    await db.results.orderBy('lastUsed').eachKey((lastUsed, cursor) => {
+      const key = cursor.primaryKey as [string, string];
+      items.push({ kind: 'result', key, fingerprint: key[0], lastUsed: Number(lastUsed), bytes: size.get(JSON.stringify(key)) ?? 0 });
+    });
+    const ids = [...traceBytes.keys()];
+    const records = ids.length ? await db.traces.bulkGet(ids) : [];
+    ids.forEach((id, k) => {
+      const t = records[k];
+      // Chunks whose trace record is gone are of no use: they go first.
+      items.push({ kind: 'trace', id, fingerprint: traceBytes.get(id)!.fingerprint, lastUsed: t ? (t.lastUsed ?? t.importedAt) : Number.MIN_SAFE_INTEGER, bytes: traceBytes.get(id)!.bytes });
+    });
+    // Stable: results keep their index order among equal times.
+    items.sort((a, b) => a.lastUsed - b.lastUsed);
+    const order = [...items.filter((i) => i.fingerprint !== keep), ...items.filter((i) => i.fingerprint === keep)];
     let deleted = 0;
-    for (const key of order) {
+    for (const item of order) {
       if (total <= maxBytes) break;
-      await db.results.delete(key);
-      total -= size.get(JSON.stringify(key)) ?? 0;
+      if (item.kind === 'result') await db.results.delete(item.key);
+      else await dropTraceChunks(db, item.id);
+      total -= item.bytes;
       deleted++;
     }
     return deleted;

@@ -67,6 +67,50 @@ export function decodeTraceChunk(w: TraceChunkWire): DecodedTraceChunk {
   };
 }
 
+/** Bytes a decoded chunk takes when kept in IndexedDB: its columns plus its strings (UTF-16). */
+export function storedChunkBytes(c: DecodedTraceChunk): number {
+  const bytes = c.ts.byteLength + c.cpu.byteLength + c.pid.byteLength + c.comm.byteLength + c.event.byteLength + c.stack.byteLength + c.argsEnd.byteLength;
+  let chars = c.args.length;
+  for (const list of [c.comms, c.events, c.stacks]) for (const x of list) chars += x.length;
+  return bytes + 2 * chars;
+}
+
+const storedColumns = [
+  ['ts', Float64Array],
+  ['cpu', Uint16Array],
+  ['pid', Int32Array],
+  ['comm', Uint16Array],
+  ['event', Uint16Array],
+  ['stack', Int32Array],
+  ['argsEnd', Uint32Array],
+] as const;
+
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((s) => typeof s === 'string');
+}
+
+/**
+ * A chunk read back from IndexedDB, checked as strictly as a wire chunk: a column of the wrong
+ * type or shorter than the event count (a damaged or foreign record) throws instead of showing
+ * garbage, and so does a chunk stored under another index.
+ */
+export function checkStoredChunk(x: unknown, index: number): DecodedTraceChunk {
+  const c = x as Partial<Record<keyof DecodedTraceChunk, unknown>> | null;
+  if (!c || typeof c !== 'object') throw new Error(`stored trace chunk ${index} is missing`);
+  if (c.index !== index) throw new Error(`stored trace chunk ${index} holds chunk ${String(c.index)}`);
+  const count = c.count;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new Error(`stored trace chunk ${index} has no event count`);
+  for (const [name, type] of storedColumns) {
+    const col = c[name];
+    if (!(col instanceof type)) throw new Error(`stored trace chunk ${index}: column ${name} is not a ${type.name}`);
+    if (col.length < count) throw new Error(`stored trace chunk ${index}: column ${name} holds ${col.length} entries, fewer than its ${count} events`);
+  }
+  if (!isStringArray(c.comms) || !isStringArray(c.events) || !isStringArray(c.stacks) || typeof c.args !== 'string') {
+    throw new Error(`stored trace chunk ${index}: its string tables are damaged`);
+  }
+  return c as DecodedTraceChunk;
+}
+
 /** Event i of a chunk as the table shows it. */
 export interface TraceEventRow {
   ts: number;

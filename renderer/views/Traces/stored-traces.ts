@@ -1,9 +1,12 @@
 /**
- * Trace summaries kept in the renderer's IndexedDB `traces` table, per dump, so an import is
- * still described after the host restarts (its events live in the host's spool, not here).
+ * Traces kept in the renderer's IndexedDB, per dump: the summary in `traces` and the events as
+ * columnar chunks in `traceChunks`, so a trace reopens after a page reload or a host restart
+ * (whose temp spool is gone) without importing the file again. A trace counts as stored only
+ * once its last chunk is written: the record's `complete` flag is set in that same transaction.
  */
 import type { TraceSummary } from '../../../electron/trace/model.ts';
-import type { CrashdeckDb } from '../../lib/db.ts';
+import type { CrashdeckDb, TraceChunkRecord, TraceRecord } from '../../lib/db.ts';
+import { checkStoredChunk, storedChunkBytes, type DecodedTraceChunk } from '../../lib/trace-chunk.ts';
 
 /** A stored import as the view lists it. */
 export interface StoredTrace {
@@ -11,11 +14,18 @@ export interface StoredTrace {
   traceId: string;
   importedAt: number;
   summary: TraceSummary;
+  /** Every event chunk is stored: the events show without the host. */
+  complete: boolean;
 }
 
 function isStoredData(x: unknown): x is { traceId: string; summary: TraceSummary } {
-  const d = x as { traceId?: unknown; summary?: { file?: unknown; events?: unknown } } | null;
+  const d = x as { traceId?: unknown; summary?: { file?: unknown; events?: unknown; chunks?: unknown } } | null;
   return typeof d?.traceId === 'string' && typeof d.summary?.file === 'string' && typeof d.summary.events === 'number';
+}
+
+function toStored(r: TraceRecord): StoredTrace | null {
+  if (r.id === undefined || !isStoredData(r.data)) return null;
+  return { id: r.id, traceId: r.data.traceId, importedAt: r.importedAt, summary: r.data.summary, complete: r.complete === true };
 }
 
 /** The dump's stored imports, newest first; records of another shape are passed over. */
@@ -24,13 +34,73 @@ export async function loadStored(db: CrashdeckDb | null, fingerprint: string): P
   try {
     const rows = await db.traces.where('fingerprint').equals(fingerprint).toArray();
     return rows
-      .filter((r) => r.id !== undefined && isStoredData(r.data))
-      .map((r) => {
-        const d = r.data as { traceId: string; summary: TraceSummary };
-        return { id: r.id!, traceId: d.traceId, importedAt: r.importedAt, summary: d.summary };
-      })
+      .map(toStored)
+      .filter((t): t is StoredTrace => t !== null)
       .sort((a, b) => b.importedAt - a.importedAt);
   } catch {
     return [];
   }
+}
+
+/**
+ * Keep an import's summary for the dump and return its record id, reusing the record already
+ * kept for the same trace (a reload while the host still has it). A trace without events is
+ * complete at once; any other waits for its chunks (storeChunks).
+ */
+export async function rememberTrace(db: CrashdeckDb, fingerprint: string, r: { traceId: string; summary: TraceSummary }, now = Date.now()): Promise<StoredTrace> {
+  return db.transaction('rw', db.traces, async () => {
+    for (const row of await db.traces.where('fingerprint').equals(fingerprint).toArray()) {
+      const t = toStored(row);
+      if (t && t.traceId === r.traceId) return t;
+    }
+    const complete = r.summary.chunks === 0;
+    const id = await db.traces.add({
+      fingerprint, name: r.summary.file, format: r.summary.format, importedAt: now, bytes: r.summary.bytes,
+      data: { traceId: r.traceId, summary: r.summary }, complete, lastUsed: now,
+    });
+    return { id, traceId: r.traceId, importedAt: now, summary: r.summary, complete };
+  });
+}
+
+function chunkRange(id: number, from: number, to: number): [[number, number], [number, number]] {
+  return [[id, from], [id, to]];
+}
+
+/**
+ * Store a batch of a trace's chunks in one transaction; when that makes all `expected` chunks
+ * present, the record is marked complete in the same transaction. Returns whether the trace is
+ * now complete. A record deleted meanwhile (the dump's cache was cleared) takes no chunks.
+ */
+export async function storeChunks(db: CrashdeckDb, id: number, chunks: readonly DecodedTraceChunk[], expected: number): Promise<boolean> {
+  return db.transaction('rw', db.traces, db.traceChunks, async () => {
+    const rec = await db.traces.get(id);
+    if (!rec) return false;
+    const rows: TraceChunkRecord[] = chunks.map((chunk) => ({ trace: id, index: chunk.index, fingerprint: rec.fingerprint, bytes: storedChunkBytes(chunk), chunk }));
+    await db.traceChunks.bulkPut(rows);
+    const [lo, hi] = chunkRange(id, 0, expected);
+    const have = await db.traceChunks.where('[trace+index]').between(lo, hi, true, false).count();
+    const complete = have === expected;
+    if (complete !== (rec.complete === true)) await db.traces.update(id, { complete });
+    return complete;
+  });
+}
+
+/**
+ * Chunks from..to-1 of a stored trace, in order and checked. Throws when the trace is not
+ * complete (never show part of a trace as the whole) or a chunk is missing or damaged.
+ */
+export async function readChunks(db: CrashdeckDb, id: number, from: number, to: number): Promise<DecodedTraceChunk[]> {
+  return db.transaction('r', db.traces, db.traceChunks, async () => {
+    const rec = await db.traces.get(id);
+    if (!rec?.complete) throw new Error('this trace is not (or no longer) stored whole in this browser: import it again');
+    const [lo, hi] = chunkRange(id, from, to);
+    const rows = await db.traceChunks.where('[trace+index]').between(lo, hi, true, false).toArray();
+    if (rows.length !== to - from) throw new Error(`only ${rows.length} of chunks ${from}..${to - 1} are stored: import the trace again`);
+    return rows.map((r, k) => checkStoredChunk(r.chunk, from + k));
+  });
+}
+
+/** Stamp a stored trace's LRU time (it was shown), so eviction takes older data first. */
+export async function touchTrace(db: CrashdeckDb, id: number, now = Date.now()): Promise<void> {
+  await db.traces.update(id, { lastUsed: now });
 }

@@ -55,6 +55,31 @@ describe('schema upgrade', () => {
     expect(await db.annotations.where({ fingerprint: 'fp1', view: 'processes' }).count()).toBe(1);
     db.close();
   });
+
+  it('opens a version-3 database whose traces kept only summaries: they stay, marked as not stored whole, and trace chunks can be added', async () => {
+    const d = deps();
+    const old = new Dexie('crashdeck-upgrade-3', d);
+    applySchema(old, 3);
+    await old.open();
+    expect(old.verno).toBe(3);
+    const summary = { file: '/srv/trace-report.txt', format: 'trace-cmd-report', events: 7789, chunks: 1 };
+    const id = (await old.table('traces').add({ fingerprint: 'fp1', name: summary.file, format: summary.format, importedAt: 4242, bytes: 1_600_000, data: { traceId: 'ui-1', summary } })) as number;
+    old.close();
+
+    const db = new CrashdeckDb('crashdeck-upgrade-3', d);
+    await db.open();
+    expect(db.verno).toBe(schemaVersion);
+    const t = await db.traces.get(id);
+    expect(t?.data).toEqual({ traceId: 'ui-1', summary });
+    // Its events were never in this browser: the view must not read it as a stored trace.
+    expect(t?.complete).toBe(false);
+    expect(t?.lastUsed).toBe(4242);
+    const chunk = { index: 0, count: 1, ts: new Float64Array([9.5]), cpu: new Uint16Array([0]), pid: new Int32Array([186]), comm: new Uint16Array([0]), event: new Uint16Array([0]), stack: new Int32Array([-1]), argsEnd: new Uint32Array([0]), comms: ['sleep'], events: ['kmalloc'], stacks: [], args: '' };
+    await db.traceChunks.put({ trace: id, index: 0, fingerprint: 'fp1', bytes: 32, chunk });
+    expect((await db.traceChunks.get([id, 0]))?.chunk.pid).toEqual(new Int32Array([186]));
+    expect((await usageByDump(db)).map((u) => [u.fingerprint, u.traces, u.traceBytes])).toEqual([['fp1', 1, 32]]);
+    db.close();
+  });
 });
 
 describe('results', () => {
