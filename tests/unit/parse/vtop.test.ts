@@ -105,7 +105,7 @@ describe('vtop on real crash 8.0.6 output (oom-user-hog)', () => {
   });
 
   it('kernel addresses: the 2MB kernel-text and direct-map pages (nokaslr layout), reserved per kmem -g', () => {
-    expect(fixtureMeta('oom-user-hog').kernel.kaslr).toBe(false);
+    expect((fixtureMeta('oom-user-hog').kernel as { kaslr?: boolean }).kaslr).toBe(false);
     const { model, diagnostics } = parseVtop(sample('kernel-address'));
     expect(problems(diagnostics)).toEqual([]);
     const [text, direct] = model.translations;
