@@ -18,7 +18,9 @@ export interface TaskFilter {
   kernelThreads: boolean;
 }
 
-// Lower-cased comms per task array, computed once per `ps` result rather than on every keystroke.
+// Lower-cased comms per task array, computed once per `ps` result rather than on every keystroke,
+// and carried through every sort as a permutation (a sort must not make the next keystroke
+// lower-case 100,000 comms again: that was most of the filter's time after a sort).
 const lowerComms = new WeakMap<readonly PsTask[], string[]>();
 function lowerCommsOf(tasks: readonly PsTask[]): string[] {
   let l = lowerComms.get(tasks);
@@ -101,20 +103,28 @@ export function sortTasks(tasks: readonly PsTask[], key: SortKey, dir: SortDir):
     else packed[i] = sign * k * rankBits + a.tieRank[i]!;
   }
   const out = new Array<PsTask>(n);
+  const lower = lowerCommsOf(tasks);
+  const outLower = new Array<string>(n);
   if (exact) {
     packed.sort();
     const byRank = new Uint32Array(n);
     for (let i = 0; i < n; i++) byRank[a.tieRank[i]!] = i;
     for (let i = 0; i < n; i++) {
       const rank = ((packed[i]! % rankBits) + rankBits) % rankBits;
-      out[i] = tasks[byRank[rank]!]!;
+      const from = byRank[rank]!;
+      out[i] = tasks[from]!;
+      outLower[i] = lower[from]!;
     }
-    return out;
+  } else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const keys = idx.map(keyOf);
+    idx.sort((x, y) => sign * (keys[x]! - keys[y]!) || a.tieRank[x]! - a.tieRank[y]!);
+    for (let i = 0; i < n; i++) {
+      out[i] = tasks[idx[i]!]!;
+      outLower[i] = lower[idx[i]!]!;
+    }
   }
-  const idx = Array.from({ length: n }, (_, i) => i);
-  const keys = idx.map(keyOf);
-  idx.sort((x, y) => sign * (keys[x]! - keys[y]!) || a.tieRank[x]! - a.tieRank[y]!);
-  for (let i = 0; i < n; i++) out[i] = tasks[idx[i]!]!;
+  lowerComms.set(out, outLower);
   return out;
 }
 

@@ -76,6 +76,18 @@ describe('sortTasks on many synthetic tasks', () => {
   ] as const)('%s %s matches a plain comparator sort with pid/cpu ties', (key, dir) => {
     expect(sortTasks(many, key, dir).map(taskKey)).toEqual(reference(key, dir === 'asc' ? 1 : -1).map(taskKey));
   });
+
+  it.each(['rssKb', 'comm', 'pid'] as const)('filtering a list sorted by %s finds exactly the tasks whose comm matches, in sorted order', (key) => {
+    // Typed filter text on a freshly sorted list: what a user does after clicking a header.
+    filterTasks(many, { ...all, text: 'c1' }); // the unsorted list's comms are cached first
+    const sorted = sortTasks(many, key, 'desc');
+    for (const text of ['C1', 'c4', 'c49', '42']) {
+      const expected = sorted.filter((t) => t.comm.toLowerCase().includes(text.toLowerCase()) || String(t.pid) === text);
+      expect(filterTasks(sorted, { ...all, text }).map(taskKey)).toEqual(expected.map(taskKey));
+    }
+    const resorted = sortTasks(sorted, 'rssKb', 'asc');
+    expect(filterTasks(resorted, { ...all, text: 'c7' }).map(taskKey)).toEqual(resorted.filter((t) => t.comm.includes('c7')).map(taskKey));
+  });
 });
 
 describe('treeOrder', () => {
