@@ -1,0 +1,145 @@
+/**
+ * Notes on trace spans, end to end against `crashdeck serve` on the bundled demo case (the
+ * oom-slab-leak analysis; no crash needed): the fixture's trace-report.txt is imported in the
+ * Traces view, a span is picked by dragging across the timeline, its length and event count are
+ * shown (the count checked against the report's lines counted here), a note is written on it and
+ * the Report view lists it as "trace <file>: start–end s (duration, N events)". A trace whose
+ * file name is markup shows that name as text in both views.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fixtureFile, repoRoot } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { openView } from './nav.ts';
+import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const shots = path.join(repoRoot, 'test-results');
+let host: ServeHandle;
+let page: Page;
+
+/** Event timestamps of a trace-cmd report, read here ("comm-pid [cpu] ts: event:" lines). */
+function reportTimestamps(file: string): number[] {
+  const out: number[] = [];
+  for (const l of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*\S.*-\d+\s+\[\d+\]\s+(\d+\.\d+):\s+\w+:/.exec(l);
+    if (m) out.push(Number(m[1]));
+  }
+  return out;
+}
+
+async function importTrace(file: string): Promise<void> {
+  await openView(page, 'Traces');
+  const input = page.getByLabel('Trace file on the analysis host');
+  await input.fill(file);
+  await input.press('Enter');
+  await expect(page.getByTestId('trace-summary')).toContainText(file, { timeout: 120_000 });
+  // The exact count needs the events, which the lanes show once loaded.
+  await expect(page.getByTestId('trace-lanes').locator('table.lanes')).toBeVisible();
+}
+
+/** Drag across the timeline plot from one fraction of its width to another. */
+async function dragAcross(from: number, to: number): Promise<void> {
+  await page.getByTestId('timeline-svg').scrollIntoViewIfNeeded();
+  const box = (await page.getByTestId('timeline-svg').boundingBox())!;
+  const y = box.y + box.height * 0.5;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 4 });
+  await page.mouse.move(box.x + box.width * to, y, { steps: 4 });
+  await page.mouse.up();
+}
+
+test.beforeAll(async ({ browser }) => {
+  host = await startServe({ demo: true, env: { CRASHDECK_CRASH: '/nonexistent/crash' } });
+  page = await (await browser.newContext()).newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('session-status')).toContainText('Read-only case');
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await host?.stop();
+});
+
+test('a span dragged on the timeline shows its length and event count, takes a note, and the Report lists it', async () => {
+  const file = fixtureFile('oom-slab-leak', 'trace-report.txt');
+  const ts = reportTimestamps(file);
+  await importTrace(file);
+
+  await dragAcross(0.15, 0.35);
+  const status = page.getByTestId('timeline-span');
+  await expect(status).toContainText(`Selected trace ${file}: `);
+  await expect(page.getByTestId('timeline-selection')).toBeVisible();
+  const start = Number(await page.getByTestId('span-start').inputValue());
+  const end = Number(await page.getByTestId('span-end').inputValue());
+  expect(end).toBeGreaterThan(start);
+  // Inside the trace, at microsecond precision.
+  expect(start).toBeGreaterThanOrEqual(ts[0]!);
+  expect(end).toBeLessThanOrEqual(ts.at(-1)!);
+  expect(String(start)).toMatch(/^\d+(\.\d{1,6})?$/);
+  const expected = ts.filter((t) => t >= start - 5e-7 && t <= end + 5e-7).length;
+  expect(expected).toBeGreaterThan(0);
+  const spanText = `trace ${file}: ${start.toFixed(6)}–${end.toFixed(6)} s`;
+  await expect(status).toContainText(`${spanText} (`);
+  await expect(status).toContainText(`, ${expected.toLocaleString('en-US')} events)`);
+
+  // Two clicks pick a span too (start, then end).
+  await page.getByTestId('timeline-svg').scrollIntoViewIfNeeded();
+  const box = (await page.getByTestId('timeline-svg').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.7, box.y + box.height / 2);
+  await expect(status).toContainText('click the end of the span');
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height / 2);
+  await expect(status).toContainText(`Selected trace ${file}: `);
+  expect(Number(await page.getByTestId('span-start').inputValue())).toBeLessThan(Number(await page.getByTestId('span-end').inputValue()));
+
+  // Back to the dragged span, typed in the From / To fields (the keyboard way).
+  await page.getByTestId('span-start').fill(start.toFixed(6));
+  await page.getByTestId('span-start').press('Tab');
+  await page.getByTestId('span-end').fill(end.toFixed(6));
+  await page.getByTestId('span-end').press('Tab');
+  await expect(status).toContainText(`${spanText} (`);
+  await expect(status).toContainText(`, ${expected.toLocaleString('en-US')} events)`);
+
+  const timeline = page.getByTestId('trace-timeline');
+  await timeline.getByRole('button', { name: /Add a note on trace/ }).click();
+  await page.getByLabel('Tag').selectOption('suspect');
+  await page.getByLabel(/Note on .* \(Markdown\)/).fill('bufpool allocations **ramp up** here');
+  await page.getByRole('button', { name: 'Save note' }).click();
+  await expect(timeline.getByTestId('row-note')).toContainText('bufpool allocations ramp up here');
+  expect(await seriousViolations(page), 'axe on the Traces view with a span picked').toEqual([]);
+  await timeline.screenshot({ path: path.join(shots, 'trace-span-note.png') });
+
+  await openView(page, 'Report');
+  const item = page.getByTestId('note-item').filter({ hasText: 'bufpool allocations ramp up here' });
+  await expect(item).toHaveCount(1);
+  await expect(item.getByTestId('note-target')).toContainText(`${spanText} (`);
+  await expect(item.getByTestId('note-target')).toContainText(`, ${expected.toLocaleString('en-US')} events)`);
+  await expect(item.getByTestId('note-tag')).toHaveText('Suspect');
+  await expect(item.locator('strong')).toHaveText('ramp up');
+  await page.screenshot({ path: path.join(shots, 'trace-span-note-report.png'), fullPage: true });
+});
+
+test('a trace whose file name is markup: the name stays text on the timeline and in the Report', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-hostile-trace-'));
+  const hostile = path.join(dir, '<img src=x onerror=window.__pwned=1>.txt');
+  copyFileSync(fixtureFile('oom-slab-leak', 'trace-report.txt'), hostile);
+  try {
+    await importTrace(hostile);
+    await dragAcross(0.3, 0.5);
+    await expect(page.getByTestId('timeline-span')).toContainText(`Selected trace ${hostile}: `);
+    await page.getByTestId('trace-timeline').getByRole('button', { name: /Add a note on trace/ }).click();
+    await page.getByLabel(/Note on .* \(Markdown\)/).fill('hostile name');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await openView(page, 'Report');
+    const item = page.getByTestId('note-item').filter({ hasText: 'hostile name' });
+    await expect(item.getByTestId('note-target')).toContainText(`trace ${hostile}: `);
+    await expect(page.getByTestId('report-notes').locator('img')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
