@@ -4,8 +4,23 @@
  */
 import { ApiError, type Diagnosis } from '../api/contract.ts';
 
-/** The crash release known to read kernels with the flexible-array `struct pid` and maple trees. */
+/**
+ * The oldest crash release that reads Linux 6.1 dumps correctly, Debian's 6.1.1xx included
+ * (from crash-utility/crash's history):
+ * - 8.0.3 walks 6.1's maple-tree VMAs: 872cad2d63b3 "Port the maple tree data structures and
+ *   functions" and 9efc1f68a44f "Introduce maple tree vma iteration to vm_area_dump()" (without
+ *   them `vm` fails with "invalid structure member offset: mm_struct_mmap"); also 120d6e89fc14
+ *   (kmem -s|-S on 6.1) and 41d4b85ea50e (kmem -i SLAB).
+ * - 8.0.4 reads the task table when `struct pid.numbers` is a flexible array: 88580068b7dd "Fix
+ *   failure of gathering task table on Linux 6.5-rc1 and later" (kernel b69f0aeb0689, which
+ *   Debian backported into 6.1.1xx; without it crash warns "active task ... not found in PID
+ *   hash" and `ps` lists only the active tasks, 3 of 68 on our fixture).
+ * 8.0.6 is the release we verify against the fixtures.
+ */
 export const minimumCrashForNewKernels = '8.0.4';
+
+/** The crash release crashdeck's tests run against the Debian 6.1 fixtures. */
+export const verifiedCrash = '8.0.6';
 
 /** What crashdeck knows when classifying a failed start. */
 export interface StartupContext {
@@ -86,7 +101,7 @@ export function tooOld(crashVersion: string | null, release: string | null, why:
     code: 'crash-too-old',
     severity: 'error',
     message: `crash ${crashVersion ?? '(unknown version)'} is too old for kernel ${release ?? 'of this dump'}: ${why}. Its output is incomplete or wrong; do not trust it.`,
-    hint: `Use crash ${minimumCrashForNewKernels} or newer (8.0.6 is verified with Debian 6.1 kernels), e.g. Debian trixie's crash package, and point CRASHDECK_CRASH or --crash at it.`,
+    hint: `Use crash ${minimumCrashForNewKernels} or newer (${verifiedCrash} verified with Debian 6.1 kernels; 8.0.3 reads 6.1's maple-tree VMAs but still misses most tasks where struct pid has a flexible array, as in Debian's 6.1.1xx), e.g. Debian trixie's crash package, and point CRASHDECK_CRASH or --crash at it.`,
   };
 }
 
@@ -99,6 +114,6 @@ export function crashMissing(crashPath: string): ApiError {
   return new ApiError(
     'crash-missing',
     `crash not found (${crashPath})`,
-    'Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash 8.0.4 or newer — or set CRASHDECK_CRASH to its path.',
+    `Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash ${minimumCrashForNewKernels} or newer (${verifiedCrash} verified) — or set CRASHDECK_CRASH to its path.`,
   );
 }

@@ -1,9 +1,11 @@
 /**
  * LocalTransport: runs programs on this machine with child_process (argv, never a shell) and
- * reads files with fs/promises, so the main process never blocks on I/O.
+ * reads files with fs/promises, so the main process never blocks on I/O. Each program runs with
+ * an orphan guard, so it dies with crashdeck instead of lingering (see orphan-guard.ts).
  */
-import { spawn as spawnChild, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn as spawnChild, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { open, readdir, stat } from 'node:fs/promises';
+import { startOrphanGuard } from './orphan-guard.ts';
 import type { ExecResult, ExitInfo, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
 
 /** Raised when a program cannot be started at all (ENOENT, EACCES); `code` is the errno name. */
@@ -22,7 +24,17 @@ function argvOf(spec: SpawnSpec): { command: string; args: string[] } {
   return spec.sudo ? { command: 'sudo', args: ['-n', '--', spec.command, ...spec.args] } : { command: spec.command, args: [...spec.args] };
 }
 
-function startChild(spec: SpawnSpec): Promise<ChildProcessWithoutNullStreams> {
+/**
+ * Guard a started child until it closes. sudo children are left unguarded: they run as root and
+ * a guard running as this user could not kill them.
+ */
+function guardChild(child: ChildProcess, spec: SpawnSpec, dieWithParent: boolean): void {
+  if (!dieWithParent || spec.sudo || child.pid === undefined) return;
+  const guard = startOrphanGuard(child.pid);
+  if (guard) child.once('close', () => guard.kill('SIGKILL'));
+}
+
+function startChild(spec: SpawnSpec, dieWithParent: boolean): Promise<ChildProcessWithoutNullStreams> {
   const { command, args } = argvOf(spec);
   return new Promise((resolve, reject) => {
     const child = spawnChild(command, args, {
@@ -39,6 +51,7 @@ function startChild(spec: SpawnSpec): Promise<ChildProcessWithoutNullStreams> {
       child.off('error', onError);
       // Later errors (e.g. kill on an exited child) surface through 'close'.
       child.on('error', () => undefined);
+      guardChild(child, spec, dieWithParent);
       resolve(child);
     });
   });
@@ -91,18 +104,29 @@ class LocalProcess implements RunningProcess {
   }
 }
 
+/** Options of a LocalTransport. */
+export interface LocalTransportOptions {
+  /** Give each program an orphan guard that kills it when this process dies (default true). */
+  dieWithParent?: boolean;
+}
+
 /** Transport for this machine. */
 export class LocalTransport implements Transport {
   readonly kind = 'local' as const;
   readonly label = 'local';
+  private readonly dieWithParent: boolean;
+
+  constructor(options: LocalTransportOptions = {}) {
+    this.dieWithParent = options.dieWithParent ?? true;
+  }
 
   async spawn(spec: SpawnSpec): Promise<RunningProcess> {
-    return new LocalProcess(await startChild(spec));
+    return new LocalProcess(await startChild(spec, this.dieWithParent));
   }
 
   async exec(spec: SpawnSpec, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
     const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    const child = await startChild(spec);
+    const child = await startChild(spec, this.dieWithParent);
     child.stdin.on('error', () => undefined);
     child.stdin.end();
     child.stdout.setEncoding('utf8');

@@ -3,7 +3,7 @@
  * real output (8.0.6 / 8.0.2, recorded on this project's fixtures and bad-input copies).
  */
 import { describe, expect, it } from 'vitest';
-import { classifyStartupFailure, diagnoseCommand, diagnoseStartup, type StartupContext } from '../../../electron/crash/diagnosis.ts';
+import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, type StartupContext } from '../../../electron/crash/diagnosis.ts';
 import { transcript } from '../../support/fixtures.ts';
 
 const ctx = (over: Partial<StartupContext> = {}): StartupContext => ({
@@ -60,7 +60,22 @@ describe('crash too old', () => {
     expect(d).toHaveLength(1);
     expect(d[0]?.code).toBe('crash-too-old');
     expect(d[0]?.message).toContain('crash 8.0.2');
-    expect(d[0]?.hint).toContain('8.0.4 or newer');
+    // crash-utility/crash: the task-table fix for the flexible-array struct pid (88580068b7dd)
+    // first shipped in 8.0.4; the fixtures are verified with 8.0.6.
+    expect(d[0]?.hint).toContain('crash 8.0.4 or newer');
+    expect(d[0]?.hint).toContain('8.0.6 verified');
+  });
+
+  it('tells a user of 8.0.3 (maple tree, but not the new struct pid) that it is not enough', () => {
+    const d = diagnoseStartup('WARNING: active task ffff888005610000 on cpu 0 not found in PID hash\n', '8.0.3', '6.1.0-56-cloud-amd64');
+    expect(d[0]?.message).toContain('crash 8.0.3 is too old');
+    expect(d[0]?.hint).toMatch(/8\.0\.3 reads 6\.1's maple-tree VMAs but still misses most tasks/);
+  });
+
+  it('a missing crash: the hint names the minimum and the verified release', () => {
+    const e = crashMissing('/opt/nope/crash');
+    expect(e.code).toBe('crash-missing');
+    expect(e.hint).toContain('crash 8.0.4 or newer (8.0.6 verified)');
   });
 
   it("recognises 8.0.2's vm failure on a maple-tree kernel", () => {

@@ -1,0 +1,112 @@
+/**
+ * Orphaned crash: a crash started through LocalTransport dies with the process that started it.
+ * crash 8.0.6 can hang in a futex once its parent is SIGKILLed (its own SIGUSR2 parent-death
+ * handler exits from signal context), leaving ~1 GB orphans; LocalTransport's orphan guard
+ * SIGKILLs it. A Node child opens a real crash 8.0.6 session on a fixture, prints crash's pid,
+ * and is SIGKILLed; the crash process must be gone in seconds. The same with the guard off
+ * shows the test can fail.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crash806, repoRoot, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+import type { LocalSpawnChildSpec } from '../../support/local-spawn-child.ts';
+
+const release = '6.1.0-56-cloud-amd64';
+const childScript = path.join(repoRoot, 'tests/support/local-spawn-child.ts');
+const started: ChildProcess[] = [];
+const strays: number[] = [];
+
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** argv of a live process, or null once it is gone (a zombie counts as gone: it holds nothing). */
+function cmdline(pid: number): string[] | null {
+  try {
+    if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return null;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
+/** Start the child and wait for the pid it reports. */
+async function startChild(spec: LocalSpawnChildSpec): Promise<{ child: ChildProcess; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(spec)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /\{"pid":(\d+)\}/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('close', (code) => reject(new Error(`child exited (${code}) before reporting a pid: ${err}`)));
+  });
+  strays.push(pid);
+  return { child, pid };
+}
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  child.kill('SIGKILL');
+  await closed;
+}
+
+/** Poll until the process is gone; true when it went within `ms`. */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cmdline(pid) === null) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return cmdline(pid) === null;
+}
+
+describe('processes started by LocalTransport die with their parent', () => {
+  it('a real crash 8.0.6 session: crash is gone seconds after its parent is SIGKILLed, even when it does not exit by itself', async () => {
+    const vmcore = vmcorePath('panic-sysrq');
+    const { child, pid } = await startChild({ kind: 'crash', crashPath: crash806(), vmcore, vmlinux: vmlinuxPath(), crashVersion: '8.0.6', release, dieWithParent: true });
+    // The pid the session reports is crash's own (the fixture's launcher script execs crash
+    // through its bundled loader), with the fixture's vmcore in its argv.
+    const argv = cmdline(pid);
+    expect(argv?.some((a) => /(^|\/)crash$/.test(a))).toBe(true);
+    expect(argv).toContain(vmcore);
+    // crash's own parent-death handling (SIGUSR2 -> clean_exit) is what hangs; a stopped crash
+    // cannot act on it either, so only crashdeck's guard can end it.
+    process.kill(pid, 'SIGSTOP');
+    await killAndWait(child);
+    expect(await goneWithin(pid, 5000)).toBe(true);
+  });
+
+  it('without the guard, the same stopped crash outlives its parent (what the guard prevents)', async () => {
+    const vmcore = vmcorePath('panic-sysrq');
+    const { child, pid } = await startChild({ kind: 'crash', crashPath: crash806(), vmcore, vmlinux: vmlinuxPath(), crashVersion: '8.0.6', release, dieWithParent: false });
+    process.kill(pid, 'SIGSTOP');
+    await killAndWait(child);
+    expect(await goneWithin(pid, 3000)).toBe(false);
+    expect(cmdline(pid)).toContain(vmcore);
+  });
+
+  it('a plain program: killed with the parent under the guard, left running without it', async () => {
+    const guarded = await startChild({ kind: 'program', command: 'sleep', args: ['300'], dieWithParent: true });
+    const bare = await startChild({ kind: 'program', command: 'sleep', args: ['301'], dieWithParent: false });
+    expect(cmdline(guarded.pid)).toEqual(['sleep', '300']);
+    expect(cmdline(bare.pid)).toEqual(['sleep', '301']);
+    await killAndWait(guarded.child);
+    await killAndWait(bare.child);
+    expect(await goneWithin(guarded.pid, 5000)).toBe(true);
+    expect(cmdline(bare.pid)).toEqual(['sleep', '301']);
+  });
+});
