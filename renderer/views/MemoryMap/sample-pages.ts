@@ -5,9 +5,9 @@
  * BigInt-based: user addresses do not fit a JS number's exact range in general.
  */
 import type { GuidedCommand } from '../../../electron/api/contract.ts';
-import type { Vma } from '../../../electron/parse/models.ts';
-import type { VtopModel, VtopTranslation } from '../../../electron/parse/vtop.ts';
-import { defaultPageSize } from '../PageFlags/page-lookup.ts';
+import type { PageFlagBit, Vma } from '../../../electron/parse/models.ts';
+import type { VtopModel, VtopPage, VtopTranslation } from '../../../electron/parse/vtop.ts';
+import { decodePageFlags, defaultPageSize } from '../PageFlags/page-lookup.ts';
 
 /** Where in its VMA a sample sits. */
 export type SamplePosition = 'first' | 'middle' | 'last';
@@ -108,4 +108,17 @@ export function stateText(t: VtopTranslation): string {
     case 'not-available':
       return 'page not available in the dump';
   }
+}
+
+/**
+ * A sampled page's flag names, decoded through the dump's `kmem -g` table (crash's own names
+ * when the table is not loaded). On an anonymous page (page->mapping with PAGE_MAPPING_ANON, bit
+ * 0) a bit whose aliases include anon_exclusive is named so: the kernel reuses PG_mappedtodisk's
+ * bit as PG_anon_exclusive there, and "mappedtodisk" would mislead on memory no file backs.
+ */
+export function sampleFlagNames(page: VtopPage, table: readonly PageFlagBit[]): { names: string[]; via: 'kmem -g' | 'crash' } {
+  const dec = decodePageFlags(page.flags, table);
+  if (!dec) return { names: page.flagNames, via: 'crash' };
+  const anon = /^[0-9a-f]{1,16}$/i.test(page.mapping) && (BigInt(`0x${page.mapping}`) & 1n) === 1n;
+  return { names: dec.bits.map((b) => (anon && b.aliases.includes('anon_exclusive') ? 'anon_exclusive' : b.name)), via: 'kmem -g' };
 }

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGuidedCommand } from '../../../electron/crash/allowlist.ts';
-import { parseVm, parseVtop } from '../../../electron/parse/index.ts';
+import { parseKmemPageFlags, parseVm, parseVtop } from '../../../electron/parse/index.ts';
 import type { Vma } from '../../../electron/parse/index.ts';
 import { repoRoot, transcript } from '../../support/fixtures.ts';
-import { matchSamples, pageFlagsLink, pickSamples, samplePhysical, stateText, vtopCommand, type PageSample } from '../../../renderer/views/MemoryMap/sample-pages.ts';
+import { matchSamples, pageFlagsLink, pickSamples, sampleFlagNames, samplePhysical, stateText, vtopCommand, type PageSample } from '../../../renderer/views/MemoryMap/sample-pages.ts';
 
 const vmas = parseVm(transcript('oom-user-hog', 'vm 179')).model.vmas;
 const sample = (name: string): string => readFileSync(path.join(repoRoot, 'tests/unit/parse/samples', `vtop-oom-user-hog-${name}.txt`), 'utf8');
@@ -74,6 +74,19 @@ describe("Sample pages: crash's answer", () => {
     const twice = { translations: [m.translations[0]!, { ...m.translations[0]!, physical: '1234000' }] };
     expect(matchSamples([mk('7f66d5e7b000')], twice)[0]).toMatchObject({ translation: null, problem: 'ambiguous' });
     expect(matchSamples([mk('7f66d5e7b000')], null)[0]?.problem).toBe('missing');
+  });
+
+  it('flags decode through kmem -g; on an anonymous page the shared bit 17 reads anon_exclusive, on a reserved page not', () => {
+    const table = parseKmemPageFlags(transcript('oom-user-hog', 'kmem -g')).model.flags;
+    const m = parseVtop(sample('hog-samples')).model;
+    // Independent reading of the first arena page's FLAGS word 0xfffffc00a0014 against kmem -g:
+    // bits 2 (uptodate), 4 (lru), 17 (mappedtodisk = anon_exclusive), 19 (swapbacked).
+    expect(m.translations[0]?.page?.flags).toBe('fffffc00a0014');
+    expect(sampleFlagNames(m.translations[0]!.page!, table)).toEqual({ names: ['uptodate', 'lru', 'anon_exclusive', 'swapbacked'], via: 'kmem -g' });
+    // without the table: crash's own names
+    expect(sampleFlagNames(m.translations[0]!.page!, []).via).toBe('crash');
+    const vdso = parseVtop(sample('vdso')).model.translations[0]!.page!;
+    expect(sampleFlagNames(vdso, table).names).toEqual(['referenced', 'reserved']);
   });
 
   it('a hostile physical value cannot leave the link', () => {
