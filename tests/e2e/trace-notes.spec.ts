@@ -3,13 +3,17 @@
  * oom-slab-leak analysis; no crash needed): the fixture's trace-report.txt is imported in the
  * Traces view, a span is picked by dragging across the timeline, its length and event count are
  * shown (the count checked against the report's lines counted here), a note is written on it and
- * the Report view lists it as "trace <file>: start–end s (duration, N events)". A trace whose
- * file name is markup shows that name as text in both views.
+ * the Report view lists it as "trace <file>: start–end s (duration, N events)"; the exported
+ * .crashcase keeps it. A direct-reclaim stall row takes a note the same way. A trace whose file
+ * name is markup shows that name as text in both views.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCaseBundle } from '../../electron/report/bundle-read.ts';
+import { decodeTraceSpan } from '../../renderer/components/annotations/trace-span.ts';
 import { fixtureFile, repoRoot } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
@@ -55,7 +59,7 @@ async function dragAcross(from: number, to: number): Promise<void> {
 
 test.beforeAll(async ({ browser }) => {
   host = await startServe({ demo: true, env: { CRASHDECK_CRASH: '/nonexistent/crash' } });
-  page = await (await browser.newContext()).newPage();
+  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await page.goto(host.url);
   await expect(page.getByTestId('session-status')).toContainText('Read-only case');
 });
@@ -121,6 +125,41 @@ test('a span dragged on the timeline shows its length and event count, takes a n
   await expect(item.getByTestId('note-tag')).toHaveText('Suspect');
   await expect(item.locator('strong')).toHaveText('ramp up');
   await page.screenshot({ path: path.join(shots, 'trace-span-note-report.png'), fullPage: true });
+
+  // The case bundle exported from here carries the note on that span.
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-case').click()]);
+  const bundle = await readCaseBundle(await readFile((await zip.path())!));
+  const spans = bundle.annotations.filter((a) => a.view === 'trace-span').map((a) => ({ span: decodeTraceSpan(a.rowKey), text: a.text, tag: a.tag }));
+  expect(spans).toEqual([{ span: { kind: 'range', file, start, end, events: expected }, text: 'bufpool allocations **ramp up** here', tag: 'suspect' }]);
+});
+
+test('a direct-reclaim stall row takes a note that names the stall span and its task', async () => {
+  // The fixtures' traces have no direct reclaim: a stall pair (SYNTHETIC lines in the trace's own
+  // format) goes into a copy of the oom-slab-leak report, between its lines 50 and 120.
+  const lines = readFileSync(fixtureFile('oom-slab-leak', 'trace-report.txt'), 'utf8').split('\n');
+  const tsOf = (l: string) => Number(/\]\s+(\d+\.\d+):/.exec(l)![1]);
+  const b = tsOf(lines[50]!);
+  const e = tsOf(lines[120]!);
+  lines.splice(121, 0, `          stress-900   [001]   ${e.toFixed(6)}: mm_vmscan_direct_reclaim_end: nr_reclaimed=32`);
+  lines.splice(51, 0, `          stress-900   [001]   ${b.toFixed(6)}: mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-stall-trace-'));
+  const file = path.join(dir, 'stall-report.txt');
+  writeFileSync(file, lines.join('\n'));
+  try {
+    const inside = reportTimestamps(file).filter((t) => t >= b && t <= e).length;
+    await importTrace(file);
+    const row = page.getByTestId('stall-row').filter({ hasText: 'stress (900)' });
+    await expect(row).toHaveCount(1);
+    await row.getByRole('button', { name: /Add a note on direct-reclaim stall of stress \(pid 900\) on CPU 1/ }).click();
+    await page.getByLabel(/Note on .* \(Markdown\)/).fill('reclaim stalls while bufpool grows');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await expect(row.getByTestId('row-note')).toContainText('reclaim stalls while bufpool grows');
+    await openView(page, 'Report');
+    const item = page.getByTestId('note-item').filter({ hasText: 'reclaim stalls while bufpool grows' });
+    await expect(item.getByTestId('note-target')).toHaveText(new RegExp(`^trace ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${b.toFixed(6)}–${e.toFixed(6)} s \\(.+, ${inside} events\\) — direct-reclaim stall of stress \\(pid 900\\) on CPU 1$`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a trace whose file name is markup: the name stays text on the timeline and in the Report', async () => {
