@@ -4,14 +4,19 @@
  * handler exits from signal context), leaving ~1 GB orphans; LocalTransport's orphan guard
  * SIGKILLs it. A Node child opens a real crash 8.0.6 session on a fixture, prints crash's pid,
  * and is SIGKILLed; the crash process must be gone in seconds. The same with the guard off
- * shows the test can fail.
+ * shows the test can fail. Over SSH there is no guard: a remote crash ends with its sshd parent
+ * (checked here for a live crash); one that hangs on its way out would stay on that host.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CrashSession } from '../../../electron/crash/session.ts';
 import { crash806, repoRoot, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import type { LocalSpawnChildSpec } from '../../support/local-spawn-child.ts';
+import { startSshd } from '../../support/sshd.ts';
+import { transportFor } from '../ssh/options.ts';
 
 const release = '6.1.0-56-cloud-amd64';
 const childScript = path.join(repoRoot, 'tests/support/local-spawn-child.ts');
@@ -108,5 +113,38 @@ describe('processes started by LocalTransport die with their parent', () => {
     await killAndWait(bare.child);
     expect(await goneWithin(guarded.pid, 5000)).toBe(true);
     expect(cmdline(bare.pid)).toEqual(['sleep', '301']);
+  });
+});
+
+/** Live processes whose argv contains `needle` (a /proc scan). */
+function processesWith(needle: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => cmdline(pid)?.includes(needle) ?? false);
+}
+
+describe('over SSH (real sshd)', () => {
+  it('the remote crash ends when the connection drops (the sshd process that is its parent exits)', async () => {
+    // A uniquely named link to the fixture finds this test's remote crash among others' crashes.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-pdeath-'));
+    const link = path.join(dir, 'vmcore');
+    symlinkSync(vmcorePath('panic-sysrq'), link);
+    const sshd = await startSshd({ name: 'parent-death' });
+    const ssh = transportFor(sshd);
+    const session = new CrashSession({ transport: ssh, crashPath: crash806(), vmcore: link, vmlinux: vmlinuxPath(), fallback: false });
+    try {
+      await session.start();
+      const before = processesWith(link);
+      expect(before).toHaveLength(1);
+      strays.push(...before);
+      for (const pid of sshd.connectionPids()) process.kill(pid, 'SIGKILL');
+      expect(await goneWithin(before[0] as number, 5000)).toBe(true);
+    } finally {
+      await session.close();
+      await ssh.close();
+      await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
