@@ -74,6 +74,11 @@ test('Processes → the hog → Sample pages → a page in memory opens in Page 
   await expect(first.getByTestId('sample-page-flags')).toContainText('swapbacked');
   await page.screenshot({ path: path.join(shots, 'task-sample-pages-oom-user-hog.png'), fullPage: true });
   expect(await seriousViolations(page), 'axe on the task detail with sample pages').toEqual([]);
+  // and in the other theme (warning and muted text colours differ)
+  const themeButton = page.getByRole('button', { name: /Switch to (light|dark) theme/ });
+  await themeButton.click();
+  expect(await seriousViolations(page), 'axe on sample pages, other theme').toEqual([]);
+  await themeButton.click();
 
   await link.click();
   await expect(page.getByRole('heading', { level: 1, name: 'Page flags' })).toBeVisible();
