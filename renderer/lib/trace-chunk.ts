@@ -67,12 +67,21 @@ export function decodeTraceChunk(w: TraceChunkWire): DecodedTraceChunk {
   };
 }
 
-/** Bytes a decoded chunk takes when kept in IndexedDB: its columns plus its strings (UTF-16). */
+// Structured clone (V8's serializer) writes a string of Latin-1 characters one byte each.
+const wide = /[\u0100-\uffff]/;
+function stringBytes(x: string): number {
+  return wide.test(x) ? 2 * x.length : x.length;
+}
+
+/**
+ * Bytes a decoded chunk takes when kept in IndexedDB: its columns as they are, plus its strings
+ * as structured clone writes them (one byte a character unless one is beyond Latin-1).
+ */
 export function storedChunkBytes(c: DecodedTraceChunk): number {
-  const bytes = c.ts.byteLength + c.cpu.byteLength + c.pid.byteLength + c.comm.byteLength + c.event.byteLength + c.stack.byteLength + c.argsEnd.byteLength;
-  let chars = c.args.length;
-  for (const list of [c.comms, c.events, c.stacks]) for (const x of list) chars += x.length;
-  return bytes + 2 * chars;
+  let bytes = c.ts.byteLength + c.cpu.byteLength + c.pid.byteLength + c.comm.byteLength + c.event.byteLength + c.stack.byteLength + c.argsEnd.byteLength;
+  bytes += stringBytes(c.args);
+  for (const list of [c.comms, c.events, c.stacks]) for (const x of list) bytes += stringBytes(x);
+  return bytes;
 }
 
 const storedColumns = [

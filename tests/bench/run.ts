@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   ssh: () => import('./ssh.ts'),
   renderer: () => import('./renderer.ts'),
   trace: () => import('./trace.ts'),
+  'trace-reopen': () => import('./trace-reopen.ts'),
   serve: () => import('./serve.ts'),
   analyze: () => import('./analyze.ts'),
   views: () => import('./views.ts'),

@@ -8,13 +8,17 @@ import type { RendererApi } from '../../lib/api.ts';
 import { toErrorShape } from '../../lib/api.ts';
 import type { CrashdeckDb } from '../../lib/db.ts';
 import { decodeTraceChunk, type DecodedTraceChunk } from '../../lib/trace-chunk.ts';
-import { readChunks, storeChunks, touchTrace } from './stored-traces.ts';
+import { chunkSaver, readChunks, TooBigForCache, touchTrace, type KeepIn } from './stored-traces.ts';
 
 /** Where the events on screen come from. */
 export type ChunkOrigin = 'host' | 'browser';
 
-/** Keeping the host's chunks in this browser: not asked, under way, done, or failed (quota). */
-export type SaveState = 'off' | 'saving' | 'saved' | 'failed';
+/**
+ * Keeping the host's chunks in this browser: not asked, under way, done, failed (e.g. quota), or
+ * given up because the trace alone is bigger than the cache limit.
+ */
+export type SaveState = 'off' | 'saving' | 'saved' | 'failed' | 'too-big';
+
 
 /** Reads chunks from..to-1 in order. */
 type ChunkReader = (from: number, to: number) => Promise<DecodedTraceChunk[]>;
@@ -57,7 +61,7 @@ export class TraceChunkStore {
           await writing;
           writing = this.save(part).then(
             (complete) => { if (complete) this.saved = 'saved'; },
-            () => { this.saved = 'failed'; },
+            (err: unknown) => { this.saved = err instanceof TooBigForCache ? 'too-big' : 'failed'; },
           );
         }
       }
@@ -77,15 +81,14 @@ export class TraceChunkStore {
   }
 }
 
-/** Chunks from the host's spool; with `keep`, each batch is also written to IndexedDB. */
-export function hostChunkStore(api: RendererApi, traceId: string, chunkCount: number, keep?: { db: CrashdeckDb; id: number }): TraceChunkStore {
+/** Chunks from the host's spool; with `keep`, each batch is also written to IndexedDB (stored-traces.ts chunkSaver). */
+export function hostChunkStore(api: RendererApi, traceId: string, chunkCount: number, keep?: KeepIn): TraceChunkStore {
   const read: ChunkReader = async (from, to) => {
     const out: DecodedTraceChunk[] = [];
     for (let i = from; i < to; i++) out.push(decodeTraceChunk(await api.call('trace.chunk', { traceId, index: i })));
     return out;
   };
-  const save: ChunkSaver | undefined = keep ? (batch) => storeChunks(keep.db, keep.id, batch, chunkCount) : undefined;
-  return new TraceChunkStore('host', chunkCount, read, save);
+  return new TraceChunkStore('host', chunkCount, read, keep ? chunkSaver(keep, chunkCount) : undefined);
 }
 
 /** Chunks of a trace stored whole in IndexedDB (no host needed); stamps its LRU time. */

@@ -5,7 +5,7 @@
  * once its last chunk is written: the record's `complete` flag is set in that same transaction.
  */
 import type { TraceSummary } from '../../../electron/trace/model.ts';
-import type { CrashdeckDb, TraceChunkRecord, TraceRecord } from '../../lib/db.ts';
+import { dropTraceChunks, evictLru, type CrashdeckDb, type TraceChunkRecord, type TraceRecord } from '../../lib/db.ts';
 import { checkStoredChunk, storedChunkBytes, type DecodedTraceChunk } from '../../lib/trace-chunk.ts';
 
 /** A stored import as the view lists it. */
@@ -71,7 +71,7 @@ function chunkRange(id: number, from: number, to: number): [[number, number], [n
  * present, the record is marked complete in the same transaction. Returns whether the trace is
  * now complete. A record deleted meanwhile (the dump's cache was cleared) takes no chunks.
  */
-export async function storeChunks(db: CrashdeckDb, id: number, chunks: readonly DecodedTraceChunk[], expected: number): Promise<boolean> {
+export async function storeChunks(db: CrashdeckDb, id: number, chunks: readonly DecodedTraceChunk[], expected: number, now = Date.now()): Promise<boolean> {
   return db.transaction('rw', db.traces, db.traceChunks, async () => {
     const rec = await db.traces.get(id);
     if (!rec) return false;
@@ -80,7 +80,8 @@ export async function storeChunks(db: CrashdeckDb, id: number, chunks: readonly 
     const [lo, hi] = chunkRange(id, 0, expected);
     const have = await db.traceChunks.where('[trace+index]').between(lo, hi, true, false).count();
     const complete = have === expected;
-    if (complete !== (rec.complete === true)) await db.traces.update(id, { complete });
+    // Stored whole just now: it is the most recently used trace.
+    if (complete !== (rec.complete === true)) await db.traces.update(id, complete ? { complete, lastUsed: now } : { complete });
     return complete;
   });
 }
@@ -103,4 +104,42 @@ export async function readChunks(db: CrashdeckDb, id: number, from: number, to: 
 /** Stamp a stored trace's LRU time (it was shown), so eviction takes older data first. */
 export async function touchTrace(db: CrashdeckDb, id: number, now = Date.now()): Promise<void> {
   await db.traces.update(id, { lastUsed: now });
+}
+
+/** Where and within which budget a host trace's chunks are kept. */
+export interface KeepIn {
+  db: CrashdeckDb;
+  /** The trace's record (rememberTrace). */
+  id: number;
+  /** The dump on screen: its data is evicted last. */
+  fingerprint: string;
+  /** The cache limit (bytes). */
+  maxBytes: number;
+}
+
+/** The trace alone outgrew the cache limit: its stored chunks were dropped. */
+export class TooBigForCache extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the trace is bigger than the cache limit (${maxBytes} bytes)`);
+  }
+}
+
+/**
+ * Store a host trace's chunks batch by batch (storeChunks), resolving true once it is whole;
+ * then least recently used data of other dumps (then of this one) makes room for it. A trace
+ * bigger than the whole limit is not kept: its chunks are dropped and TooBigForCache thrown,
+ * rather than evicting everything else for it.
+ */
+export function chunkSaver(keep: KeepIn, expected: number): (batch: readonly DecodedTraceChunk[]) => Promise<boolean> {
+  let bytes = 0;
+  return async (batch) => {
+    bytes += batch.reduce((n, c) => n + storedChunkBytes(c), 0);
+    if (bytes > keep.maxBytes) {
+      await keep.db.transaction('rw', keep.db.traces, keep.db.traceChunks, () => dropTraceChunks(keep.db, keep.id));
+      throw new TooBigForCache(keep.maxBytes);
+    }
+    const complete = await storeChunks(keep.db, keep.id, batch, expected);
+    if (complete) await evictLru(keep.db, keep.maxBytes, keep.fingerprint);
+    return complete;
+  };
 }

@@ -14,8 +14,8 @@ import { chunkToWire } from '../../../electron/trace/chunk-wire.ts';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
 import type { TraceSummary } from '../../../electron/trace/model.ts';
 import { CrashdeckDb, deleteDump, evictLru, putResult, usageByDump } from '../../../renderer/lib/db.ts';
-import { decodeTraceChunk, eventAt, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
-import { loadStored, readChunks, rememberTrace, storeChunks } from '../../../renderer/views/Traces/stored-traces.ts';
+import { decodeTraceChunk, eventAt, storedChunkBytes, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
+import { chunkSaver, loadStored, readChunks, rememberTrace, storeChunks, TooBigForCache } from '../../../renderer/views/Traces/stored-traces.ts';
 import { fixtureFile } from '../../support/fixtures.ts';
 
 let n = 0;
@@ -158,10 +158,11 @@ describe('trace chunks in IndexedDB', () => {
     const t = await importDecoded(fixture);
     // The columns alone: 8 (ts) + 2 (cpu) + 4 (pid) + 2 (comm) + 2 (event) + 4 (stack) + 4 (argsEnd) bytes per event.
     const columnBytes = 26 * t.summary.events;
-    const old = await rememberTrace(db, 'old', t, 100);
-    await storeChunks(db, old.id, t.chunks, t.summary.chunks);
-    const cur = await rememberTrace(db, 'cur', t, 200);
-    await storeChunks(db, cur.id, t.chunks, t.summary.chunks);
+    // Stored whole at 100 and 200: the LRU time is when the last chunk was stored.
+    const old = await rememberTrace(db, 'old', t, 1);
+    await storeChunks(db, old.id, t.chunks, t.summary.chunks, 100);
+    const cur = await rememberTrace(db, 'cur', t, 2);
+    await storeChunks(db, cur.id, t.chunks, t.summary.chunks, 200);
     await putResult(db, { fingerprint: 'old', command: 'sys', raw: 'x'.repeat(50), parsed: null, crashVersion: null, at: 1, durationMs: 1, warnings: [], error: null }, Infinity, 300);
 
     const usage = await usageByDump(db);
@@ -185,6 +186,33 @@ describe('trace chunks in IndexedDB', () => {
     // The dump on screen is spared until nothing else is left.
     expect(await evictLru(db, 1, 'cur')).toBe(2);
     expect(await db.traceChunks.count()).toBe(0);
+  });
+
+  it('storing as the view does: a whole trace makes room by evicting another dump\'s older trace; one bigger than the limit is not kept at all', async () => {
+    const db = freshDb();
+    const t = await importDecoded(fixture);
+    const other = await rememberTrace(db, 'other', t, 1);
+    await storeChunks(db, other.id, t.chunks, t.summary.chunks, 10);
+    const size = (await usageByDump(db))[0]!.traceBytes;
+
+    // Room for one trace and a half: the other dump's trace goes once this one is whole.
+    const cur = await rememberTrace(db, 'cur', t);
+    const save = chunkSaver({ db, id: cur.id, fingerprint: 'cur', maxBytes: Math.floor(size * 1.5) }, t.summary.chunks);
+    expect(await save(t.chunks)).toBe(true);
+    expect((await loadStored(db, 'cur'))[0]!.complete).toBe(true);
+    expect((await loadStored(db, 'other'))[0]!.complete).toBe(false);
+    expect(await db.traceChunks.where('fingerprint').equals('other').count()).toBe(0);
+
+    // A limit the trace outgrows after its first chunk: nothing of it stays, nor is anything else evicted for it.
+    const b = await importDecoded(bigFile);
+    const big = await rememberTrace(db, 'big', b);
+    const tooSmall = chunkSaver({ db, id: big.id, fingerprint: 'big', maxBytes: Math.floor(storedChunkBytes(b.chunks[0]!) * 1.5) }, b.summary.chunks);
+    expect(await tooSmall(b.chunks.slice(0, 1))).toBe(false);
+    expect(await db.traceChunks.where('trace').equals(big.id).count()).toBe(1);
+    await expect(tooSmall(b.chunks.slice(1))).rejects.toBeInstanceOf(TooBigForCache);
+    expect(await db.traceChunks.where('trace').equals(big.id).count()).toBe(0);
+    expect((await loadStored(db, 'big'))[0]!.complete).toBe(false);
+    expect((await loadStored(db, 'cur'))[0]!.complete).toBe(true);
   });
 
   it('a trace without events is stored whole at once', async () => {
