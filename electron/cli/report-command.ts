@@ -6,7 +6,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { CaseAnnotationSchema, type CaseAnnotationShape } from '../api/contract.ts';
 import { createApi } from '../api/create-api.ts';
@@ -15,6 +14,7 @@ import { readCaseBundle } from '../report/bundle-read.ts';
 import { collectCase } from '../report/collect-case.ts';
 import type { CaseBundle } from '../report/case-types.ts';
 import { exportCase, type ReportFormat } from '../report/export.ts';
+import { apiErrorLine, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]
 
@@ -34,35 +34,25 @@ Chromium) or a .crashcase bundle a teammate opens without the vmcore or crash. G
   --quiet       no progress lines on stderr
 `;
 
+const command: CliCommand = { name: 'report', usage };
+
 const byExt: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.pdf': 'pdf', '.crashcase': 'case', '.zip': 'case' };
 
 /** Entry point of `crashdeck report`; returns the exit code. */
 export async function reportCommand(args: string[]): Promise<number> {
-  let values: { format?: string; output?: string; vmlinux?: string; crash?: string; host?: string; notes?: string; trace?: string[]; 'trace-files'?: boolean; quiet?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, notes: { type: 'string' },
-        trace: { type: 'string', multiple: true }, 'trace-files': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`crashdeck report: ${(err as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const fail = (msg: string): number => {
-    process.stderr.write(`crashdeck report: ${msg}\n\n${usage}`);
-    return 2;
-  };
+  const parsed = parseCommandArgs(command, {
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' }, output: { type: 'string', short: 'o' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, notes: { type: 'string' },
+      trace: { type: 'string', multiple: true }, 'trace-files': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const fail = (msg: string): number => usageError(command, msg);
   if (positionals.length !== 1) return fail(positionals.length ? 'give one <vmcore> or <case.crashcase>' : 'missing <vmcore> or <case.crashcase>');
   if (!values.output) return fail('missing -o FILE');
   const format = (values.format ?? byExt[path.extname(values.output).toLowerCase()]) as ReportFormat | undefined;
@@ -92,7 +82,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     if (values.trace?.length) await addTraces(bundle, values.trace, values['trace-files'] === true, progress);
   } catch (err) {
     const e = toApiError(err);
-    process.stderr.write(`crashdeck report: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+    process.stderr.write(`crashdeck report: ${apiErrorLine(e)}\n`);
     return e.code === 'bad-request' ? 2 : 3;
   }
   let file;
@@ -125,9 +115,7 @@ async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: 
   try {
     const info = await api.call('session.open', {
       vmcore: local(vmcore),
-      ...(values.host ? { host: values.host } : {}),
-      ...(values.vmlinux ? { vmlinux: local(values.vmlinux) } : {}),
-      ...(values.crash ? { crash: values.crash } : {}),
+      ...openOptions({ host: values.host, vmlinux: values.vmlinux && local(values.vmlinux), crash: values.crash }),
     });
     return await collectCase(
       (command) => api.call('session.run', { sessionId: info.id, command }),

@@ -5,11 +5,11 @@
  * Exit codes: 0 all commands ran cleanly, 1 a command reported a crash error, 2 usage,
  * 3 the dump could not be opened (the message says why and what to do).
  */
-import { ApiError } from '../api/contract.ts';
 import { toApiError } from '../api/handlers.ts';
 import { createApi } from '../api/create-api.ts';
 import { splitSshUrl } from '../transport/ssh.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
+import { apiErrorLine, openOptions, printUsage, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck run <vmcore> [--host H] [--vmlinux P] [--crash BIN] [--json] [--timeout S] [--shell] -- CMD...
 
@@ -25,6 +25,8 @@ command line, e.g.: crashdeck run /var/crash/202501010000/dump.202501010000 -- s
                 <vmcore> may also be ssh://user@host:port/path/to/vmcore
   --shell       allow crash's shell escapes, pipes and redirections (!, |, >, <)
 `;
+
+const command: CliCommand = { name: 'run', usage };
 
 interface RunArgs {
   vmcore: string;
@@ -76,11 +78,6 @@ function parseArgs(args: string[]): RunArgs | 'help' {
   return { ...out, vmcore: out.vmcore, commands } as RunArgs;
 }
 
-function oneLine(err: ApiError): string {
-  const msg = err.message.replace(/\s*\n\s*/g, ' | ');
-  return `crashdeck run: ${msg}${err.hint ? ` — ${err.hint}` : ''} [${err.code}]\n`;
-}
-
 /** Entry point of `crashdeck run`; returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
   let parsed: RunArgs | 'help';
@@ -88,19 +85,15 @@ export async function runCommand(args: string[]): Promise<number> {
     parsed = parseArgs(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`crashdeck run: ${err.message}\n\n${usage}`);
-    return 2;
+    return usageError(command, err.message);
   }
-  if (parsed === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
+  if (parsed === 'help') return printUsage(command);
   const a = parsed;
   const ssh = terminalSshHosts();
   const api = createApi({ ...(a.timeoutMs ? { commandTimeoutMs: a.timeoutMs } : {}), transportFor: ssh.transportFor });
   const t0 = performance.now();
   try {
-    const info = await api.call('session.open', { vmcore: a.vmcore, ...(a.vmlinux ? { vmlinux: a.vmlinux } : {}), ...(a.crash ? { crash: a.crash } : {}), ...(a.host ? { host: a.host } : {}) });
+    const info = await api.call('session.open', { vmcore: a.vmcore, ...openOptions(a) });
     if (a.shell) await api.call('session.setShell', { sessionId: info.id, enabled: true });
     const results = [];
     let startupMs: number | null = null;
@@ -139,7 +132,7 @@ export async function runCommand(args: string[]): Promise<number> {
     return failed ? 1 : 0;
   } catch (err) {
     const e = toApiError(err);
-    process.stderr.write(oneLine(e));
+    process.stderr.write(`crashdeck run: ${apiErrorLine(e)}\n`);
     return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
   } finally {
     await api.dispose();

@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createApi } from '../api/create-api.ts';
 import type { ApiHost } from '../api/handlers.ts';
 import { isLoopback } from '../serve/bind-address.ts';
 import type { SshHosts } from '../transport/ssh-hosts.ts';
 import { SshPromptBroker } from '../transport/ssh-prompts.ts';
 import { startServeHost } from '../serve/serve-host.ts';
+import { parseCommandArgs, type CliCommand } from './command-args.ts';
 
 /** Where `npm run build:renderer` writes the UI. */
 export const defaultRendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
@@ -40,33 +40,27 @@ Options:
   -h, --help         this text
 `;
 
+const command: CliCommand = { name: 'serve', usage: help };
+
 /** Run the serve subcommand until SIGINT/SIGTERM; returns the exit code. */
 export async function serveCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string', default: '0' },
-        bind: { type: 'string', default: '127.0.0.1' },
-        open: { type: 'string' },
-        vmlinux: { type: 'string' },
-        crash: { type: 'string' },
-        'renderer-dir': { type: 'string' },
-        'no-demo': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`crashdeck serve: ${(err as Error).message}\n\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommandArgs(command, {
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string', default: '0' },
+      bind: { type: 'string', default: '127.0.0.1' },
+      open: { type: 'string' },
+      vmlinux: { type: 'string' },
+      crash: { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      'no-demo': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) {
     process.stderr.write(`crashdeck serve: --port must be a number from 0 to 65535 (got ${JSON.stringify(values.port)})\n`);

@@ -5,7 +5,6 @@
  * dump of the same boot (tasks, slab caches, panic time) through a crash session.
  * Exit codes: 0 imported, 2 usage, 3 the trace could not be read, 4 imported but the dump could not be read.
  */
-import { parseArgs } from 'node:util';
 import { createApi } from '../api/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { gatherDumpFacts, type DumpFacts } from '../trace/dump-facts.ts';
@@ -15,6 +14,7 @@ import { linkTraceToDump } from '../trace/links.ts';
 import { traceFormats, type TraceFormat, type TraceSummary } from '../trace/model.ts';
 import { renderTraceText } from '../trace/render-text.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
+import { apiErrorLine, openOptions, parseCommandArgs, printUsage, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck trace import FILE [--dump VMCORE [--vmlinux P] [--crash BIN]] [--kallsyms K] [--format F] [--top N] [--json]
 
@@ -33,41 +33,31 @@ FILE is \`trace-cmd report\` or tracefs \`trace\` text, function_graph text, \`p
   --json         print machine-readable JSON
 `;
 
+const command: CliCommand = { name: 'trace import', usage };
+
 /** Entry point of `crashdeck trace`; returns the exit code. */
 export async function traceCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    process.stdout.write(usage);
+    printUsage(command);
     return sub === undefined ? 2 : 0;
   }
   if (sub !== 'import') {
     process.stderr.write(`crashdeck trace: unknown subcommand '${sub}'\n\n${usage}`);
     return 2;
   }
-  let values: { dump?: string; vmlinux?: string; crash?: string; kallsyms?: string; format?: string; top?: string; json?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        dump: { type: 'string' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, kallsyms: { type: 'string' },
-        format: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`crashdeck trace import: ${(err as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const fail = (msg: string): number => {
-    process.stderr.write(`crashdeck trace import: ${msg}\n\n${usage}`);
-    return 2;
-  };
+  const parsed = parseCommandArgs(command, {
+    args: rest,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      dump: { type: 'string' }, vmlinux: { type: 'string' }, crash: { type: 'string' }, kallsyms: { type: 'string' },
+      format: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const fail = (msg: string): number => usageError(command, msg);
   if (positionals.length !== 1) return fail(positionals.length ? 'one FILE only' : 'missing FILE');
   if (values.format !== undefined && !(traceFormats as readonly string[]).includes(values.format)) return fail(`unknown --format ${values.format}`);
   const top = values.top === undefined ? 10 : Number(values.top);
@@ -101,13 +91,12 @@ export async function traceCommand(args: string[]): Promise<number> {
     try {
       const info = await api.call('session.open', {
         vmcore: values.dump,
-        ...(values.vmlinux ? { vmlinux: values.vmlinux } : {}),
-        ...(values.crash ? { crash: values.crash } : {}),
+        ...openOptions({ vmlinux: values.vmlinux, crash: values.crash }),
       });
       facts = await gatherDumpFacts((command) => api.call('session.run', { sessionId: info.id, command }), tty ? (c) => process.stderr.write(`crashdeck trace: reading ${c} from the dump\n`) : undefined);
     } catch (err) {
       const e = toApiError(err);
-      dumpError = `${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]`;
+      dumpError = apiErrorLine(e);
     } finally {
       await api.dispose();
     }

@@ -5,7 +5,6 @@
  * Exit codes: 0 triage printed, 2 usage, 3 the dump or file could not be read.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createApi } from '../api/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { triageSession } from '../analyze/gather.ts';
@@ -17,6 +16,7 @@ import type { TraceSummary } from '../trace/model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
+import { apiErrorLine, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
@@ -35,32 +35,22 @@ evidence and confidence.
   --md          print Markdown
 `;
 
+const command: CliCommand = { name: 'triage', usage };
+
 /** Entry point of `crashdeck triage`; returns the exit code. */
 export async function triageCommand(args: string[]): Promise<number> {
-  let values: { vmlinux?: string; crash?: string; host?: string; dmesg?: string; trace?: string[]; json?: boolean; md?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, dmesg: { type: 'string' }, trace: { type: 'string', multiple: true },
-        json: { type: 'boolean' }, md: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`crashdeck triage: ${(err as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const fail = (msg: string): number => {
-    process.stderr.write(`crashdeck triage: ${msg}\n\n${usage}`);
-    return 2;
-  };
+  const parsed = parseCommandArgs(command, {
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      vmlinux: { type: 'string' }, crash: { type: 'string' }, host: { type: 'string' }, dmesg: { type: 'string' }, trace: { type: 'string', multiple: true },
+      json: { type: 'boolean' }, md: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const fail = (msg: string): number => usageError(command, msg);
   if (values.json && values.md) return fail('choose one of --json and --md');
   if (values.dmesg !== undefined && positionals.length) return fail('give either <vmcore> or --dmesg FILE, not both');
   if (values.dmesg === undefined && positionals.length !== 1) return fail(positionals.length ? 'one <vmcore> only' : 'missing <vmcore> (or --dmesg FILE)');
@@ -101,9 +91,7 @@ export async function triageCommand(args: string[]): Promise<number> {
     try {
       const info = await api.call('session.open', {
         vmcore: positionals[0] as string,
-        ...(values.vmlinux ? { vmlinux: values.vmlinux } : {}),
-        ...(values.crash ? { crash: values.crash } : {}),
-        ...(values.host ? { host: values.host } : {}),
+        ...openOptions(values),
       });
       const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
       ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
@@ -112,7 +100,7 @@ export async function triageCommand(args: string[]): Promise<number> {
       }
     } catch (err) {
       const e = toApiError(err);
-      process.stderr.write(`crashdeck triage: ${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]\n`);
+      process.stderr.write(`crashdeck triage: ${apiErrorLine(e)}\n`);
       return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
     } finally {
       await api.dispose();

@@ -4,25 +4,10 @@
  * crashdeck.triage/1 JSON; the verdict must match meta.json truth. `--dmesg` runs on each
  * fixture's vmcore-dmesg.txt without a dump.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
-import { crash806, fixtureFile, fixtureMeta, repoRoot, scenarios, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
-
-const bin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCrashdeck as cli } from '../../support/cli.ts';
+import { crash806, fixtureFile, fixtureMeta, scenarios, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 
 interface Truth {
   panic_type: string;

@@ -4,7 +4,6 @@
  * same outputs, triage over it gives the verdict meta.json names — and re-exports as a PDF and
  * Markdown from the case alone. Bad input exits with the documented codes.
  */
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,22 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/api/create-api.ts';
 import type { SysModel } from '../../../electron/parse/models.ts';
 import { readCaseBundle } from '../../../electron/report/bundle-read.ts';
-import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+import { runCrashdeck as cli } from '../../support/cli.ts';
+import { crash806, fixtureMeta, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import { rawZip, minimalCaseEntries } from '../../unit/report/raw-zip.ts';
 
-const bin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const truth = fixtureMeta('panic-sysrq').truth as unknown as { panic_message: string; panic_task: { pid: number; comm: string } };
 let dir: string;

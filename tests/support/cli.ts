@@ -1,0 +1,30 @@
+/**
+ * Running the real `crashdeck` command in tests, as a user does: node + electron/bin/crashdeck.mjs
+ * (TypeScript through tsx, no build step), capturing stdout, stderr and the exit code.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './fixtures.ts';
+
+/** The crashdeck bin script. */
+export const crashdeckBin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
+
+/** How a crashdeck run ended. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `crashdeck ARGS...` to the end; resolves for any exit code (tests assert on it). */
+export function runCrashdeck(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [crashdeckBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
