@@ -90,8 +90,17 @@ test('Processes → the hog → Sample pages → a page in memory opens in Page 
   await expect(decoded.locator('[data-flag="swapbacked"]')).toBeVisible();
   await expect(decoded.locator('[data-flag="lru"]')).toBeVisible();
   await expect(decoded.locator('[data-flag="slab"]')).toHaveCount(0);
+  // Anonymous memory: bit 17 is PG_anon_exclusive there, not "mapped to disk".
+  await expect(decoded.locator('[data-flag="anon_exclusive"]')).toBeVisible();
+  await expect(decoded.locator('[data-flag="mappedtodisk"]')).toHaveCount(0);
+  const from = page.getByTestId('sampled-from');
+  await expect(from).toContainText(`pid ${hog.pid} at virtual address 0x${start}`);
   await page.screenshot({ path: path.join(shots, 'task-sample-page-flags-oom-user-hog.png'), fullPage: false });
   expect(await seriousViolations(page), 'axe on Page flags from a sample').toEqual([]);
+  // ...and back to the task's memory map.
+  await from.getByRole('link', { name: `Memory map of pid ${hog.pid}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Memory map' })).toBeVisible();
+  await expect(page.getByLabel('Task')).toHaveValue(String(hog.pid));
 });
 
 test('Memory map of a kernel thread (kthreadd, pid 2): no user pages to sample, said in words', async () => {

@@ -87,9 +87,25 @@ export function samplePhysical(t: VtopTranslation | null): string | null {
   return p && /^[0-9a-f]{1,16}$/i.test(p) ? `0x${p.toLowerCase()}` : null;
 }
 
-/** Page flags deep link for a sample's physical page (encoded: the value comes from dump text). */
-export function pageFlagsLink(physical: string): string {
-  return `#/page-flags?mode=physical&addr=${encodeURIComponent(physical)}`;
+/**
+ * Page flags deep link for a sample's physical page (encoded: the value comes from dump text);
+ * with the task and virtual address it was sampled at, so Page flags can say where it came from.
+ */
+export function pageFlagsLink(physical: string, from?: { pid: number; virtual: string }): string {
+  const q = new URLSearchParams({ mode: 'physical', addr: physical });
+  if (from) {
+    q.set('pid', String(from.pid));
+    q.set('vaddr', from.virtual);
+  }
+  return `#/page-flags?${q.toString()}`;
+}
+
+/** Where a Page flags lookup came from, read back from its link; null unless both parts are well-formed. */
+export function sampledFrom(params: URLSearchParams): { pid: number; virtual: string } | null {
+  const pid = params.get('pid') ?? '';
+  const vaddr = params.get('vaddr') ?? '';
+  if (!/^\d{1,7}$/.test(pid) || !/^0x[0-9a-f]{1,16}$/.test(vaddr)) return null;
+  return { pid: Number(pid), virtual: vaddr };
 }
 
 /** What crash said about an address, in words. */
@@ -112,13 +128,9 @@ export function stateText(t: VtopTranslation): string {
 
 /**
  * A sampled page's flag names, decoded through the dump's `kmem -g` table (crash's own names
- * when the table is not loaded). On an anonymous page (page->mapping with PAGE_MAPPING_ANON, bit
- * 0) a bit whose aliases include anon_exclusive is named so: the kernel reuses PG_mappedtodisk's
- * bit as PG_anon_exclusive there, and "mappedtodisk" would mislead on memory no file backs.
+ * when the table is not loaded); an anonymous page's bit 17 reads anon_exclusive (see decodePageFlags).
  */
 export function sampleFlagNames(page: VtopPage, table: readonly PageFlagBit[]): { names: string[]; via: 'kmem -g' | 'crash' } {
-  const dec = decodePageFlags(page.flags, table);
-  if (!dec) return { names: page.flagNames, via: 'crash' };
-  const anon = /^[0-9a-f]{1,16}$/i.test(page.mapping) && (BigInt(`0x${page.mapping}`) & 1n) === 1n;
-  return { names: dec.bits.map((b) => (anon && b.aliases.includes('anon_exclusive') ? 'anon_exclusive' : b.name)), via: 'kmem -g' };
+  const dec = decodePageFlags(page.flags, table, page.mapping);
+  return dec ? { names: dec.bits.map((b) => b.name), via: 'kmem -g' } : { names: page.flagNames, via: 'crash' };
 }

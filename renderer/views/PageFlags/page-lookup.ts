@@ -76,16 +76,29 @@ export function namesByBit(table: readonly PageFlagBit[]): Map<number, string[]>
   return m;
 }
 
-/** Decode a FLAGS hex word (as crash prints it, no 0x) against the dump's flag table. */
-export function decodePageFlags(flagsHex: string, table: readonly PageFlagBit[]): DecodedFlags | null {
+/** True when page->mapping (hex as crash prints it) has PAGE_MAPPING_ANON (bit 0): an anonymous page. */
+export function isAnonMapping(mapping: string | null | undefined): boolean {
+  return typeof mapping === 'string' && /^[0-9a-f]{1,16}$/i.test(mapping) && (BigInt(`0x${mapping}`) & 1n) === 1n;
+}
+
+/**
+ * Decode a FLAGS hex word (as crash prints it, no 0x) against the dump's flag table. Given the
+ * page's mapping, an anonymous page names a bit whose aliases include anon_exclusive so (the
+ * kernel reuses PG_mappedtodisk's bit as PG_anon_exclusive; no file backs anon memory).
+ */
+export function decodePageFlags(flagsHex: string, table: readonly PageFlagBit[], mapping?: string | null): DecodedFlags | null {
   const t = flagsHex.trim().replace(/^0x/i, '');
   if (!/^[0-9a-f]{1,16}$/i.test(t) || table.length === 0) return null;
   const word = BigInt(`0x${t}`);
   const names = namesByBit(table);
+  const anon = isAnonMapping(mapping);
   const topBit = Math.max(...names.keys());
   const bits: DecodedFlags['bits'] = [];
   for (const [bit, list] of [...names].sort((a, b) => a[0] - b[0])) {
-    if ((word >> BigInt(bit)) & 1n) bits.push({ bit, name: shortName(list[0]!), aliases: list.slice(1).map(shortName) });
+    if (!((word >> BigInt(bit)) & 1n)) continue;
+    const short = list.map(shortName);
+    const primary = anon && short.includes('anon_exclusive') ? 'anon_exclusive' : short[0]!;
+    bits.push({ bit, name: primary, aliases: short.filter((n) => n !== primary) });
   }
   return { bits, upper: (word >> BigInt(topBit + 1)).toString(16), topBit };
 }

@@ -11,7 +11,7 @@ import { buildGuidedCommand } from '../../../electron/crash/allowlist.ts';
 import { parseKmemPageFlags, parseVm, parseVtop } from '../../../electron/parse/index.ts';
 import type { Vma } from '../../../electron/parse/index.ts';
 import { repoRoot, transcript } from '../../support/fixtures.ts';
-import { matchSamples, pageFlagsLink, pickSamples, sampleFlagNames, samplePhysical, stateText, vtopCommand, type PageSample } from '../../../renderer/views/MemoryMap/sample-pages.ts';
+import { matchSamples, pageFlagsLink, pickSamples, sampledFrom, sampleFlagNames, samplePhysical, stateText, vtopCommand, type PageSample } from '../../../renderer/views/MemoryMap/sample-pages.ts';
 
 const vmas = parseVm(transcript('oom-user-hog', 'vm 179')).model.vmas;
 const sample = (name: string): string => readFileSync(path.join(repoRoot, 'tests/unit/parse/samples', `vtop-oom-user-hog-${name}.txt`), 'utf8');
@@ -87,6 +87,13 @@ describe("Sample pages: crash's answer", () => {
     expect(sampleFlagNames(m.translations[0]!.page!, []).via).toBe('crash');
     const vdso = parseVtop(sample('vdso')).model.translations[0]!.page!;
     expect(sampleFlagNames(vdso, table).names).toEqual(['referenced', 'reserved']);
+  });
+
+  it('the Page flags link carries the task and virtual address back; malformed ones are ignored', () => {
+    const link = pageFlagsLink('0x29f2000', { pid: 179, virtual: '0x7f66d5e7b000' });
+    expect(link).toBe('#/page-flags?mode=physical&addr=0x29f2000&pid=179&vaddr=0x7f66d5e7b000');
+    expect(sampledFrom(new URLSearchParams(link.split('?')[1]))).toEqual({ pid: 179, virtual: '0x7f66d5e7b000' });
+    for (const q of ['pid=179', 'pid=1e3&vaddr=0x1', 'pid=1&vaddr=<b>', 'pid=1&vaddr=0x1%0aquit']) expect(sampledFrom(new URLSearchParams(q))).toBeNull();
   });
 
   it('a hostile physical value cannot leave the link', () => {
