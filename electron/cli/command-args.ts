@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApiError } from '../api/contract.ts';
+import { toApiError } from '../api/handlers.ts';
 
 /** Exit code of every subcommand for bad usage. */
 export const usageExitCode = 2;
@@ -46,6 +47,16 @@ export function parseCommandArgs<const T extends ParseArgsConfig>(command: CliCo
 /** An ApiError on one line: message (its line breaks as " | "), " — hint", " [code]". */
 export function apiErrorLine(e: ApiError): string {
   return `${e.message.replace(/\s*\n\s*/g, ' | ')}${e.hint ? ` — ${e.hint}` : ''} [${e.code}]`;
+}
+
+/**
+ * Report a failed Api call as "crashdeck NAME: <one line>" on stderr and return the exit code:
+ * 2 (usage) for the codes that mean the command line was wrong, else 3 (the dump could not be read).
+ */
+export function apiFailure(command: CliCommand, err: unknown, usageCodes: readonly string[] = ['bad-request', 'refused']): number {
+  const e = toApiError(err);
+  process.stderr.write(`crashdeck ${command.name}: ${apiErrorLine(e)}\n`);
+  return usageCodes.includes(e.code) ? usageExitCode : 3;
 }
 
 /** session.open's optional vmlinux/crash/host, leaving out those not given (or empty). */

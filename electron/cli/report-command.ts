@@ -14,7 +14,7 @@ import { readCaseBundle } from '../report/bundle-read.ts';
 import { collectCase } from '../report/collect-case.ts';
 import type { CaseBundle } from '../report/case-types.ts';
 import { exportCase, type ReportFormat } from '../report/export.ts';
-import { apiErrorLine, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
+import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]
 
@@ -81,9 +81,8 @@ export async function reportCommand(args: string[]): Promise<number> {
     if (notes) bundle.annotations = notes;
     if (values.trace?.length) await addTraces(bundle, values.trace, values['trace-files'] === true, progress);
   } catch (err) {
-    const e = toApiError(err);
-    process.stderr.write(`crashdeck report: ${apiErrorLine(e)}\n`);
-    return e.code === 'bad-request' ? 2 : 3;
+    // A refused bundle is a bad input file (3), not a usage error.
+    return apiFailure(command, err, ['bad-request']);
   }
   let file;
   try {

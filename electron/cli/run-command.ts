@@ -5,11 +5,10 @@
  * Exit codes: 0 all commands ran cleanly, 1 a command reported a crash error, 2 usage,
  * 3 the dump could not be opened (the message says why and what to do).
  */
-import { toApiError } from '../api/handlers.ts';
 import { createApi } from '../api/create-api.ts';
 import { splitSshUrl } from '../transport/ssh.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
-import { apiErrorLine, openOptions, printUsage, usageError, type CliCommand } from './command-args.ts';
+import { apiFailure, openOptions, printUsage, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck run <vmcore> [--host H] [--vmlinux P] [--crash BIN] [--json] [--timeout S] [--shell] -- CMD...
 
@@ -131,9 +130,7 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     return failed ? 1 : 0;
   } catch (err) {
-    const e = toApiError(err);
-    process.stderr.write(`crashdeck run: ${apiErrorLine(e)}\n`);
-    return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
+    return apiFailure(command, err);
   } finally {
     await api.dispose();
     await ssh.closeAll();

@@ -16,7 +16,7 @@ import type { TraceSummary } from '../trace/model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
-import { apiErrorLine, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
+import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
@@ -99,9 +99,7 @@ export async function triageCommand(args: string[]): Promise<number> {
         if (d.severity !== 'info') report.missing.push(`session: ${d.message}`);
       }
     } catch (err) {
-      const e = toApiError(err);
-      process.stderr.write(`crashdeck triage: ${apiErrorLine(e)}\n`);
-      return e.code === 'bad-request' || e.code === 'refused' ? 2 : 3;
+      return apiFailure(command, err);
     } finally {
       await api.dispose();
       await ssh.closeAll();
