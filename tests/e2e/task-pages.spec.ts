@@ -1,7 +1,8 @@
 /**
  * From a task to its sample pages on the oom-user-hog dump with the real crash 8.0.6: open the
  * hog (meta.json truth) in Processes, sample its pages, follow a page in memory into Page flags
- * and see that page's flags; a kernel thread says it has no user pages. Expected addresses are
+ * and see that page's flags; a kernel thread says it has no user pages; after a reload the
+ * samples come from the IndexedDB cache. Expected addresses are
  * read from the fixture's `vm` transcript and crash's raw vtop text, not from the view's model.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -111,4 +112,16 @@ test('Memory map of a kernel thread (kthreadd, pid 2): no user pages to sample, 
   await expect(page.getByTestId('sample-pages-run')).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'task-sample-pages-kthread.png'), fullPage: true });
   expect(await seriousViolations(page), 'axe on Memory map of a kernel thread').toEqual([]);
+});
+
+test('after a reload the sample pages come from the IndexedDB cache, in the Memory map too', async () => {
+  await page.goto(`${host.url}#/memory-map?pid=${hog.pid}`);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Memory map' })).toBeVisible();
+  await settle();
+  const samples = page.getByTestId('sample-pages');
+  await samples.getByRole('button', { name: 'Sample pages' }).click({ timeout: 90_000 });
+  await expect(samples.getByTestId('sample-page')).toHaveCount(12, { timeout: 60_000 });
+  await expect(samples.getByTestId('age-badge')).toHaveAttribute('data-source', 'cache');
+  await expect(samples.getByTestId('sample-page').first()).toHaveAttribute('data-state', 'present');
 });
