@@ -90,6 +90,11 @@ test('oom-slab-leak trace-report.txt: events stored while imported reopen from I
   const second = await startServe({ port });
   hosts.push(second);
   await page.goto(second.url);
+  // The start screen's cache panel counts the stored trace with the dump's results.
+  await page.getByText('Cache storage').click();
+  const usageRow = page.getByRole('table', { name: 'Cache usage per dump' }).getByRole('row').filter({ hasText: vmcorePath('oom-slab-leak') });
+  await expect(usageRow.getByRole('cell').nth(2)).toHaveText('1');
+  await page.getByText('Cache storage').click();
   await page.getByTestId('recent-dumps').getByRole('button', { name: vmcorePath('oom-slab-leak') }).click();
   await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', 'none');
   await openView(page, 'Traces');
