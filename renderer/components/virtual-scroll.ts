@@ -33,10 +33,14 @@ export interface ScrollMap {
   scaled: boolean;
 }
 
-/** Build the map for a shape; `cap` is only lowered by tests. */
+/** Build the map for a shape of fixed-height rows; `cap` is only lowered by tests. */
 export function scrollMap(s: ScrollShape, cap = maxScrollHeight): ScrollMap {
-  const total = s.count * s.rowHeight;
-  const viewport = Math.max(0, s.viewport);
+  return heightMap(s.count * s.rowHeight, s.viewport, cap);
+}
+
+/** Build the map for content `total` px tall (rows of any heights) seen through `viewport` px. */
+export function heightMap(total: number, viewportPx: number, cap = maxScrollHeight): ScrollMap {
+  const viewport = Math.max(0, viewportPx);
   if (total <= cap) {
     const max = Math.max(0, total - viewport);
     return { body: total, total, realMax: max, virtualMax: max, edge: 0, slope: 1, scaled: false };
@@ -106,4 +110,19 @@ export function scrollForRow(s: ScrollShape, m: ScrollMap, real: number, index: 
   if (top < v) return Math.min(m.realMax, Math.floor(toReal(m, top)));
   if (top + s.rowHeight > v + s.viewport) return Math.min(m.realMax, Math.ceil(toReal(m, top + s.rowHeight - s.viewport)));
   return real;
+}
+
+/**
+ * For items of varying heights laid out by `offsets` (offsets[j] is item j's top, offsets[count]
+ * the total height): the item at y, i.e. the last j with offsets[j] <= y, clamped to the items.
+ */
+export function itemAt(offsets: ArrayLike<number>, count: number, y: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= y) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.max(0, lo);
 }

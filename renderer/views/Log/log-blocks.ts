@@ -86,5 +86,65 @@ export function highlightParts(text: string, query: string): Array<{ text: strin
   return parts;
 }
 
+/**
+ * The rows of the Log view's virtual list, in order, as one Int32Array (200,000 records stay one
+ * compact array): a record index (>= 0) for a line, or -(k + 1) for the header of segment k.
+ * Without `hits`: every segment's lines, each block as its header followed by its lines when
+ * `open(k)`; with `hits` (a search): only those records. `maxLevel` hides quieter records.
+ */
+export function logItems(
+  records: readonly LogRecord[],
+  segments: readonly LogSegment[],
+  opts: { maxLevel: number; open: (k: number) => boolean; hits: readonly number[] | null },
+): Int32Array {
+  const shown = (i: number): boolean => {
+    const lv = records[i]!.level;
+    return lv === null || lv <= opts.maxLevel;
+  };
+  const out = new Int32Array(opts.hits ? opts.hits.length : records.length + segments.length);
+  let n = 0;
+  if (opts.hits) {
+    for (const i of opts.hits) if (shown(i)) out[n++] = i;
+    return out.slice(0, n);
+  }
+  segments.forEach((seg, k) => {
+    if (seg.kind !== 'lines') {
+      out[n++] = -(k + 1);
+      if (!opts.open(k)) return;
+    }
+    for (let i = seg.from; i <= seg.to; i++) if (shown(i)) out[n++] = i;
+  });
+  return out.slice(0, n);
+}
+
+/** For each record, the segment index of the block holding it, or -1 for plain lines. */
+export function blockOfRecords(count: number, segments: readonly LogSegment[]): Int32Array {
+  const out = new Int32Array(count).fill(-1);
+  segments.forEach((seg, k) => {
+    if (seg.kind !== 'lines') out.fill(k, seg.from, seg.to + 1);
+  });
+  return out;
+}
+
+/** Position of record `record` in `items` (from logItems), or -1 when it is not listed. */
+export function itemOfRecord(items: Int32Array, record: number): number {
+  // Records appear in increasing order; headers (negative) sit between them.
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    let j = mid;
+    while (j <= hi && items[j]! < 0) j++;
+    if (j > hi) {
+      hi = mid - 1;
+      continue;
+    }
+    if (items[j] === record) return j;
+    if (items[j]! < record) lo = j + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Syslog level names (0-7). */
 export const levelNames = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'] as const;
