@@ -177,6 +177,13 @@ export const traceFormatIds = ['trace-cmd-report', 'tracefs', 'function-graph', 
 const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null;
 /** The import summary and aggregates; electron/trace/model.ts documents every field. */
 const TraceSummaryResult = v.custom<TraceSummary>(isObject);
+/** The parts of a TraceSummary that trace.link and its evidence read, checked before use. */
+function isLinkableSummary(x: unknown): boolean {
+  const s = x as Partial<Record<keyof TraceSummary, unknown>> | null;
+  const tsOk = (t: unknown): boolean => t === null || typeof t === 'number';
+  return isObject(s) && ['tasks', 'callSites', 'stackCallers', 'oomEvents'].every((k) => Array.isArray(s![k as keyof TraceSummary]))
+    && isObject(s!.pageAlloc) && isObject(s!.directReclaim) && tsOk(s!.firstTs) && tsOk(s!.lastTs);
+}
 const TraceRef = v.object({ traceId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) });
 
 /**
@@ -231,6 +238,11 @@ const TraceLinkParams = v.object({
   uptimeSeconds: v.optional(v.nullable(v.number())),
   /** What the dump analysis blames, so the evidence picks the matching call site / task. */
   culprit: v.optional(v.object({ cache: v.optional(v.nullable(v.string())), pid: v.optional(v.nullable(v.number())), comm: v.optional(v.nullable(v.string())) })),
+  /**
+   * The trace's summary as an earlier import returned it (kept in the renderer's IndexedDB), for
+   * a host that no longer holds the trace (it restarted): linking needs only the summary.
+   */
+  summary: v.optional(v.custom<TraceSummary>(isLinkableSummary, 'summary lacks the tasks / call sites / times a link needs')),
 });
 
 /** Every request: params schema and result schema. */

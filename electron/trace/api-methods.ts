@@ -102,7 +102,8 @@ export function createTraceMethods(bus: EventBus, options: TraceMethodsOptions =
       return JSON.parse(await readFile(path.join(r.dir, `chunk-${p.index}.json`), 'utf8')) as TraceChunkWire;
     },
     'trace.link': async (p) => {
-      const { summary } = get(p.traceId);
+      // A restarted host lacks the trace; the renderer then sends the summary it stored.
+      const summary = traces.get(p.traceId)?.summary ?? p.summary ?? get(p.traceId).summary;
       const panic = p.panicTs != null || p.uptimeSeconds != null ? { panicTs: p.panicTs ?? null, uptimeSeconds: p.uptimeSeconds ?? null } : null;
       const links = linkTraceToDump(summary, { tasks: p.tasks ?? null, caches: p.caches ?? null, panic });
       const evidence = traceOomEvidence(summary, {

@@ -83,6 +83,10 @@ test('oom-slab-leak trace-report.txt: events stored while imported reopen from I
   await expect(source).toHaveText('this browser (stored earlier)');
   await expect(page.getByTestId('trace-offline')).toHaveCount(0);
   await expectEventsOfTheFile(page);
+  // Linked against the dump by crash (ps, kmem -s, log, sys), which caches those results too.
+  await expect(page.getByTestId('trace-timeline')).toHaveAttribute('data-placement', 'after-trace', { timeout: 180_000 });
+  // The trace's user tasks (sleep, perf, trace-cmd) had exited before the OOM; only kthreads match.
+  await expect(page.getByTestId('boot-verdict')).toHaveText('weak link: only kernel threads match');
 
   // A new host process: its spool never had the trace, and it runs no crash.
   await first.stop();
@@ -106,6 +110,12 @@ test('oom-slab-leak trace-report.txt: events stored while imported reopen from I
   await expect(page.getByTestId('trace-lanes').getByRole('row', { name: /kworker\/u4:1 \(29\)/ })).toBeVisible();
   await expect(page.getByTestId('trace-timeline')).toBeVisible();
   await expect(page.getByTestId('call-site-row').first().getByTestId('call-site')).toHaveText(new RegExp(`^${culprit.module}`));
+  // The links to the dump come back too: the host links the summary this browser kept against
+  // the dump's cached ps / log (no crash runs here), so the panic sits after the trace's end and
+  // the kworker the trace saw opens its Processes row.
+  await expect(page.getByTestId('trace-timeline')).toHaveAttribute('data-placement', 'after-trace');
+  await expect(page.getByTestId('boot-verdict')).toHaveText('weak link: only kernel threads match');
+  await expect(page.locator('[data-testid="task-row"][data-pid="29"]').getByTestId('task-link')).toHaveAttribute('href', '#/processes?pid=29');
   await page.screenshot({ path: path.join(shots, 'traces-reopen-from-indexeddb.png'), fullPage: true });
   expect(await seriousViolations(page), 'axe on Traces read from IndexedDB').toEqual([]);
 });

@@ -76,6 +76,24 @@ describe('trace.* methods', () => {
     await expect(api.call('trace.summary', { traceId })).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('links a trace a restarted host no longer holds from the summary the renderer kept', async () => {
+    const first = host();
+    const { traceId, summary } = await first.api.call('trace.import', { file: fixtureFile('oom-slab-leak', 'trace-report.txt') });
+    const truth = fixtureMeta('oom-slab-leak').truth;
+    const facts = { caches: [{ name: String(truth.culprit.cache), objsize: Number(truth.culprit.object_size) }], panicTs: 28.384756 };
+    const live = await first.api.call('trace.link', { traceId, ...facts });
+    await cleanup?.();
+    // A fresh host: the trace id is unknown, so only the stored summary can link it.
+    const { api } = host();
+    await expect(api.call('trace.link', { traceId, ...facts })).rejects.toMatchObject({ code: 'not-found' });
+    // What IndexedDB keeps is a structured clone of the summary.
+    const stored = structuredClone(summary);
+    const offline = await api.call('trace.link', { traceId, ...facts, summary: stored });
+    expect(offline.caches?.[0]?.cache).toBe(truth.culprit.cache);
+    expect(offline).toEqual(live);
+    await expect(api.call('trace.link', { traceId, ...facts, summary: { tasks: 'x' } as never })).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
   it('rejects bad params and reports a non-trace with its own error code', async () => {
     const { api } = host();
     await expect(api.call('trace.import', { file: '' })).rejects.toMatchObject({ code: 'bad-request' });
