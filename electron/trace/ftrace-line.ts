@@ -30,23 +30,99 @@ export interface FtraceLine {
   args: string;
 }
 
-/** Parse one line into `out`; false when the line is not an event line. */
-export function parseFtraceLine(line: string, out: FtraceLine): boolean {
-  return fastParse(line, out) || regexParse(line, out);
+/** The header of an event line read in place; its args are `text.slice(argsStart, end)`. */
+export interface FtraceHeader {
+  comm: string;
+  pid: number;
+  cpu: number;
+  ts: number;
+  event: string;
+  argsStart: number;
+  /** Comm and event names already seen: a repeated one is returned as the same string object. */
+  readonly names: StringInterner;
 }
 
-function regexParse(line: string, out: FtraceLine): boolean {
+/** A fresh header to pass to parseFtraceAt (reuse it: it carries the interned names). */
+export function newFtraceHeader(): FtraceHeader {
+  return { comm: '', pid: 0, cpu: 0, ts: 0, event: '', argsStart: 0, names: new StringInterner() };
+}
+
+/**
+ * A copy of `s` that does not share memory with the text it was cut from. V8 cuts longer
+ * substrings as views of their parent, so a kept name would otherwise pin a whole read block.
+ */
+export function detachString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+const internSlots = 1024;
+
+/**
+ * A small direct-mapped cache of short strings (task and event names) read in place: the caller
+ * hashes the characters while it scans them anyway, a hit costs a short compare and no
+ * allocation, and every hit is the same string object (pointer-equal, its hash cached).
+ */
+export class StringInterner {
+  private readonly slots: string[] = new Array<string>(internSlots).fill('');
+
+  /** The string `text[start, end)`, whose characters hash (h = h * 31 + c, 32-bit) to `hash`. */
+  get(text: string, start: number, end: number, hash: number): string {
+    const i = hash & (internSlots - 1);
+    const s = this.slots[i]!;
+    const len = end - start;
+    if (s.length === len) {
+      let k = 0;
+      while (k < len && s.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === len) return s;
+    }
+    const fresh = detachString(text.slice(start, end));
+    this.slots[i] = fresh;
+    return fresh;
+  }
+}
+
+const lineHeader = newFtraceHeader();
+
+/** Parse one line into `out`; false when the line is not an event line. */
+export function parseFtraceLine(line: string, out: FtraceLine): boolean {
+  if (!parseFtraceAt(line, 0, line.length, lineHeader)) return false;
+  out.comm = lineHeader.comm;
+  out.pid = lineHeader.pid;
+  out.cpu = lineHeader.cpu;
+  out.ts = lineHeader.ts;
+  out.event = lineHeader.event;
+  out.args = line.slice(lineHeader.argsStart);
+  return true;
+}
+
+/**
+ * Parse the line `text[start, end)` in place into `out`; false when it is not an event line.
+ * `end` must be the text's end or sit on its line terminator ("\r" or "\n").
+ */
+export function parseFtraceAt(text: string, start: number, end: number, out: FtraceHeader): boolean {
+  return fastParse(text, start, end, out) || regexParse(text, start, end, out);
+}
+
+function regexParse(text: string, start: number, end: number, out: FtraceHeader): boolean {
+  const line = text.slice(start, end);
   const m = ftraceHeaderRe.exec(line) ?? ftraceLatencyRe.exec(line);
   if (m === null) return false;
-  out.comm = m[1]!;
+  out.comm = intern(out.names, m[1]!);
   out.pid = +m[2]!;
   out.cpu = +m[3]!;
   out.ts = +m[4]!;
   const ev = m[5]!;
   const colon = ev.indexOf(':');
-  out.event = colon === -1 ? ev : ev.slice(colon + 1);
-  out.args = m[6]!;
+  out.event = intern(out.names, colon === -1 ? ev : ev.slice(colon + 1));
+  // The args group runs to the end of the line.
+  out.argsStart = end - m[6]!.length;
   return true;
+}
+
+function intern(names: StringInterner, s: string): string {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return names.get(s, 0, s.length, h);
 }
 
 function isDigit(c: number): boolean {
@@ -56,39 +132,45 @@ function isDigit(c: number): boolean {
 /**
  * The common shape without a regex (the importer's hottest code): `comm-pid [cpu] ts: event: args`
  * with single fields in fixed order. Anything unusual (tgid column, odd spacing) falls back to the
- * regex, which accepts the same lines.
+ * regex, which accepts the same lines. Scans stop by themselves at `end`: the character there is
+ * a line terminator (or past the text), which no field accepts.
  */
-function fastParse(line: string, out: FtraceLine): boolean {
-  const open = line.indexOf(' [');
-  if (open < 3) return false;
+function fastParse(text: string, start: number, end: number, out: FtraceHeader): boolean {
+  // The first " [" of the line, found with the single-character search (a memchr; V8's
+  // multi-character indexOf costs about a nanosecond per character scanned).
+  let open = text.indexOf('[', start);
+  while (open !== -1 && open < end && (open === start || text.charCodeAt(open - 1) !== 32)) open = text.indexOf('[', open + 1);
+  if (open === -1 || open >= end) return false;
+  open--;
+  if (open - start < 3) return false;
   // "[ddd]"
   let p = open + 2;
   let cpu = 0;
-  let c = line.charCodeAt(p);
+  let c = text.charCodeAt(p);
   if (!isDigit(c)) return false;
   do {
     cpu = cpu * 10 + (c - 48);
-    c = line.charCodeAt(++p);
+    c = text.charCodeAt(++p);
   } while (isDigit(c));
   if (c !== 93 /* ] */) return false;
   // pid: digits right before the spaces before " ["
   let e = open;
-  while (e > 0 && line.charCodeAt(e - 1) === 32) e--;
+  while (e > start && text.charCodeAt(e - 1) === 32) e--;
   let b = e;
-  while (b > 0 && isDigit(line.charCodeAt(b - 1))) b--;
-  if (b === e || b < 2 || line.charCodeAt(b - 1) !== 45 /* - */) return false;
-  let cs = 0;
-  while (line.charCodeAt(cs) === 32) cs++;
+  while (b > start && isDigit(text.charCodeAt(b - 1))) b--;
+  if (b === e || b - start < 2 || text.charCodeAt(b - 1) !== 45 /* - */) return false;
+  let cs = start;
+  while (text.charCodeAt(cs) === 32) cs++;
   if (cs >= b - 1) return false;
   // timestamp (after optional latency flags)
   p++;
-  while (line.charCodeAt(p) === 32) p++;
-  c = line.charCodeAt(p);
+  while (text.charCodeAt(p) === 32) p++;
+  c = text.charCodeAt(p);
   if (!isDigit(c)) {
-    const sp = line.indexOf(' ', p);
-    if (sp === -1) return false;
+    const sp = text.indexOf(' ', p);
+    if (sp === -1 || sp >= end) return false;
     p = sp;
-    while (line.charCodeAt(p) === 32) p++;
+    while (text.charCodeAt(p) === 32) p++;
   }
   // "123.456789:" read in place: integer digits and fraction digits as one integer N, then
   // N / 10^k, which is exactly the correctly rounded value Number() would give.
@@ -97,7 +179,7 @@ function fastParse(line: string, out: FtraceLine): boolean {
   let scale = 1;
   let seenDot = false;
   for (;;) {
-    c = line.charCodeAt(p);
+    c = text.charCodeAt(p);
     if (isDigit(c)) {
       whole = whole * 10 + (c - 48);
       if (seenDot) scale *= 10;
@@ -107,38 +189,39 @@ function fastParse(line: string, out: FtraceLine): boolean {
     else break;
     p++;
   }
-  if (c !== 58 /* : */ || digits === 0 || line.charCodeAt(p + 1) !== 32) return false;
+  if (c !== 58 /* : */ || digits === 0 || text.charCodeAt(p + 1) !== 32) return false;
   const ts = whole / scale;
   p += 2;
-  while (line.charCodeAt(p) === 32) p++;
+  while (text.charCodeAt(p) === 32) p++;
   const evStart = p;
-  let evEnd = line.indexOf(':', evStart);
-  if (evEnd === -1 || evEnd === evStart) return false;
+  let evEnd = text.indexOf(':', evStart);
+  if (evEnd === -1 || evEnd >= end || evEnd === evStart) return false;
   // "kmem:kmalloc:" (a system prefix) -> the name after it
   let nameStart = evStart;
-  const next = line.charCodeAt(evEnd + 1);
-  if (next !== 32 && evEnd + 1 < line.length) {
-    const second = line.indexOf(':', evEnd + 1);
-    if (second === -1) return false;
+  const next = text.charCodeAt(evEnd + 1);
+  if (next !== 32 && evEnd + 1 < end) {
+    const second = text.indexOf(':', evEnd + 1);
+    if (second === -1 || second >= end) return false;
     nameStart = evEnd + 1;
     evEnd = second;
   }
+  let eh = 0;
   for (let i = nameStart; i < evEnd; i++) {
-    if (line.charCodeAt(i) === 32) return false;
+    c = text.charCodeAt(i);
+    if (c === 32) return false;
+    eh = (eh * 31 + c) | 0;
   }
   p = evEnd + 1;
-  while (line.charCodeAt(p) === 32) p++;
-  // Consecutive lines mostly repeat comm and event: reuse the previous string objects, so no
-  // new string is cut and later comparisons are pointer-equal.
-  const prevComm = out.comm;
-  if (prevComm.length !== b - 1 - cs || !line.startsWith(prevComm, cs)) out.comm = line.slice(cs, b - 1);
+  while (text.charCodeAt(p) === 32) p++;
+  let ch = 0;
+  for (let i = cs; i < b - 1; i++) ch = (ch * 31 + text.charCodeAt(i)) | 0;
+  out.comm = out.names.get(text, cs, b - 1, ch);
   let pid = 0;
-  for (let i = b; i < e; i++) pid = pid * 10 + (line.charCodeAt(i) - 48);
+  for (let i = b; i < e; i++) pid = pid * 10 + (text.charCodeAt(i) - 48);
   out.pid = pid;
   out.cpu = cpu;
   out.ts = ts;
-  const prevEvent = out.event;
-  if (prevEvent.length !== evEnd - nameStart || !line.startsWith(prevEvent, nameStart)) out.event = line.slice(nameStart, evEnd);
-  out.args = line.slice(p);
+  out.event = out.names.get(text, nameStart, evEnd, eh);
+  out.argsStart = p;
   return true;
 }

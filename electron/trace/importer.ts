@@ -12,9 +12,9 @@ import { ApiError } from '../api/contract.ts';
 import { TraceAggregator } from './aggregates.ts';
 import { ChunkBuilder } from './chunk-builder.ts';
 import { kallsymsFromTraceDat, perfScript, traceCmdReport, type ToolRun, type TraceTools } from './external-tools.ts';
-import { parseFtraceLine, type FtraceLine } from './ftrace-line.ts';
+import { newFtraceHeader, parseFtraceAt } from './ftrace-line.ts';
 import { FunctionGraphParser } from './function-graph.ts';
-import { boundedLines, defaultMaxLineBytes, newLineStats } from './line-reader.ts';
+import { boundedLineBlocks, defaultMaxLineBytes, newLineStats, type LineBlock } from './line-reader.ts';
 import type { TraceDiagnostic, TraceEventChunk, TraceFormat, TraceImportProgress, TraceSource, TraceSummary } from './model.ts';
 import { PerfScriptParser } from './perf-script.ts';
 import { PerfStatParser } from './perf-stat.ts';
@@ -142,21 +142,31 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   };
 
   let handle: (line: string) => void;
+  // Formats read in place override this; the others get each line as a string.
+  let handleBlock = (b: LineBlock): void => {
+    const { text, starts, ends } = b;
+    for (let i = 0; i < b.count; i++) handle(text.slice(starts[i], ends[i]));
+  };
   let finishParser: () => void = () => undefined;
   let parserSkipped: () => number = () => 0;
   let graph: FunctionGraphParser | null = null;
   let stat_: PerfStatParser | null = null;
   if (format === 'trace-cmd-report' || format === 'tracefs') {
-    const hdr: FtraceLine = { comm: '', pid: 0, cpu: 0, ts: 0, event: '', args: '' };
+    const hdr = newFtraceHeader();
     handle = (line) => {
-      if (parseFtraceLine(line, hdr)) {
-        emit(hdr.ts, hdr.cpu, hdr.pid, hdr.comm, hdr.event, hdr.args, null);
-        return;
-      }
       if (line.length === 0 || line.charCodeAt(0) === 35 /* # */) return;
       const lostM = /\[LOST (\d+) EVENTS\]/.exec(line);
       if (lostM) lost += Number(lostM[1]);
       else if (!/^(cpus=\d+|version = \d+|CPU \d+ is empty|\s*$)/.test(line)) skip(line);
+    };
+    handleBlock = (b) => {
+      const { text, starts, ends } = b;
+      for (let i = 0; i < b.count; i++) {
+        const start = starts[i]!;
+        const end = ends[i]!;
+        if (parseFtraceAt(text, start, end, hdr)) emit(hdr.ts, hdr.cpu, hdr.pid, hdr.comm, hdr.event, text.slice(hdr.argsStart, end), null);
+        else handle(text.slice(start, end));
+      }
     };
   } else if (format === 'perf-script') {
     const p = new PerfScriptParser(emit);
@@ -181,8 +191,8 @@ export async function importTraceFile(file: string, options: TraceImportOptions 
   let lastProgress = Date.now();
   progress(tool ? 'converting' : 'reading');
   try {
-    for await (const batch of boundedLines(input, stats, { maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes, signal })) {
-      for (let i = 0; i < batch.length; i++) handle(batch[i]!);
+    for await (const block of boundedLineBlocks(input, stats, { maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes, signal })) {
+      handleBlock(block);
       while (inFlight.size > maxChunksInFlight) await Promise.race(inFlight);
       checkChunks();
       const now = Date.now();

@@ -1,5 +1,5 @@
 /**
- * Bounded streaming line splitter: turns a byte stream into batches of lines without ever holding
+ * Bounded streaming line splitter: turns a byte stream into blocks of lines without ever holding
  * more than one line-limit's worth of a line. A 100 MB line with no newline is skipped (and
  * counted) instead of being buffered, so hostile input cannot blow the heap or hang the import.
  */
@@ -31,15 +31,30 @@ export function abortError(): Error {
 }
 
 /**
- * Yield the lines of `source` in batches (one batch per input chunk, so the per-line cost is
- * a string split, not an await). Line terminators ("\n" and "\r\n") are removed.
+ * The lines of one read, as offsets into one decoded string: line i is
+ * `text.slice(starts[i], ends[i])` (terminator and a trailing "\r" excluded). Parsers read the
+ * lines in place, so no string is cut for a line unless they need one. The offset arrays are
+ * reused: a block is valid until the next one is requested.
  */
-export async function* boundedLines(
+export interface LineBlock {
+  text: string;
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/**
+ * Yield the lines of `source` in blocks, one per input chunk (so the per-line cost is a native
+ * newline search, not an await). Line terminators ("\n" and "\r\n") are removed; overlong lines
+ * are counted in `stats` and left out.
+ */
+export async function* boundedLineBlocks(
   source: AsyncIterable<Buffer | string>,
   stats: LineStats,
   options: { maxLineBytes?: number; signal?: AbortSignal } = {},
-): AsyncGenerator<string[]> {
+): AsyncGenerator<LineBlock> {
   const max = options.maxLineBytes ?? defaultMaxLineBytes;
+  const block: LineBlock = { text: '', count: 0, starts: new Int32Array(4096), ends: new Int32Array(4096) };
   let carry: Buffer | null = null;
   let skipping = false;
   for await (const raw of source) {
@@ -59,34 +74,23 @@ export async function* boundedLines(
       }
       continue;
     }
-    const out: string[] = [];
     let start = 0;
+    let prefix: Buffer | null = null;
     if (skipping) {
       skipping = false;
       stats.lines++;
       start = firstNl + 1;
     } else if (carry) {
-      stats.lines++;
-      if (carry.length + firstNl > max) stats.overlong++;
-      else out.push(stripCr(Buffer.concat([carry, buf.subarray(0, firstNl)]).toString('utf8')));
+      if (carry.length + firstNl > max) {
+        stats.lines++;
+        stats.overlong++;
+        start = firstNl + 1;
+      } else prefix = carry;
       carry = null;
-      start = firstNl + 1;
     }
     const lastNl = buf.lastIndexOf(10);
-    if (lastNl >= start) {
-      // Trace text is almost always ASCII, where latin1 decoding is the same and much faster.
-      const text = isAscii(buf.subarray(start, lastNl)) ? buf.toString('latin1', start, lastNl) : buf.toString('utf8', start, lastNl);
-      const parts = text.split('\n');
-      const hasCr = text.includes('\r');
-      for (const line of parts) {
-        stats.lines++;
-        if (line.length > max) {
-          stats.overlong++;
-          continue;
-        }
-        out.push(hasCr ? stripCr(line) : line);
-      }
-    }
+    // The lines of this read, without the newline after the last one; the first line may begin in the carry.
+    const body = prefix ? Buffer.concat([prefix, buf.subarray(0, lastNl)]) : lastNl >= start ? buf.subarray(start, lastNl) : null;
     const rest = buf.length - (lastNl + 1);
     if (rest > max) {
       skipping = true;
@@ -95,18 +99,66 @@ export async function* boundedLines(
       // Copy: a subarray would pin the whole read buffer until the next newline.
       carry = Buffer.from(buf.subarray(lastNl + 1));
     }
-    if (out.length) yield out;
+    if (body !== null && splitBlock(block, decode(body), max, stats)) yield block;
   }
   if (skipping) {
     stats.lines++;
     stats.endedWithoutNewline = true;
   } else if (carry && carry.length) {
-    stats.lines++;
     stats.endedWithoutNewline = true;
-    yield [stripCr(carry.toString('utf8'))];
+    if (splitBlock(block, carry.toString('utf8'), max, stats)) yield block;
   }
 }
 
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+// Trace text is almost always ASCII, where latin1 decoding is the same and much faster.
+function decode(b: Buffer): string {
+  return isAscii(b) ? b.toString('latin1') : b.toString('utf8');
+}
+
+/** Fill `block` with the lines of `text` (newline-separated, no final newline); false when none is kept. */
+function splitBlock(block: LineBlock, text: string, max: number, stats: LineStats): boolean {
+  let n = 0;
+  let { starts, ends } = block;
+  let p = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', p);
+    const e = nl === -1 ? text.length : nl;
+    stats.lines++;
+    if (e - p > max) stats.overlong++;
+    else {
+      if (n === starts.length) {
+        starts = grow(starts);
+        ends = grow(ends);
+      }
+      starts[n] = p;
+      ends[n] = e > p && text.charCodeAt(e - 1) === 13 /* \r */ ? e - 1 : e;
+      n++;
+    }
+    if (nl === -1) break;
+    p = nl + 1;
+  }
+  block.text = text;
+  block.count = n;
+  block.starts = starts;
+  block.ends = ends;
+  return n > 0;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** The same lines as strings, one array per read (for parsers that take whole lines). */
+export async function* boundedLines(
+  source: AsyncIterable<Buffer | string>,
+  stats: LineStats,
+  options: { maxLineBytes?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<string[]> {
+  for await (const b of boundedLineBlocks(source, stats, options)) {
+    const out = new Array<string>(b.count);
+    for (let i = 0; i < b.count; i++) out[i] = b.text.slice(b.starts[i], b.ends[i]);
+    yield out;
+  }
 }
