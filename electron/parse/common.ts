@@ -140,7 +140,7 @@ export function crashMessage(line: string, commands: readonly string[], diags: D
 
 function crashErrorHint(msg: string): string | undefined {
   if (/invalid structure member offset|invalid structure size|no such member/.test(msg)) {
-    return 'This crash does not know this kernel\'s data structures; use a newer crash (8.0.6 or later for 6.1 kernels).';
+    return 'This crash does not know this kernel\'s data structures; use a newer crash (8.0.4 or newer for 6.1 kernels; 8.0.6 verified).';
   }
   if (/invalid task or pid value/.test(msg)) {
     return 'crash could not find that task; with an old crash the task list may be incomplete.';
