@@ -84,7 +84,7 @@ export function vmFailure(error: string | null, diagnostics: ReadonlyArray<{ cod
   if (/mm_struct_mmap|maple/i.test(texts)) {
     return {
       reason: 'crash-too-old',
-      message: 'crash could not walk this task\'s VMAs: this kernel keeps them in a maple tree (Linux 6.1+), which this crash does not understand ("invalid structure member offset: mm_struct_mmap"). Use a crash that knows the maple tree (8.0.3 or newer; 8.0.4 also reads the task list of Debian's 6.1 kernels; 8.0.6 verified).',
+      message: 'crash could not walk this task\'s VMAs: this kernel keeps them in a maple tree (Linux 6.1+), which this crash does not understand ("invalid structure member offset: mm_struct_mmap"). Use a crash that knows the maple tree (8.0.3 or newer; 8.0.4 also reads the task list of Debian 6.1 kernels; 8.0.6 verified).',
       stillWorks: ['the MM header below (RSS and total VM of the task)', 'Processes (ps): RSS and VSZ of every task crash finds', "Log: the OOM report's task table (rss, total_vm, pgtables per process)"],
     };
   }
