@@ -31,20 +31,34 @@ function lowerCommsOf(tasks: readonly PsTask[]): string[] {
   return l;
 }
 
+// The last filter result per task array: typing one more character only narrows it, so the next
+// keystroke scans the previous matches instead of all 100,000 tasks.
+const lastFilter = new WeakMap<readonly PsTask[], { text: string; state: string; kernelThreads: boolean; out: readonly PsTask[]; at: Uint32Array }>();
+
 /** Tasks that pass the filter, in their input order (the input itself when nothing filters). */
 export function filterTasks(tasks: readonly PsTask[], f: TaskFilter): readonly PsTask[] {
   const text = f.text.trim().toLowerCase();
   if (!text && !f.state && f.kernelThreads) return tasks;
   const pid = /^\d+$/.test(text) ? Number(text) : null;
   const comms = text ? lowerCommsOf(tasks) : null;
+  // A non-numeric text that extends the last one, same state and kernel-thread choice: every
+  // match is among the last matches (a numeric text also matched pids, so it never narrows).
+  const last = lastFilter.get(tasks);
+  const narrow = last && pid === null && last.text !== '' && text.includes(last.text) && last.state === f.state && last.kernelThreads === f.kernelThreads;
+  const candidates = narrow ? last.at : null;
+  const n = candidates ? candidates.length : tasks.length;
   const out: PsTask[] = [];
-  for (let i = 0; i < tasks.length; i++) {
+  const at: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = candidates ? candidates[k]! : k;
     const t = tasks[i]!;
     if (!f.kernelThreads && t.kernelThread) continue;
     if (f.state && t.state !== f.state) continue;
     if (comms && t.pid !== pid && !comms[i]!.includes(text)) continue;
     out.push(t);
+    at.push(i);
   }
+  lastFilter.set(tasks, { text, state: f.state, kernelThreads: f.kernelThreads, out, at: Uint32Array.from(at) });
   return out;
 }
 

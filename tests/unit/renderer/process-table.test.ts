@@ -119,3 +119,16 @@ describe('treeOrder', () => {
     expect(treeOrder([a, b]).order).toHaveLength(2);
   });
 });
+
+describe('filterTasks while typing', () => {
+  // Every tenth task's comm has no digits, so only its pid can match a number.
+  const many = Array.from({ length: 3000 }, (_, i) => ({ ...tasks[i % tasks.length]!, pid: i + 1, comm: (i + 1) % 10 === 0 ? 'bash' : `${['ingestd', 'bash', 'kworker/1:2'][i % 3]}-${i}` }));
+  it('typing, deleting and retyping character by character gives what filtering the whole text at once gives', () => {
+    const typed = ['i', 'in', 'ing', 'inge', 'ingestd-1', 'ingestd-12', 'ingestd-1', '1', '12', '123', '123x', '7', '70', '700', 'k', 'kw', 'kworker/1:2-2'];
+    for (const [n, text] of typed.entries()) {
+      const kernelThreads = n % 5 !== 4;
+      const fresh = many.filter((t) => (kernelThreads || !t.kernelThread) && (String(t.pid) === text || t.comm.toLowerCase().includes(text)));
+      expect(filterTasks(many, { text, state: '', kernelThreads }).map(taskKey), text).toEqual(fresh.map(taskKey));
+    }
+  });
+});
