@@ -118,4 +118,10 @@ test('oom-slab-leak trace-report.txt: events stored while imported reopen from I
   await expect(page.locator('[data-testid="task-row"][data-pid="29"]').getByTestId('task-link')).toHaveAttribute('href', '#/processes?pid=29');
   await page.screenshot({ path: path.join(shots, 'traces-reopen-from-indexeddb.png'), fullPage: true });
   expect(await seriousViolations(page), 'axe on Traces read from IndexedDB').toEqual([]);
+
+  // And the other way: the task opened from the trace lists its events of the stored trace.
+  await page.locator('[data-testid="task-row"][data-pid="29"]').getByTestId('task-link').click();
+  await expect(page.getByTestId('task-detail')).toBeVisible();
+  const ofKworker = reportEvents().filter((e) => e.pid === 29).length;
+  await expect(page.getByTestId('task-trace-events')).toHaveText(ofKworker.toLocaleString('en-US'));
 });
