@@ -10,6 +10,7 @@ import type {
 } from './model.ts';
 import { HistogramBuilder } from './histogram.ts';
 import { isRawAddress, type Symbolizer } from './symbols.ts';
+import { detachString } from './ftrace-line.ts';
 
 /** How an event is folded (looked up once per distinct event name). */
 const Kind = { Other: 0, Kmalloc: 1, CacheAlloc: 2, PageAlloc: 3, Vmscan: 4, Compaction: 5, Oom: 6 } as const;
@@ -37,7 +38,8 @@ interface CallSiteAcc {
   count: number;
   bytesReq: number;
   bytesAlloc: number;
-  sizes: Map<number, number>;
+  /** Count per bytes_alloc value, in holders so a memo can keep the one it bumps. */
+  sizes: Map<number, { n: number }>;
   accounted: number;
   reclaimable: number;
   dma: number;
@@ -48,6 +50,32 @@ interface CallSiteAcc {
   lastPid: number;
   lastPidCount: number;
 }
+
+/**
+ * What one kmem event's args gave (fields, site, size counter), kept for the next event whose
+ * args are the same except for the `ptr=` value: most allocations repeat a site's line with a
+ * new pointer, so a compare of two strings replaces the field search and the site lookup.
+ */
+interface AllocMemo {
+  event: string;
+  /** The args up to and including " ptr=". */
+  head: string;
+  /** The args from the end of the ptr value on. */
+  tail: string;
+  acc: CallSiteAcc;
+  fields: AllocFields;
+  size: { n: number } | null;
+}
+
+/** The same for mm_page_alloc, whose args vary before " order=" (page, pfn). */
+interface PageMemo {
+  /** The args from " order=" on. */
+  tail: string;
+  order: number;
+  gfp: { n: number };
+}
+
+const memoSlots = 1024;
 
 interface TaskAcc {
   comm: string;
@@ -72,7 +100,8 @@ class StallTracker {
   longest: StallRecord[] = [];
 
   begin(pid: number, ts: number, cpu: number, comm: string, detail: string): void {
-    this.open.set(pid, { ts, cpu, comm, detail });
+    // Kept past the read block they were cut from: copies, so they do not pin it.
+    this.open.set(pid, { ts, cpu, comm: detachString(comm), detail: detachString(detail) });
   }
 
   end(pid: number, ts: number, result: string): void {
@@ -84,7 +113,7 @@ class StallTracker {
     this.total += latency;
     if (latency > this.max) this.max = latency;
     if (this.longest.length < maxLongest || latency > this.longest[this.longest.length - 1]!.latency) {
-      this.longest.push({ pid, comm: b.comm, cpu: b.cpu, start: b.ts, latency, result, detail: b.detail });
+      this.longest.push({ pid, comm: b.comm, cpu: b.cpu, start: b.ts, latency, result: detachString(result), detail: b.detail });
       this.longest.sort((x, y) => y.latency - x.latency);
       if (this.longest.length > maxLongest) this.longest.length = maxLongest;
     }
@@ -121,7 +150,7 @@ export class TraceAggregator {
   private readonly tasks = new Map<number, TaskAcc>();
   private readonly kmallocSites = new Map<string, CallSiteAcc>();
   private readonly cacheSites = new Map<string, CallSiteAcc>();
-  private readonly pageGfp = new Map<string, number>();
+  private readonly pageGfp = new Map<string, { n: number }>();
   private readonly pageTasks = new Map<number, { count: number; pages: number }>();
   private pageTotal = 0;
   private pagePages = 0;
@@ -135,7 +164,8 @@ export class TraceAggregator {
   private stackBytes = 0;
   private lastSite: CallSiteAcc | null = null;
   private readonly histogram = new HistogramBuilder();
-  private lastGfp: string | null = null;
+  private readonly allocMemo: (AllocMemo | undefined)[] = new Array<AllocMemo | undefined>(memoSlots);
+  private readonly pageMemo: (PageMemo | undefined)[] = new Array<PageMemo | undefined>(memoSlots);
   private lastPageTask: { count: number; pages: number } | null = null;
   private lastPageTaskPid = -1;
   private readonly orderCounts = new Float64Array(64);
@@ -155,7 +185,7 @@ export class TraceAggregator {
       info = this.byEvent.get(event) ?? null;
       if (info === null) {
         info = { count: 0, kind: kindOf(event) };
-        this.byEvent.set(event, info);
+        this.byEvent.set(detachString(event), info);
       }
       this.lastInfo = info;
       this.lastEvent = event;
@@ -168,15 +198,16 @@ export class TraceAggregator {
     if (task === null || pid !== this.lastPid) {
       task = this.tasks.get(pid) ?? null;
       if (task === null) {
-        task = { comm, comms: [comm], count: 0, firstTs: ts, lastTs: ts };
+        const kept = detachString(comm);
+        task = { comm: kept, comms: [kept], count: 0, firstTs: ts, lastTs: ts };
         this.tasks.set(pid, task);
       }
       this.lastTask = task;
       this.lastPid = pid;
     }
     if (task.comm !== comm) {
-      task.comm = comm;
-      if (!task.comms.includes(comm) && task.comms.length < 8) task.comms.push(comm);
+      task.comm = detachString(comm);
+      if (!task.comms.includes(comm) && task.comms.length < 8) task.comms.push(task.comm);
     }
     task.count++;
     task.lastTs = ts;
@@ -187,7 +218,7 @@ export class TraceAggregator {
       case Kind.PageAlloc: this.addPage(pid, args); this.histogram.add(ts, 3); break;
       case Kind.Vmscan: this.addVmscan(ts, cpu, pid, comm, event, args); this.histogram.add(ts, event === 'mm_vmscan_direct_reclaim_begin' ? 4 : 0); break;
       case Kind.Compaction: this.addCompaction(ts, cpu, pid, comm, event, args); this.histogram.add(ts, 0); break;
-      case Kind.Oom: if (this.oom.length < maxOomEvents) this.oom.push({ ts, event, pid, comm, args }); this.histogram.add(ts, 0); break;
+      case Kind.Oom: if (this.oom.length < maxOomEvents) this.oom.push({ ts, event: detachString(event), pid, comm: detachString(comm), args: detachString(args) }); this.histogram.add(ts, 0); break;
       default: this.histogram.add(ts, 0); break;
     }
     if (stack !== null) {
@@ -195,7 +226,7 @@ export class TraceAggregator {
       const n = this.stacks.get(key);
       if (n !== undefined) this.stacks.set(key, n + 1);
       else if (this.stacks.size < maxDistinctStacks && this.stackBytes + key.length <= maxStackBytes) {
-        this.stacks.set(key, 1);
+        this.stacks.set(detachString(key), 1);
         this.stackBytes += key.length;
       } else this.stacksOverflow++;
     }
@@ -208,6 +239,26 @@ export class TraceAggregator {
   }
 
   private addAlloc(sites: Map<string, CallSiteAcc>, event: string, ts: number, pid: number, args: string): void {
+    // The ptr value is the only part of the args the fields and the site cannot depend on: every
+    // key searched starts with a space (a ptr value has none), the flag words are searched inside
+    // the gfp token, and a memo is only made when the call site lies before " ptr=".
+    const pv = args.indexOf(' ptr=');
+    let v1 = -1;
+    let slot = 0;
+    if (pv !== -1) {
+      v1 = args.indexOf(' ', pv + 5);
+      if (v1 === -1) v1 = args.length;
+      const tailLen = args.length - v1;
+      // Lengths and a few characters (the end of the call site, the start of bytes_req's value) tell sites apart.
+      slot = (((((pv * 31 + tailLen) * 31 + event.length) * 31 + args.charCodeAt(pv - 1)) * 31 + args.charCodeAt(pv - 2)) * 31 + args.charCodeAt(pv - 3)) * 31 + args.charCodeAt(v1 + 12) + args.charCodeAt(v1 + 13) * 7;
+      slot = (slot ^ (slot >>> 10)) & (memoSlots - 1);
+      const m = this.allocMemo[slot];
+      // Whole-string `===` (a memcmp), not startsWith, which compares a character at a time.
+      if (m !== undefined && m.head.length === pv + 5 && m.tail.length === tailLen && m.event === event && args.slice(v1) === m.tail && args.slice(0, pv + 5) === m.head) {
+        this.countAlloc(m.acc, ts, pid, m.fields, m.size);
+        return;
+      }
+    }
     const f = this.allocFields;
     readAllocFields(args, f);
     const cacheName = f.name;
@@ -219,30 +270,44 @@ export class TraceAggregator {
       if (callSite === null) return;
       const key = cacheName === null ? callSite : callSite + '|' + cacheName;
       acc = sites.get(key) ?? null;
-      if (acc === null) acc = this.newSite(sites, key, event, callSite, cacheName, ts, args);
+      if (acc === null) acc = this.newSite(sites, detachString(key), event, detachString(callSite), cacheName === null ? null : detachString(cacheName), ts, args);
       this.lastSite = acc;
     }
-    this.countAlloc(acc, ts, pid, f);
+    const size = this.countAlloc(acc, ts, pid, f, null);
+    if (pv !== -1) {
+      const at = args.indexOf('call_site=');
+      if (at !== -1 && at < pv) {
+        this.allocMemo[slot] = { event, head: detachString(args.slice(0, pv + 5)), tail: detachString(args.slice(v1)), acc, fields: { ...f, name: acc.cacheName }, size };
+      }
+    }
   }
 
   private newSite(sites: Map<string, CallSiteAcc>, key: string, event: string, callSite: string, cacheName: string | null, ts: number, args: string): CallSiteAcc {
     const site = callSiteField(args)!;
     const acc: CallSiteAcc = {
-      event, callSite, fn: site.fn, module: site.module, cacheName, count: 0, bytesReq: 0, bytesAlloc: 0,
+      event, callSite, fn: detachString(site.fn), module: site.module === null ? null : detachString(site.module), cacheName, count: 0, bytesReq: 0, bytesAlloc: 0,
       sizes: new Map(), accounted: 0, reclaimable: 0, dma: 0, firstTs: ts, lastTs: ts, pids: new Map(), lastPid: -1, lastPidCount: 0,
     };
     sites.set(key, acc);
     return acc;
   }
 
-  private countAlloc(acc: CallSiteAcc, ts: number, pid: number, f: AllocFields): void {
+  /** Count one allocation; `size` is the holder of its bytes_alloc counter when known. Returns that holder. */
+  private countAlloc(acc: CallSiteAcc, ts: number, pid: number, f: AllocFields, size: { n: number } | null): { n: number } | null {
     acc.count++;
     acc.lastTs = ts;
     if (f.bytesReq > 0) acc.bytesReq += f.bytesReq;
     const alloc = f.bytesAlloc;
     if (alloc > 0) {
       acc.bytesAlloc += alloc;
-      acc.sizes.set(alloc, (acc.sizes.get(alloc) ?? 0) + 1);
+      if (size === null) {
+        size = acc.sizes.get(alloc) ?? null;
+        if (size === null) {
+          size = { n: 0 };
+          acc.sizes.set(alloc, size);
+        }
+      }
+      size.n++;
     }
     if (f.accounted) acc.accounted++;
     if (f.reclaimable) acc.reclaimable++;
@@ -253,35 +318,54 @@ export class TraceAggregator {
       acc.lastPid = pid;
       acc.lastPidCount = 1;
     }
+    return size;
   }
 
   private addPage(pid: number, args: string): void {
     const orderAt = args.indexOf(' order=');
-    let o = -1;
-    if (orderAt !== -1) {
-      // One or two digits, read in place.
-      const d0 = args.charCodeAt(orderAt + 7) - 48;
-      const d1 = args.charCodeAt(orderAt + 8) - 48;
-      if (d0 >= 0 && d0 <= 9) o = d1 >= 0 && d1 <= 9 ? d0 * 10 + d1 : d0;
-      if (o > 63) o = -1;
-    }
-    // gfp strings repeat: compare in place with the previous one before cutting and hashing.
-    let gfp = this.lastGfp;
     const g = args.indexOf('gfp_flags=');
-    if (g === -1) gfp = '?';
-    else {
-      const start = g + 10;
-      let end = args.indexOf(' ', start);
-      if (end === -1) end = args.length;
-      if (gfp === null || end - start !== gfp.length || !args.startsWith(gfp, start)) gfp = args.slice(start, end);
-      this.lastGfp = gfp;
+    let o = -1;
+    let gfp: { n: number };
+    // Both fields lie in the args from " order=" on: a repeat of that tail repeats them.
+    let slot = -1;
+    let m: PageMemo | undefined;
+    if (orderAt !== -1 && g > orderAt) {
+      const tailLen = args.length - orderAt;
+      slot = (tailLen * 31 + args.charCodeAt(orderAt + 7)) & (memoSlots - 1);
+      m = this.pageMemo[slot];
+      if (m !== undefined && (m.tail.length !== tailLen || args.slice(orderAt) !== m.tail)) m = undefined;
     }
+    if (m !== undefined) {
+      o = m.order;
+      gfp = m.gfp;
+    } else {
+      if (orderAt !== -1) {
+        // One or two digits, read in place.
+        const d0 = args.charCodeAt(orderAt + 7) - 48;
+        const d1 = args.charCodeAt(orderAt + 8) - 48;
+        if (d0 >= 0 && d0 <= 9) o = d1 >= 0 && d1 <= 9 ? d0 * 10 + d1 : d0;
+        if (o > 63) o = -1;
+      }
+      let name = '?';
+      if (g !== -1) {
+        const start = g + 10;
+        let end = args.indexOf(' ', start);
+        if (end === -1) end = args.length;
+        name = args.slice(start, end);
+      }
+      const known = this.pageGfp.get(name);
+      if (known === undefined) {
+        gfp = { n: 0 };
+        this.pageGfp.set(detachString(name), gfp);
+      } else gfp = known;
+      if (slot !== -1) this.pageMemo[slot] = { tail: detachString(args.slice(orderAt)), order: o, gfp };
+    }
+    gfp.n++;
     const pages = o >= 0 ? 2 ** o : 0;
     this.pageTotal++;
     this.pagePages += pages;
     if (o >= 0) this.orderCounts[o]!++;
     else this.unknownOrder++;
-    this.pageGfp.set(gfp, (this.pageGfp.get(gfp) ?? 0) + 1);
     let t = this.lastPageTask;
     if (t === null || this.lastPageTaskPid !== pid) {
       t = this.pageTasks.get(pid) ?? null;
@@ -297,7 +381,9 @@ export class TraceAggregator {
   }
 
   private addVmscan(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
-    this.vmscan.set(event, (this.vmscan.get(event) ?? 0) + 1);
+    const seen = this.vmscan.get(event);
+    if (seen === undefined) this.vmscan.set(detachString(event), 1);
+    else this.vmscan.set(event, seen + 1);
     if (event === 'mm_vmscan_direct_reclaim_begin') {
       const detail = ['order=' + (fieldValue(args, 'order') ?? '?'), 'gfp_flags=' + (fieldValue(args, 'gfp_flags') ?? '?')].join(' ');
       this.reclaim.begin(pid, ts, cpu, comm, detail);
@@ -307,7 +393,9 @@ export class TraceAggregator {
   }
 
   private addCompaction(ts: number, cpu: number, pid: number, comm: string, event: string, args: string): void {
-    this.compactionEvents.set(event, (this.compactionEvents.get(event) ?? 0) + 1);
+    const seen = this.compactionEvents.get(event);
+    if (seen === undefined) this.compactionEvents.set(detachString(event), 1);
+    else this.compactionEvents.set(event, seen + 1);
     if (event === 'mm_compaction_begin') this.compaction.begin(pid, ts, cpu, comm, args.slice(0, 200));
     else if (event === 'mm_compaction_end') this.compaction.end(pid, ts, 'status=' + (fieldValue(args, 'status') ?? '?'));
   }
@@ -337,7 +425,7 @@ export class TraceAggregator {
       const topPids = [...a.pids.entries()].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([pid, count]) => ({ pid, comm: commOf(pid), count }));
       callSites.push({
         event: a.event, callSite, fn, module, cacheName: a.cacheName, count: a.count, bytesReq: a.bytesReq, bytesAlloc: a.bytesAlloc,
-        sizes: Object.fromEntries([...a.sizes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => [String(k), v])),
+        sizes: Object.fromEntries([...a.sizes.entries()].sort((x, y) => y[1].n - x[1].n).map(([k, v]) => [String(k), v.n])),
         accounted: a.accounted, reclaimable: a.reclaimable, dma: a.dma, firstTs: a.firstTs, lastTs: a.lastTs, topPids,
       });
     }
@@ -351,7 +439,7 @@ export class TraceAggregator {
         ...[...this.orderCounts].map((v, k) => [String(k), v] as const).filter(([, v]) => v > 0),
         ...(this.unknownOrder ? [['?', this.unknownOrder] as const] : []),
       ]),
-      byGfp: Object.fromEntries([...this.pageGfp.entries()].sort((x, y) => y[1] - x[1])),
+      byGfp: Object.fromEntries([...this.pageGfp.entries()].sort((x, y) => y[1].n - x[1].n).map(([k, v]) => [k, v.n])),
       byTask: [...this.pageTasks.entries()].sort((x, y) => y[1].pages - x[1].pages).slice(0, 200)
         .map(([pid, t]) => ({ pid, comm: commOf(pid), count: t.count, pages: t.pages })),
     };
@@ -411,7 +499,7 @@ export class TraceAggregator {
 /** Whether `args` has `call_site=<site>` ending there (space, "/0xsize" or end). */
 function sameCallSite(args: string, site: string): boolean {
   const at = args.indexOf('call_site=');
-  if (at === -1 || !args.startsWith(site, at + 10)) return false;
+  if (at === -1 || args.slice(at + 10, at + 10 + site.length) !== site) return false;
   const next = args.charCodeAt(at + 10 + site.length);
   return Number.isNaN(next) || next === 32 || next === 47 /* / */;
 }
