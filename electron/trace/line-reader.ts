@@ -75,7 +75,6 @@ export async function* boundedLineBlocks(
       continue;
     }
     let start = 0;
-    let prefix: Buffer | null = null;
     if (skipping) {
       skipping = false;
       stats.lines++;
@@ -84,13 +83,18 @@ export async function* boundedLineBlocks(
       if (carry.length + firstNl > max) {
         stats.lines++;
         stats.overlong++;
-        start = firstNl + 1;
-      } else prefix = carry;
+      } else {
+        // The line that began in an earlier read is a block of its own: joining it to this
+        // read would copy the whole read.
+        const first = Buffer.concat([carry, buf.subarray(0, firstNl)]);
+        if (splitBlock(block, decode(first), max, stats)) yield block;
+      }
       carry = null;
+      start = firstNl + 1;
     }
     const lastNl = buf.lastIndexOf(10);
-    // The lines of this read, without the newline after the last one; the first line may begin in the carry.
-    const body = prefix ? Buffer.concat([prefix, buf.subarray(0, lastNl)]) : lastNl >= start ? buf.subarray(start, lastNl) : null;
+    // The lines of this read, without the newline after the last one.
+    const body = lastNl >= start ? buf.subarray(start, lastNl) : null;
     const rest = buf.length - (lastNl + 1);
     if (rest > max) {
       skipping = true;
