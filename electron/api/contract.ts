@@ -177,6 +177,28 @@ export const traceFormatIds = ['trace-cmd-report', 'tracefs', 'function-graph', 
 const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null;
 /** The import summary and aggregates; electron/trace/model.ts documents every field. */
 const TraceSummaryResult = v.custom<TraceSummary>(isObject);
+
+/**
+ * Bounds on report.export's `results`: how many, and how much output text (raw + warnings +
+ * error, UTF-8) in all — under the serve host's 64 MiB WebSocket message, with room for JSON.
+ */
+export const exportResultLimits = { maxResults: 2000, maxTotalTextBytes: 48 * 1024 * 1024, maxCommandChars: 4096 } as const;
+
+/** One result from the renderer's cache, as report.export takes it (renderer/lib/db.ts ResultRecord). */
+export const CachedResultSchema = v.object({
+  command: v.pipe(v.string(), v.minLength(1), v.maxLength(exportResultLimits.maxCommandChars)),
+  raw: v.string(),
+  /** Accepted for the record's shape only: the host re-parses `raw` and never stores this. */
+  parsed: v.optional(v.nullable(ParsedSchema)),
+  parserVersion: v.optional(v.nullable(v.number())),
+  crashVersion: v.nullable(v.pipe(v.string(), v.maxLength(256))),
+  at: v.pipe(v.number(), v.finite()),
+  durationMs: v.pipe(v.number(), v.finite()),
+  warnings: v.pipe(v.array(v.string()), v.maxLength(10_000)),
+  error: v.nullable(v.string()),
+  diagnoses: v.optional(v.pipe(v.array(DiagnosisSchema), v.maxLength(1000))),
+});
+export type CachedResult = v.InferOutput<typeof CachedResultSchema>;
 /** The parts of a TraceSummary that trace.link and its evidence read, checked before use. */
 function isLinkableSummary(x: unknown): boolean {
   const s = x as Partial<Record<keyof TraceSummary, unknown>> | null;
@@ -355,6 +377,9 @@ export const methods = {
    * Export a session's analysis: html | md | pdf | case. A case session exports its bundle's
    * results; a crash session runs the triage and view commands first. `content` is UTF-8 text
    * for html/md, base64 for pdf/case (the client saves it; the host writes no file).
+   * `results`: the caller's cached results for this dump (what the user looked at); the host
+   * adds every command the session's own results do not cover (those win), re-parsing the raw
+   * text with its own parsers (a sent `parsed` is ignored). At most `exportResultLimits`.
    */
   'report.export': {
     params: v.object({
@@ -362,6 +387,7 @@ export const methods = {
       format: v.picklist(reportFormats),
       annotations: v.optional(v.pipe(v.array(CaseAnnotationSchema), v.maxLength(100_000))),
       traces: v.optional(v.pipe(v.array(TraceSummaryResult), v.maxLength(1000))),
+      results: v.optional(v.pipe(v.array(CachedResultSchema), v.maxLength(exportResultLimits.maxResults))),
     }),
     result: v.object({ fileName: v.string(), mime: v.string(), encoding: v.picklist(['utf8', 'base64']), content: v.string(), bytes: v.number() }),
   },

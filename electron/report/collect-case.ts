@@ -4,10 +4,11 @@
  * on a vmcore, by report.export on a crash session and by the demo case build.
  */
 import path from 'node:path';
-import type { CommandResponse, GuidedCommand, SessionInfo } from '../api/contract.ts';
+import type { CachedResult, CommandResponse, GuidedCommand, SessionInfo } from '../api/contract.ts';
 import { triageSession, type RunGuided } from '../analyze/gather.ts';
 import { version } from '../version.ts';
 import { caseSchema, type CaseAnnotation, type CaseBundle, type CaseResult } from './case-types.ts';
+import { mergeCaseResults } from './case-merge.ts';
 import { normalizeCommand } from './case-session.ts';
 
 /** View commands recorded besides the triage ones (Overview, Processes, Slab, Zones, Page flags, Memory map). */
@@ -43,11 +44,14 @@ export function caseDumpOf(info: SessionInfo): CaseBundle['dump'] {
   };
 }
 
-/** Run the commands through a session and assemble the case. */
+/**
+ * Run the commands through a session and assemble the case. `cached`: the caller's cached results
+ * of this dump (report.export's `results`), merged in for every command the run did not produce.
+ */
 export async function collectCase(
   run: RunGuided,
   info: () => Promise<SessionInfo>,
-  options: { annotations?: CaseAnnotation[]; traces?: unknown[]; onProgress?: (c: string) => void; now?: Date } = {},
+  options: { annotations?: CaseAnnotation[]; traces?: unknown[]; cached?: CachedResult[]; onProgress?: (c: string) => void; now?: Date } = {},
 ): Promise<CaseBundle> {
   const results = new Map<string, CaseResult>();
   const recording: RunGuided = async (cmd) => {
@@ -73,7 +77,7 @@ export async function collectCase(
   return {
     manifest: { schema: caseSchema, appVersion: version, createdAt: (options.now ?? new Date()).toISOString() },
     dump: caseDumpOf(s),
-    results: [...results.values()],
+    results: mergeCaseResults([...results.values()], options.cached),
     annotations: options.annotations ?? [],
     triage: report,
     traces: options.traces ?? [],
