@@ -6,12 +6,22 @@
 import type { ClientChannel } from 'ssh2';
 import { ApiError } from '../../api/contract.ts';
 import { shellCommand, shellQuote } from '../quote.ts';
+import { remoteGuardLine } from './remote-guard.ts';
 import type { ExitInfo, RunningProcess, SpawnSpec } from '../types.ts';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** How the remote command line is built. */
+export interface RemoteCommandOptions {
+  /**
+   * Detach the remote orphan guard (./remote-guard.ts) that SIGKILLs the program once its SSH
+   * session is gone; default true. Off only to show what it prevents.
+   */
+  orphanGuard?: boolean;
+}
+
 /** The remote command line for a spawn spec; every word quoted by the one quoting function. */
-export function remoteCommandLine(spec: SpawnSpec): string {
+export function remoteCommandLine(spec: SpawnSpec, options: RemoteCommandOptions = {}): string {
   const words: string[] = [];
   if (spec.sudo) words.push('sudo', '-n', '--');
   const env = Object.entries(spec.env ?? {});
@@ -25,8 +35,10 @@ export function remoteCommandLine(spec: SpawnSpec): string {
   words.push(spec.command, ...spec.args);
   // The shell reports its pid first, then `exec`s the program (which keeps that pid), so kill()
   // can signal it with `kill`: sshd refuses channel signal requests in root sessions (no
-  // post-auth privilege separation there).
-  const line = `printf '${pidMarker}%s\\n' "$$" >&2 && exec ${shellCommand(words)}`;
+  // post-auth privilege separation there). The guard is detached in between, so it watches
+  // that same pid and this shell's parent, the sshd session.
+  const guard = options.orphanGuard === false ? '' : `${remoteGuardLine({ sudo: spec.sudo === true })} && `;
+  const line = `printf '${pidMarker}%s\\n' "$$" >&2 && ${guard}exec ${shellCommand(words)}`;
   const script = spec.cwd === undefined ? line : `cd -- ${shellQuote(spec.cwd)} && ${line}`;
   // The login shell may be fish or another non-POSIX shell: it only has to run /bin/sh with
   // one single-quoted argument, which they all parse the same way.
