@@ -157,6 +157,30 @@ describe('a remote crash that cannot exit by itself dies with its SSH connection
   });
 });
 
+describe('under sudo', () => {
+  it('the program sudo runs (sudo\'s child, not the reported pid) is killed too once the session is gone', async () => {
+    const ssh = transportFor(sshd);
+    // A sleep stands in for crash: sudo stays its parent, so only a tree kill ends it. The
+    // unique duration finds it; it does not end by itself during the test.
+    const seconds = String(600 + (process.pid % 300));
+    try {
+      const proc = (await ssh.spawn({ command: 'sleep', args: [seconds], sudo: true })) as SshProcess;
+      const sleepers = (): number[] => processesWith(seconds).filter((p) => cmdline(p)?.[0] === 'sleep');
+      await expect.poll(sleepers, { timeout: 10_000, interval: 100 }).toHaveLength(1);
+      const sleeper = sleepers()[0] as number;
+      strays.add(sleeper);
+      for (const p of processesWith(seconds)) strays.add(p);
+      // The reported pid is sudo's; the sleep runs under it.
+      expect(cmdline(proc.remotePid ?? -1)?.[0]).toBe('sudo');
+      process.kill(sleeper, 'SIGSTOP');
+      for (const p of sshd.connectionPids()) process.kill(p, 'SIGKILL');
+      expect(await goneWithin(sleeper, 8000)).toBe(true);
+    } finally {
+      await ssh.close();
+    }
+  });
+});
+
 describe('the guard stays out of the way', () => {
   it('exit code, stdout and stderr pass through unchanged, and the guard leaves once the program ended', async () => {
     const ssh = transportFor(sshd);
