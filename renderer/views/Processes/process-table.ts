@@ -18,9 +18,7 @@ export interface TaskFilter {
   kernelThreads: boolean;
 }
 
-// Lower-cased comms per task array, computed once per `ps` result rather than on every keystroke,
-// and carried through every sort as a permutation (a sort must not make the next keystroke
-// lower-case 100,000 comms again: that was most of the filter's time after a sort).
+// Lower-cased comms per task array, computed once per `ps` result rather than on every keystroke.
 const lowerComms = new WeakMap<readonly PsTask[], string[]>();
 function lowerCommsOf(tasks: readonly PsTask[]): string[] {
   let l = lowerComms.get(tasks);
@@ -31,34 +29,73 @@ function lowerCommsOf(tasks: readonly PsTask[]): string[] {
   return l;
 }
 
-// The last filter result per task array: typing one more character only narrows it, so the next
-// keystroke scans the previous matches instead of all 100,000 tasks.
-const lastFilter = new WeakMap<readonly PsTask[], { text: string; state: string; kernelThreads: boolean; out: readonly PsTask[]; at: Uint32Array }>();
+// A sorted list remembers the list it came from (the `ps` result) and where each of its tasks
+// sits there, so per-result work (below) is done once and serves every sort order.
+const origins = new WeakMap<readonly PsTask[], { base: readonly PsTask[]; perm: Uint32Array }>();
+function originOf(tasks: readonly PsTask[]): { base: readonly PsTask[]; perm: Uint32Array | null } {
+  return origins.get(tasks) ?? { base: tasks, perm: null };
+}
+
+// All lower-cased comms of a `ps` result in one string: a text filter is then one native indexOf
+// scan over contiguous memory instead of 100,000 `includes` on strings scattered by the sort
+// (that scattered walk, plus lower-casing every comm again after each sort, was the filter's time).
+const sep = '\u0000';
+const joinedComms = new WeakMap<readonly PsTask[], { all: string; starts: Uint32Array }>();
+function joinedOf(base: readonly PsTask[]): { all: string; starts: Uint32Array } {
+  let j = joinedComms.get(base);
+  if (!j) {
+    const lower = lowerCommsOf(base);
+    const starts = new Uint32Array(lower.length);
+    let pos = 0;
+    for (let i = 0; i < lower.length; i++) {
+      starts[i] = pos;
+      pos += lower[i]!.length + 1;
+    }
+    j = { all: lower.join(sep), starts };
+    joinedComms.set(base, j);
+  }
+  return j;
+}
+
+/** 1 at each index of `base` whose lower-cased comm contains `text` (which holds no `sep`). */
+function commMatches(base: readonly PsTask[], text: string): Uint8Array {
+  const { all, starts } = joinedOf(base);
+  const n = base.length;
+  const mask = new Uint8Array(n);
+  for (let at = all.indexOf(text); at >= 0; ) {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    mask[lo] = 1;
+    at = lo + 1 < n ? all.indexOf(text, starts[lo + 1]!) : -1;
+  }
+  return mask;
+}
 
 /** Tasks that pass the filter, in their input order (the input itself when nothing filters). */
 export function filterTasks(tasks: readonly PsTask[], f: TaskFilter): readonly PsTask[] {
   const text = f.text.trim().toLowerCase();
   if (!text && !f.state && f.kernelThreads) return tasks;
   const pid = /^\d+$/.test(text) ? Number(text) : null;
-  const comms = text ? lowerCommsOf(tasks) : null;
-  // A non-numeric text that extends the last one, same state and kernel-thread choice: every
-  // match is among the last matches (a numeric text also matched pids, so it never narrows).
-  const last = lastFilter.get(tasks);
-  const narrow = last && pid === null && last.text !== '' && text.includes(last.text) && last.state === f.state && last.kernelThreads === f.kernelThreads;
-  const candidates = narrow ? last.at : null;
-  const n = candidates ? candidates.length : tasks.length;
+  const { base, perm } = originOf(tasks);
+  const mask = text && !text.includes(sep) ? commMatches(base, text) : null;
+  const lower = text && !mask ? lowerCommsOf(base) : null;
   const out: PsTask[] = [];
-  const at: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const i = candidates ? candidates[k]! : k;
-    const t = tasks[i]!;
+  for (let k = 0; k < tasks.length; k++) {
+    if (text) {
+      const i = perm ? perm[k]! : k;
+      const commHit = mask ? mask[i] === 1 : lower![i]!.includes(text);
+      if (!commHit && (pid === null || tasks[k]!.pid !== pid)) continue;
+    }
+    const t = tasks[k]!;
     if (!f.kernelThreads && t.kernelThread) continue;
     if (f.state && t.state !== f.state) continue;
-    if (comms && t.pid !== pid && !comms[i]!.includes(text)) continue;
     out.push(t);
-    at.push(i);
   }
-  lastFilter.set(tasks, { text, state: f.state, kernelThreads: f.kernelThreads, out, at: Uint32Array.from(at) });
   return out;
 }
 
@@ -117,8 +154,9 @@ export function sortTasks(tasks: readonly PsTask[], key: SortKey, dir: SortDir):
     else packed[i] = sign * k * rankBits + a.tieRank[i]!;
   }
   const out = new Array<PsTask>(n);
-  const lower = lowerCommsOf(tasks);
-  const outLower = new Array<string>(n);
+  // Where each output task sits in the original `ps` result (composed when re-sorting a sorted list).
+  const src = originOf(tasks);
+  const perm = new Uint32Array(n);
   if (exact) {
     packed.sort();
     const byRank = new Uint32Array(n);
@@ -127,18 +165,19 @@ export function sortTasks(tasks: readonly PsTask[], key: SortKey, dir: SortDir):
       const rank = ((packed[i]! % rankBits) + rankBits) % rankBits;
       const from = byRank[rank]!;
       out[i] = tasks[from]!;
-      outLower[i] = lower[from]!;
+      perm[i] = src.perm ? src.perm[from]! : from;
     }
   } else {
     const idx = Array.from({ length: n }, (_, i) => i);
     const keys = idx.map(keyOf);
     idx.sort((x, y) => sign * (keys[x]! - keys[y]!) || a.tieRank[x]! - a.tieRank[y]!);
     for (let i = 0; i < n; i++) {
-      out[i] = tasks[idx[i]!]!;
-      outLower[i] = lower[idx[i]!]!;
+      const from = idx[i]!;
+      out[i] = tasks[from]!;
+      perm[i] = src.perm ? src.perm[from]! : from;
     }
   }
-  lowerComms.set(out, outLower);
+  origins.set(out, { base: src.base, perm });
   return out;
 }
 
