@@ -1,19 +1,7 @@
 /** `crashdeck run` end to end through the real bin script and real crash 8.0.6. */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crash806, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
-
-function crashdeck(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'electron/bin/crashdeck.mjs'), ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCrashdeck as crashdeck } from '../../support/cli.ts';
+import { crash806, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 
 const strip = (t: string): string[] => t.split('\n').map((l) => l.trimEnd()).filter((l) => !/^\s*(KERNEL|DUMPFILE): /.test(l));
 

@@ -3,15 +3,12 @@
  * 8.0.6 on the far side. The client's HOME is the harness's client home (its key, a known_hosts
  * trusting this sshd and no agent), so nothing reads the real ~/.ssh.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crash806, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+import { runCrashdeck, type CliResult } from '../../support/cli.ts';
+import { crash806, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
 
-const run = promisify(execFile);
-const bin = path.join(repoRoot, 'electron/bin/crashdeck.mjs');
 let sshd: Sshd;
 
 beforeAll(async () => {
@@ -21,9 +18,9 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-function cli(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const env = { ...process.env, HOME: sshd.home, SSH_AUTH_SOCK: '' };
-  return run(process.execPath, [bin, 'run', ...args], { env, timeout: 170_000, maxBuffer: 32 << 20 });
+/** `crashdeck run ARGS...` as the harness's client user (HOME = its client home, no agent). */
+function cli(args: string[], home = sshd.home): Promise<CliResult> {
+  return runCrashdeck(['run', ...args], { HOME: home, SSH_AUTH_SOCK: '' }, { timeoutMs: 170_000 });
 }
 
 /** sys without the lines naming the generating machine's file paths. */
@@ -34,12 +31,14 @@ function withoutPaths(text: string): string {
 describe('crashdeck run over SSH', () => {
   it('prints sys of a dump given as ssh://user@host:port/path, as crash prints it locally', async () => {
     const url = `ssh://root@127.0.0.1:${sshd.port}${vmcorePath('panic-sysrq')}`;
-    const { stdout } = await cli([url, '--vmlinux', vmlinuxPath(), '--crash', crash806(), '--', 'sys']);
+    const { code, stdout } = await cli([url, '--vmlinux', vmlinuxPath(), '--crash', crash806(), '--', 'sys']);
+    expect(code).toBe(0);
     expect(withoutPaths(stdout)).toBe(withoutPaths(transcript('panic-sysrq', 'sys')));
   });
 
   it('--host with --json gives the parsed model of the remote output', async () => {
-    const { stdout } = await cli([vmcorePath('panic-sysrq'), '--host', `root@127.0.0.1:${sshd.port}`, '--vmlinux', vmlinuxPath(), '--crash', crash806(), '--json', '--', 'sys']);
+    const { code, stdout } = await cli([vmcorePath('panic-sysrq'), '--host', `root@127.0.0.1:${sshd.port}`, '--vmlinux', vmlinuxPath(), '--crash', crash806(), '--json', '--', 'sys']);
+    expect(code).toBe(0);
     const out = JSON.parse(stdout) as { commands: Array<{ parsed?: { model?: { release?: string; panic?: string } } }> };
     const first = out.commands[0];
     expect(first?.parsed?.model?.release).toBe('6.1.0-56-cloud-amd64');
@@ -47,12 +46,8 @@ describe('crashdeck run over SSH', () => {
   });
 
   it('refuses a host whose key is not known, with the fingerprint and a non-zero exit', async () => {
-    const env = { ...process.env, HOME: path.join(sshd.dir, 'nobody-home'), SSH_AUTH_SOCK: '' };
-    const err = await run(process.execPath, [bin, 'run', `ssh://root@127.0.0.1:${sshd.port}${vmcorePath('panic-sysrq')}`, '--', 'sys'], { env, timeout: 60_000 }).then(
-      () => null,
-      (e: { code?: number; stderr?: string }) => e,
-    );
-    expect(err?.code).toBe(3);
-    expect(err?.stderr).toContain(sshd.hostKeyFingerprint);
+    const r = await cli([`ssh://root@127.0.0.1:${sshd.port}${vmcorePath('panic-sysrq')}`, '--', 'sys'], path.join(sshd.dir, 'nobody-home'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(sshd.hostKeyFingerprint);
   });
 });
