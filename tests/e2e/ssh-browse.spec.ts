@@ -8,34 +8,24 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { crash806, fixtureMeta, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
-import { startSshd, type Sshd } from '../support/sshd.ts';
+import { fixtureMeta, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
-import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { sshPageSetup } from './ssh-page.ts';
 
-let sshd: Sshd | undefined;
-let host: ServeHandle | undefined;
-
-test.beforeAll(async () => {
-  sshd = await startSshd({ name: 'e2e-browse' });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sshd?.stop();
-});
+const setup = sshPageSetup('e2e-browse');
 
 test('Browse probes the host, lists the kdump-tools dump, and picking dump and vmlinux opens it', async ({ page }) => {
-  const crashDir = path.join(sshd!.dir, 'crash dir');
+  const sshd = setup.sshd();
+  const crashDir = path.join(sshd.dir, 'crash dir');
   const stamp = '202611260456';
   mkdirSync(path.join(crashDir, stamp), { recursive: true });
   const dump = path.join(crashDir, stamp, `dump.${stamp}`);
   symlinkSync(vmcorePath('panic-sysrq'), dump);
   const truth = fixtureMeta('panic-sysrq');
 
-  host = await startServe({ env: { HOME: sshd!.home, SSH_AUTH_SOCK: '', CRASHDECK_CRASH: crash806() } });
+  const host = await setup.serveWithHome(sshd.home);
   await page.goto(host.url);
-  const address = `ssh://root@127.0.0.1:${sshd!.port}`;
+  const address = `ssh://root@127.0.0.1:${sshd.port}`;
   await page.getByLabel('vmcore path').fill(`${address}/`);
   await page.getByRole('button', { name: `Browse ${address}` }).click();
 
@@ -65,5 +55,5 @@ test('Browse probes the host, lists the kdump-tools dump, and picking dump and v
 
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByTestId('release')).toHaveText(truth.kernel.release);
-  await expect(page.getByRole('main')).toContainText(`on root@127.0.0.1:${sshd!.port}`);
+  await expect(page.getByRole('main')).toContainText(`on root@127.0.0.1:${sshd.port}`);
 });
