@@ -94,20 +94,22 @@ export class ChunkBuilder {
 
   private emit(): void {
     const n = this.n;
+    // A full chunk hands over its columns as they are (reset makes new ones); a partial one is cut to size.
+    const full = n === this.capacity;
     const chunk: TraceEventChunk = {
       index: this.chunkIndex++,
       count: n,
-      ts: this.ts.slice(0, n),
-      cpu: this.cpu.slice(0, n),
-      pid: this.pid.slice(0, n),
-      comm: this.comm.slice(0, n),
-      event: this.event.slice(0, n),
-      stack: this.stack.slice(0, n),
+      ts: full ? this.ts : this.ts.slice(0, n),
+      cpu: full ? this.cpu : this.cpu.slice(0, n),
+      pid: full ? this.pid : this.pid.slice(0, n),
+      comm: full ? this.comm : this.comm.slice(0, n),
+      event: full ? this.event : this.event.slice(0, n),
+      stack: full ? this.stack : this.stack.slice(0, n),
       comms: this.comms.list,
       events: this.events.list,
       stacks: this.stacks.list,
       args: this.args.join(''),
-      argsEnd: this.argsEnd.slice(0, n),
+      argsEnd: full ? this.argsEnd : this.argsEnd.slice(0, n),
     };
     this.reset();
     this.sink!(chunk);
