@@ -4,17 +4,18 @@
  * handler exits from signal context), leaving ~1 GB orphans; LocalTransport's orphan guard
  * SIGKILLs it. A Node child opens a real crash 8.0.6 session on a fixture, prints crash's pid,
  * and is SIGKILLed; the crash process must be gone in seconds. The same with the guard off
- * shows the test can fail. Over SSH there is no guard: a remote crash ends with its sshd parent
- * (checked here for a live crash); one that hangs on its way out would stay on that host.
+ * shows the test can fail. Over SSH a live crash ends with its sshd parent (checked here); one
+ * that is stopped or hung is killed by the remote guard (tests/integration/ssh/orphan-guard.test.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrashSession } from '../../../electron/crash/session.ts';
 import { crash806, repoRoot, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import type { LocalSpawnChildSpec } from '../../support/local-spawn-child.ts';
+import { cmdline, goneWithin, processesWith } from '../../support/procs.ts';
 import { startSshd } from '../../support/sshd.ts';
 import { transportFor } from '../ssh/options.ts';
 
@@ -34,15 +35,6 @@ afterEach(() => {
   }
 });
 
-/** argv of a live process, or null once it is gone (a zombie counts as gone: it holds nothing). */
-function cmdline(pid: number): string[] | null {
-  try {
-    if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return null;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return null;
-  }
-}
 
 /** Start the child and wait for the pid it reports. */
 async function startChild(spec: LocalSpawnChildSpec): Promise<{ child: ChildProcess; pid: number }> {
@@ -69,15 +61,6 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   await closed;
 }
 
-/** Poll until the process is gone; true when it went within `ms`. */
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cmdline(pid) === null) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return cmdline(pid) === null;
-}
 
 describe('processes started by LocalTransport die with their parent', () => {
   it('a real crash 8.0.6 session: crash is gone seconds after its parent is SIGKILLed, even when it does not exit by itself', async () => {
@@ -116,13 +99,6 @@ describe('processes started by LocalTransport die with their parent', () => {
   });
 });
 
-/** Live processes whose argv contains `needle` (a /proc scan). */
-function processesWith(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => cmdline(pid)?.includes(needle) ?? false);
-}
 
 describe('over SSH (real sshd)', () => {
   it('the remote crash ends when the connection drops (the sshd process that is its parent exits)', async () => {

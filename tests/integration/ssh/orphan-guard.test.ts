@@ -7,7 +7,7 @@
  * off leaves the stopped crash behind, which shows these tests can fail.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { remoteCommandLine } from '../../../electron/transport/ssh.ts';
 import type { SshProcess } from '../../../electron/transport/ssh/process.ts';
 import type { ExitInfo } from '../../../electron/transport/types.ts';
 import { crash806, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
+import { cmdline, goneWithin, processesWith } from '../../support/procs.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
 import { transportFor } from './options.ts';
 
@@ -49,33 +50,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** argv of a live process, or null once it is gone (a zombie counts as gone: it holds nothing). */
-function cmdline(pid: number): string[] | null {
-  try {
-    if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return null;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return null;
-  }
-}
 
-/** Live processes whose argv contains `word`. */
-function processesWith(word: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => cmdline(pid)?.includes(word) ?? false);
-}
 
-/** Poll until the process is gone; true when it went within `ms`. */
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cmdline(pid) === null) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return cmdline(pid) === null;
-}
 
 /** Wait for the one crash process on `link` to appear (crash starts in seconds). */
 async function remoteCrash(): Promise<number> {
