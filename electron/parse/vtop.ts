@@ -15,6 +15,7 @@
  */
 import { Diagnostics, crashMessage, fields, guarded, noDataDiagnosis, splitLines } from './common.ts';
 import type { ParseResult } from './common.ts';
+import type { PageRow } from './models.ts';
 
 export const VTOP_PARSER_VERSION = 1;
 
@@ -30,18 +31,8 @@ export interface VtopWalkStep {
   value: string;
 }
 
-/** The struct page row crash prints for a present page (same columns as `kmem -p`). */
-export interface VtopPage {
-  page: string;
-  physical: string;
-  mapping: string;
-  index: string;
-  count: number | null;
-  /** FLAGS hex as printed. */
-  flags: string;
-  /** Names crash printed after the flags ("uptodate", "lru", ...). */
-  flagNames: string[];
-}
+/** The struct page row crash prints for a present page (the columns of a `kmem -p` row). */
+export type VtopPage = Pick<PageRow, 'page' | 'physical' | 'mapping' | 'index' | 'count' | 'flags' | 'flagNames'>;
 
 /** One address's translation. */
 export interface VtopTranslation {
