@@ -7,9 +7,10 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { fixtureMeta, repoRoot, transcript } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
-import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { closeDumpPage, openDumpPage } from './dump-page.ts';
+import type { ServeHandle } from './serve-host-fixture.ts';
 import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -28,17 +29,10 @@ function largestVmaStart(): string {
 }
 
 test.beforeAll(async ({ browser }) => {
-  host = await startServe({ open: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });
-  const context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', /ready|busy/, { timeout: 90_000 });
+  ({ host, page } = await openDumpPage(browser, 'oom-user-hog', 90_000));
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
+test.afterAll(() => closeDumpPage(host, page));
 
 async function settle(): Promise<void> {
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 90_000 });

@@ -5,9 +5,10 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { fixtureMeta, repoRoot, transcript } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
-import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { closeDumpPage, openDumpPage } from './dump-page.ts';
+import type { ServeHandle } from './serve-host-fixture.ts';
 import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,17 +21,10 @@ let host: ServeHandle;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  host = await startServe({ open: vmcorePath('oom-slab-leak'), vmlinux: vmlinuxPath(), crash: crash806() });
-  const context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', /ready|busy/);
+  ({ host, page } = await openDumpPage(browser, 'oom-slab-leak'));
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
+test.afterAll(() => closeDumpPage(host, page));
 
 async function settle(): Promise<void> {
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0, { timeout: 90_000 });

@@ -5,9 +5,10 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { fixtureMeta, repoRoot, transcript } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
-import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { closeDumpPage, openDumpPage } from './dump-page.ts';
+import type { ServeHandle } from './serve-host-fixture.ts';
 import { openView } from './nav.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,18 +23,10 @@ let host: ServeHandle;
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  host = await startServe({ open: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });
-  // A context of our own (axe needs one made with browser.newContext()).
-  const context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', /ready|busy/);
+  ({ host, page } = await openDumpPage(browser, 'oom-user-hog'));
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await host?.stop();
-});
+test.afterAll(() => closeDumpPage(host, page));
 
 test('Processes: sorted by RSS the biggest task is the truth, and the panic task is marked', async () => {
   await openView(page, 'Processes');
