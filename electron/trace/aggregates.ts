@@ -29,22 +29,10 @@ const maxLongest = 50;
 /** Frames that are the allocator itself; the caller of interest is the first frame after them. */
 const allocatorFrameRe = /^(?:__?kmalloc\w*|kmalloc\w*|__?kmem_cache_alloc\w*|kmem_cache_alloc\w*|slab_alloc\w*|_{0,3}slab_alloc\w*|allocate_slab|new_slab|alloc_slab_page|__alloc_pages\w*|alloc_pages\w*|__folio_alloc\w*|folio_alloc\w*|vma_alloc_folio|__get_free_pages|get_zeroed_page|get_page_from_freelist|__do_kmalloc_node|kmalloc_order\w*|kmalloc_large\w*|perf_trace_\w+|trace_event_raw_event_\w+|__traceiter_\w+|rmqueue\w*|__rmqueue\w*|kvmalloc_node|__kvmalloc_node)$/;
 
-interface CallSiteAcc {
-  event: string;
-  callSite: string;
-  fn: string;
-  module: string | null;
-  cacheName: string | null;
-  count: number;
-  bytesReq: number;
-  bytesAlloc: number;
+/** A call site's aggregate while events come in: the sizes and pids in maps until the summary. */
+interface CallSiteAcc extends Omit<CallSiteAggregate, 'sizes' | 'topPids'> {
   /** Count per bytes_alloc value, in holders so a memo can keep the one it bumps. */
   sizes: Map<number, { n: number }>;
-  accounted: number;
-  reclaimable: number;
-  dma: number;
-  firstTs: number;
-  lastTs: number;
   pids: Map<number, number>;
   /** Run-length cache in front of `pids`: one task usually allocates many times in a row. */
   lastPid: number;
