@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { crash806, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath, type Scenario } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
+import { typeNote } from './note-typing.ts';
 import { startServe } from './serve-host-fixture.ts';
 
 const shots = path.join(repoRoot, 'test-results');
@@ -37,7 +38,7 @@ for (const scenario of ['oom-slab-leak', 'oom-user-hog'] as Scenario[]) {
       await page.getByLabel('Note', { exact: true }).fill('checked with the module owner');
       // A note for the report on this step (stored in IndexedDB beside the results).
       await page.getByRole('button', { name: /Add a note on OOM wizard: / }).click();
-      await page.getByRole('form', { name: /Note on OOM wizard: / }).locator('textarea').fill('verdict confirmed by **slabinfo**');
+      await typeNote(page, 'verdict confirmed by **slabinfo**');
       await page.getByRole('button', { name: 'Save note' }).click();
       await expect(page.getByTestId('row-note')).toContainText('verdict confirmed by slabinfo');
       await page.reload();

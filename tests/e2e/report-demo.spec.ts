@@ -10,6 +10,7 @@ import path from 'node:path';
 import { readCaseBundle } from '../../electron/report/bundle-read.ts';
 import { fixtureMeta, repoRoot } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
+import { typeNote } from './note-typing.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
 import { openView } from './nav.ts';
 
@@ -67,7 +68,7 @@ test('the Report view lists the case notes, adds and reorders notes that survive
   const evidence = page.getByRole('list', { name: 'Evidence' }).getByRole('listitem').filter({ hasText: 'kmem -s' }).first();
   await evidence.getByRole('button', { name: /Add a note on/ }).click();
   await page.getByLabel('Tag').selectOption('suspect');
-  await page.getByLabel(/Note on .* \(Markdown\)/).fill('**confirmed** by kmem -s <img src=x onerror=window.__pwned=1>');
+  await typeNote(page, '**confirmed** by kmem -s <img src=x onerror=window.__pwned=1>');
   await page.getByRole('button', { name: 'Save note' }).click();
   await expect(items).toHaveCount(demoNotes.length + 1);
   const added = items.last();

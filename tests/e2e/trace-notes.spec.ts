@@ -17,6 +17,7 @@ import { decodeTraceSpan } from '../../renderer/components/annotations/trace-spa
 import { fixtureFile, repoRoot } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
+import { typeNote } from './note-typing.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -111,7 +112,7 @@ test('a span dragged on the timeline shows its length and event count, takes a n
   const timeline = page.getByTestId('trace-timeline');
   await timeline.getByRole('button', { name: /Add a note on trace/ }).click();
   await page.getByLabel('Tag').selectOption('suspect');
-  await page.getByLabel(/Note on .* \(Markdown\)/).fill('bufpool allocations **ramp up** here');
+  await typeNote(page, 'bufpool allocations **ramp up** here');
   await page.getByRole('button', { name: 'Save note' }).click();
   await expect(timeline.getByTestId('row-note')).toContainText('bufpool allocations ramp up here');
   expect(await seriousViolations(page), 'axe on the Traces view with a span picked').toEqual([]);
@@ -151,7 +152,7 @@ test('a direct-reclaim stall row takes a note that names the stall span and its 
     const row = page.getByTestId('stall-row').filter({ hasText: 'stress (900)' });
     await expect(row).toHaveCount(1);
     await row.getByRole('button', { name: /Add a note on direct-reclaim stall of stress \(pid 900\) on CPU 1/ }).click();
-    await page.getByLabel(/Note on .* \(Markdown\)/).fill('reclaim stalls while bufpool grows');
+    await typeNote(page, 'reclaim stalls while bufpool grows');
     await page.getByRole('button', { name: 'Save note' }).click();
     await expect(row.getByTestId('row-note')).toContainText('reclaim stalls while bufpool grows');
     await openView(page, 'Report');
@@ -171,7 +172,7 @@ test('a trace whose file name is markup: the name stays text on the timeline and
     await dragAcross(0.3, 0.5);
     await expect(page.getByTestId('timeline-span')).toContainText(`Selected trace ${hostile}: `);
     await page.getByTestId('trace-timeline').getByRole('button', { name: /Add a note on trace/ }).click();
-    await page.getByLabel(/Note on .* \(Markdown\)/).fill('hostile name');
+    await typeNote(page, 'hostile name');
     await page.getByRole('button', { name: 'Save note' }).click();
     await openView(page, 'Report');
     const item = page.getByTestId('note-item').filter({ hasText: 'hostile name' });
