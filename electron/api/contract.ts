@@ -368,6 +368,21 @@ export const methods = {
       traces: v.custom<unknown[]>(Array.isArray),
     }),
   },
+  /** The trace files a case bundle carries (name as stored in the bundle, size in bytes). */
+  'case.traceFiles': { params: SessionRef, result: v.array(v.object({ name: v.string(), bytes: v.number() })) },
+  /**
+   * Import one of the case bundle's trace files, looked up by its bundle name (never a path): the
+   * host writes its bytes to a private temp dir and imports it as trace.import does (same
+   * 'trace.progress' events and result); the temp copy goes with trace.close or the Api.
+   */
+  'case.importTrace': {
+    params: v.object({
+      sessionId: v.string(),
+      name: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
+      importId: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,64}$/))),
+    }),
+    result: v.object({ traceId: v.string(), summary: TraceSummaryResult }),
+  },
   /** Continue a case with the real dump: starts crash on it (same fingerprint required) and closes the case session. */
   'case.attach': {
     params: v.object({ sessionId: v.string(), vmcore: Path, vmlinux: v.optional(Path), crash: v.optional(Path) }),

@@ -12,6 +12,7 @@ import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessi
 import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
+import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 
@@ -21,6 +22,7 @@ export type { CreateApiOptions } from './methods/context.ts';
 export function createApi(options: CreateApiOptions = {}): ApiHost {
   const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
   const trace = createTraceMethods(ctx.bus);
+  const caseTraces = createCaseTraceMethods(ctx, trace.impls);
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -44,6 +46,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'host.probe': (p) => hostProbe(ctx, p),
     'host.listDir': (p) => hostListDir(ctx, p),
     ...trace.impls,
+    ...caseTraces.impls,
   };
   const dispose = async (): Promise<void> => {
     const records = [...ctx.sessions.values()];
@@ -51,6 +54,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     await Promise.allSettled(records.map((r) => r.close()));
     await Promise.allSettled([...ctx.remotes].map((t) => t.close()));
     await trace.dispose();
+    await caseTraces.dispose();
   };
   return createApiHost(impls, ctx.bus, dispose);
 }

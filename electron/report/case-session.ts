@@ -80,6 +80,17 @@ export class CaseSessionRecord extends SessionRecord {
     return [...this.byCommand.keys()];
   }
 
+  /** The trace files the bundle carries: their bundle names and sizes. */
+  traceFileList(): Array<{ name: string; bytes: number }> {
+    return Object.entries(this.bundle.traceFiles ?? {}).map(([name, b]) => ({ name, bytes: b.byteLength }));
+  }
+
+  /** A bundled trace file's bytes by its exact bundle name, or null (own keys only: "__proto__" is no file). */
+  traceFile(name: string): Uint8Array | null {
+    const files = this.bundle.traceFiles;
+    return files && Object.hasOwn(files, name) ? files[name]! : null;
+  }
+
   override startInBackground(): void {
     // Nothing to start: the bundle is already in memory.
   }
