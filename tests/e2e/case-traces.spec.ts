@@ -8,11 +8,12 @@
  */
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fixtureFile, fixtureMeta, repoRoot } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe } from './serve-host-fixture.ts';
+import { reportEvents } from '../support/trace-report.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 
@@ -21,7 +22,7 @@ test('a case bundle with trace-report.txt: the Traces view imports the bundled f
   const module = String(culprit.module);
   const cache = String(culprit.cache);
   const report = fixtureFile('oom-slab-leak', 'trace-report.txt');
-  const events = readFileSync(report, 'utf8').split('\n').filter((l) => /^\s*\S.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/.test(l)).length;
+  const events = reportEvents(report).length;
   mkdirSync(shots, { recursive: true });
   const bundle = path.join(shots, 'case-with-trace.crashcase');
   execFileSync(process.execPath, [

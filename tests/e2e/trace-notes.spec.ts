@@ -19,6 +19,7 @@ import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
 import { typeNote } from './note-typing.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { reportTimestamps } from '../support/trace-report.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,15 +27,6 @@ const shots = path.join(repoRoot, 'test-results');
 let host: ServeHandle;
 let page: Page;
 
-/** Event timestamps of a trace-cmd report, read here ("comm-pid [cpu] ts: event:" lines). */
-function reportTimestamps(file: string): number[] {
-  const out: number[] = [];
-  for (const l of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*\S.*-\d+\s+\[\d+\]\s+(\d+\.\d+):\s+\w+:/.exec(l);
-    if (m) out.push(Number(m[1]));
-  }
-  return out;
-}
 
 async function importTrace(file: string): Promise<void> {
   await openView(page, 'Traces');

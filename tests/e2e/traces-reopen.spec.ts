@@ -7,12 +7,12 @@
  * timeline and aggregates from the browser's copy. Expectations are counted from the file here.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { reportEvents } from '../support/trace-report.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 const report = fixtureFile('oom-slab-leak', 'trace-report.txt');
@@ -23,19 +23,10 @@ test.afterEach(async () => {
   for (const h of hosts.splice(0)) await h.stop();
 });
 
-/** The report's event lines ("comm-pid [cpu] ts: event: args"), parsed here. */
-function reportEvents(): { comm: string; pid: number; cpu: number; ts: string; event: string; args: string }[] {
-  const out = [];
-  for (const l of readFileSync(report, 'utf8').split('\n')) {
-    const m = /^\s*(\S.*)-(\d+)\s+\[(\d+)\]\s+(\d+\.\d+):\s+(\w+):\s+(.*)$/.exec(l);
-    if (m) out.push({ comm: m[1]!.trim(), pid: Number(m[2]), cpu: Number(m[3]), ts: m[4]!, event: m[5]!, args: m[6]! });
-  }
-  return out;
-}
 
 /** The event table holds every event of the file, and the file's first event reads back whole. */
 async function expectEventsOfTheFile(page: Page): Promise<void> {
-  const events = reportEvents();
+  const events = reportEvents(report);
   const total = events.length.toLocaleString('en-US');
   await expect(page.getByTestId('trace-event-count')).toHaveText(total);
   await expect(page.getByTestId('events-count')).toHaveText(`${events.length} of ${events.length} events`);
@@ -122,6 +113,6 @@ test('oom-slab-leak trace-report.txt: events stored while imported reopen from I
   // And the other way: the task opened from the trace lists its events of the stored trace.
   await page.locator('[data-testid="task-row"][data-pid="29"]').getByTestId('task-link').click();
   await expect(page.getByTestId('task-detail')).toBeVisible();
-  const ofKworker = reportEvents().filter((e) => e.pid === 29).length;
+  const ofKworker = reportEvents(report).filter((e) => e.pid === 29).length;
   await expect(page.getByTestId('task-trace-events')).toHaveText(ofKworker.toLocaleString('en-US'));
 });

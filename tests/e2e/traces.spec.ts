@@ -12,6 +12,7 @@ import path from 'node:path';
 import { crash806, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath, type Scenario } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { freePort, startServe, type ServeHandle } from './serve-host-fixture.ts';
+import { reportEvents } from '../support/trace-report.ts';
 
 const shots = path.join(repoRoot, 'test-results');
 
@@ -30,10 +31,6 @@ async function importTrace(page: Page, file: string): Promise<void> {
   await expect(page.getByTestId('trace-error')).toHaveCount(0);
 }
 
-/** Events in a trace-cmd report, counted here: "comm-pid [cpu] ts: event:" lines. */
-function reportEvents(file: string): number {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*\S.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/.test(l)).length;
-}
 
 test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the leaking module and links to its cache; the panic comes after the trace', async ({ browser }) => {
   const truth = { culprit: culpritOf('oom-slab-leak') };
@@ -44,7 +41,7 @@ test('oom-slab-leak: trace-report.txt and trace.dat; the top call site is the le
     await page.goto(`${host.url}#/traces`);
     await expect(page.getByRole('heading', { level: 1, name: 'Traces' })).toBeVisible();
     await importTrace(page, report);
-    await expect(page.getByTestId('trace-event-count')).toHaveText(reportEvents(report).toLocaleString('en-US'));
+    await expect(page.getByTestId('trace-event-count')).toHaveText(reportEvents(report).length.toLocaleString('en-US'));
     await expect(page.getByTestId('trace-skipped')).toHaveText('0');
 
     // The top call site is the module's, and (once kmem -s is in) it names the module's cache.

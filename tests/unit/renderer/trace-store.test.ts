@@ -17,6 +17,7 @@ import { CrashdeckDb, deleteDump, evictLru, putResult, usageByDump } from '../..
 import { decodeTraceChunk, eventAt, storedChunkBytes, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
 import { chunkSaver, loadStored, readChunks, rememberTrace, storeChunks, TooBigForCache } from '../../../renderer/views/Traces/stored-traces.ts';
 import { fixtureFile } from '../../support/fixtures.ts';
+import { reportEventLines } from '../../support/trace-report.ts';
 
 let n = 0;
 function freshDb(): CrashdeckDb {
@@ -31,10 +32,6 @@ async function importDecoded(file: string): Promise<{ traceId: string; summary: 
   return { traceId, summary, chunks: wires.map(decodeTraceChunk) };
 }
 
-/** Event lines of a trace-cmd report ("comm-pid [cpu] ts: event:"), counted here. */
-function reportEventLines(text: string): string[] {
-  return text.split('\n').filter((l) => /^\s*\S.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/.test(l));
-}
 
 const fixture = fixtureFile('oom-slab-leak', 'trace-report.txt');
 let dir = '';

@@ -20,15 +20,12 @@ import { createTraceMethods } from '../../../electron/trace/api-methods.ts';
 import { LocalTransport } from '../../../electron/transport/local.ts';
 import { fixtureFile, fixtureMeta } from '../../support/fixtures.ts';
 import { caseFromTranscripts } from './case-from-transcripts.ts';
+import { reportEventLines } from '../../support/trace-report.ts';
 
 const report = fixtureFile('oom-slab-leak', 'trace-report.txt');
 const culprit = { module: String(fixtureMeta('oom-slab-leak').truth.culprit.module) };
 const hostile = ['../x', '/etc/passwd', 'a/b', '<img src=x>.txt', '..', '__proto__', 'constructor'];
 
-/** Event lines of a trace-cmd report, counted here: "comm-pid [cpu] ts: event:". */
-function reportEvents(text: string): number {
-  return text.split('\n').filter((l) => /^\s*\S.*-\d+\s+\[\d+\]\s+\d+\.\d+:\s+\w+:/.test(l)).length;
-}
 
 /** Every file under dir, as paths relative to it. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -66,7 +63,7 @@ describe('case.traceFiles and case.importTrace', () => {
       off();
       expect(r.traceId).toBe('bundled-1');
       expect(progress).toContain('bundled-1');
-      expect(r.summary.events).toBe(reportEvents(reportText));
+      expect(r.summary.events).toBe(reportEventLines(reportText).length);
       expect(r.summary.skippedLines).toBe(0);
       expect(r.summary.callSites[0]!.fn.startsWith(culprit.module)).toBe(true);
       // The rest works as for any import: chunks and links.
@@ -116,7 +113,7 @@ describe('case.traceFiles and case.importTrace', () => {
       for (const n of names) expect(n).not.toMatch(/[/\\<>]|^\./);
       for (const name of names) {
         const r = await methods.impls['case.importTrace']({ sessionId: 'case-1', name });
-        expect(r.summary.events).toBe(reportEvents(reportText));
+        expect(r.summary.events).toBe(reportEventLines(reportText).length);
       }
       const priv = (await methods.tempDir())!;
       expect(path.dirname(priv)).toBe(root);

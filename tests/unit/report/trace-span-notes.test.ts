@@ -20,6 +20,7 @@ import { decodeTraceSpan, encodeTraceSpan, eventsInSpan, eventsInSpanEstimate, n
 import { decodeTraceChunk, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
 import { fixtureFile } from '../../support/fixtures.ts';
 import { caseFromTranscripts, note } from './case-from-transcripts.ts';
+import { reportTimestamps } from '../../support/trace-report.ts';
 
 const hostileFile = '</script><img src=x onerror=alert(1)>.txt';
 
@@ -61,15 +62,6 @@ describe('span rowKey', () => {
   });
 });
 
-/** Timestamps of the event lines of a trace-cmd report, read here independently of the importer. */
-function reportTimestamps(file: string): number[] {
-  const out: number[] = [];
-  for (const l of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*\S.*-\d+\s+\[\d+\]\s+(\d+\.\d+):\s+\w+:/.exec(l);
-    if (m) out.push(Number(m[1]));
-  }
-  return out;
-}
 
 describe('events in a span of the oom-slab-leak trace', () => {
   const file = fixtureFile('oom-slab-leak', 'trace-report.txt');
