@@ -9,7 +9,7 @@
  * Chromium's 2 MB URL limit with a report's folded raw outputs); the directory is removed after.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,22 +107,4 @@ export async function printHtmlToPdf(deps: PrintPdfDeps, html: string): Promise<
     if (win && !win.isDestroyed()) win.destroy();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Write bytes so a reader sees the old file or the whole new one, never a half-written PDF. */
-export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { mode: 0o644 });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** Print to a file: written (atomically) only when printing succeeded. */
-export async function printHtmlToPdfFile(deps: PrintPdfDeps, html: string, file: string): Promise<void> {
-  const bytes = await printHtmlToPdf(deps, html);
-  await writeFileAtomically(file, bytes);
 }

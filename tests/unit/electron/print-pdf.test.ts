@@ -5,14 +5,14 @@
  * hands it to the Api, and report.export prints through the injected printer.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../electron/api/contract.ts';
 import { createApi } from '../../../electron/api/create-api.ts';
-import { printHtmlToPdf, printHtmlToPdfFile, type PrintPdfDeps } from '../../../electron/shell/print-pdf.ts';
+import { printHtmlToPdf, type PrintPdfDeps } from '../../../electron/shell/print-pdf.ts';
 import { fixtureMeta, repoRoot } from '../../support/fixtures.ts';
 import { createElectronMock } from './electron-mock.ts';
 
@@ -158,29 +158,6 @@ describe('printing a report in a hidden window', () => {
     const err = await printHtmlToPdf({ BrowserWindow: el.BrowserWindow, tmpDir: freshDir(), timeoutMs: 80 }, html).catch((e: unknown) => e);
     expect((err as ApiError).code).toBe('timeout');
     expect(el.windows[0]!.destroyed).toBe(true);
-  });
-});
-
-describe('printing to a file', () => {
-  it('writes the PDF only when printing succeeded, leaving an existing file intact otherwise', async () => {
-    const out = freshDir();
-    const file = path.join(out, 'report.pdf');
-    writeFileSync(file, 'the previous report');
-    const failing = fakeElectron({ print: async () => Promise.reject(new Error('Printing failed')) });
-    await expect(printHtmlToPdfFile({ BrowserWindow: failing.BrowserWindow, tmpDir: freshDir() }, html, file)).rejects.toThrow(/could not be printed/);
-    expect(readFileSync(file, 'utf8')).toBe('the previous report');
-    expect(readdirSync(out)).toEqual(['report.pdf']);
-
-    const fresh = path.join(out, 'new.pdf');
-    const hanging = fakeElectron({ print: () => new Promise<Buffer>(() => undefined) });
-    await expect(printHtmlToPdfFile({ BrowserWindow: hanging.BrowserWindow, tmpDir: freshDir(), timeoutMs: 50 }, html, fresh)).rejects.toThrow(/not printed within/);
-    expect(existsSync(fresh)).toBe(false);
-
-    const ok = fakeElectron({ print: async () => Buffer.from('%PDF-1.7 new\n%%EOF') });
-    await printHtmlToPdfFile({ BrowserWindow: ok.BrowserWindow, tmpDir: freshDir() }, html, file);
-    expect(readFileSync(file, 'utf8')).toBe('%PDF-1.7 new\n%%EOF');
-    // No temporary file is left beside it.
-    expect(readdirSync(out)).toEqual(['report.pdf']);
   });
 });
 
