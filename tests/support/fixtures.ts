@@ -21,9 +21,15 @@ export function fixturesDir(): string {
   return dir;
 }
 
-/** The public scenarios. */
+/** The public Debian 6.1 scenarios (one shared vmlinux). */
 export const scenarios = ['panic-sysrq', 'oom-slab-leak', 'oom-user-hog'] as const;
-export type Scenario = (typeof scenarios)[number];
+/** The Debian 6.12 scenarios (their own shared vmlinux); the -mdf172 one is an incomplete dump. */
+export const scenarios612 = ['oops-syscall-6.12', 'hung-mutex-6.12', 'softlockup-spin-6.12', 'oops-syscall-6.12-mdf172'] as const;
+/** Every public scenario. */
+export const allScenarios = [...scenarios, ...scenarios612] as const;
+export type Scenario = (typeof allScenarios)[number];
+/** crash versions with transcripts: 8.0.6 (`transcripts/`, all), 9.0.2 (6.12 ones), 8.0.2. */
+export type TranscriptCrash = '8.0.6' | '9.0.2' | '8.0.2';
 
 /** Absolute path of a file inside a scenario directory; throws when it is missing. */
 export function fixtureFile(scenario: Scenario, rel: string): string {
@@ -43,8 +49,8 @@ export function fixtureMeta(scenario: Scenario): FixtureMeta {
 }
 
 /** A crash 8.0.6 transcript (`transcripts/<cmd with _>.txt`), or the 8.0.2 one. */
-export function transcript(scenario: Scenario, command: string, crash: '8.0.6' | '8.0.2' = '8.0.6'): string {
-  const dir = crash === '8.0.6' ? 'transcripts' : 'transcripts-crash-8.0.2';
+export function transcript(scenario: Scenario, command: string, crash: TranscriptCrash = '8.0.6'): string {
+  const dir = crash === '8.0.6' ? 'transcripts' : `transcripts-crash-${crash}`;
   return readFileSync(fixtureFile(scenario, `${dir}/${command.replaceAll(' ', '_')}.txt`), 'utf8');
 }
 
@@ -62,9 +68,24 @@ export function crash802(): string {
   return p;
 }
 
+let cachedCrash9: string | undefined;
+/** crash 9.0.2 (Debian sid): CRASHDECK_TEST_CRASH9, else the fixtures' `install-crash.sh 9.0.2`. */
+export function crash902(): string {
+  cachedCrash9 ??= process.env.CRASHDECK_TEST_CRASH9 ?? runScript('install-crash.sh', ['9.0.2']);
+  return cachedCrash9;
+}
+
 let cachedVmlinux: string | undefined;
-/** The debug vmlinux all public fixtures share: CRASHDECK_TEST_VMLINUX, else fetch-vmlinux.sh. */
-export function vmlinuxPath(): string {
+let cachedVmlinux612: string | undefined;
+/**
+ * The debug vmlinux of a scenario (default: the one the 6.1 fixtures share): CRASHDECK_TEST_VMLINUX
+ * (6.1) / CRASHDECK_TEST_VMLINUX_612 (6.12), else the fixtures' fetch-vmlinux.sh.
+ */
+export function vmlinuxPath(scenario: Scenario = 'panic-sysrq'): string {
+  if ((scenarios612 as readonly string[]).includes(scenario)) {
+    cachedVmlinux612 ??= process.env.CRASHDECK_TEST_VMLINUX_612 ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'oops-syscall-6.12')]);
+    return cachedVmlinux612;
+  }
   cachedVmlinux ??= process.env.CRASHDECK_TEST_VMLINUX ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'panic-sysrq')]);
   return cachedVmlinux;
 }
@@ -87,7 +108,15 @@ export interface FixtureMeta {
     panic_task: { cpu: number; pid: number; comm: string };
     oom: unknown;
     culprit_kind: string;
-    culprit: Record<string, unknown>;
+    culprit?: Record<string, unknown>;
+    /** 6.12 fixtures: the culprit function / module / task, and for the hung task the lock and its holder. */
+    function?: string;
+    module?: string;
+    culprit_task?: { comm: string; pid: number };
+    blocked_task?: { comm: string; pid: number };
+    lock?: string;
+    lock_holder?: { comm: string; pid: number };
+    lock_holder_function?: string;
     guest_facts?: Record<string, string>;
   };
 }
