@@ -130,12 +130,62 @@ export interface TriageOom {
   nextCommands: string[];
 }
 
+/** Where a verdict comes from: only the dump's own kernel log, or crash's reading of the dump. */
+export type TriageBasis = 'log' | 'crash';
+
+/** An Oops / BUG / general protection fault, decoded. */
+export interface TriageOops {
+  /** Faulting function (RIP) without offset. */
+  function: string | null;
+  module: string | null;
+  /** "+0x15/0x60" as printed after the function. */
+  offset: string | null;
+  /** The address the kernel could not access (CR2 / "unable to handle ... at"), hex. */
+  faultAddress: string | null;
+  /** The page fault error code decoded ("supervisor read access in kernel mode, not-present page"), or the raw code. */
+  errorCode: string | null;
+  /** Where it ran: 'syscall' | 'kworker' | 'irq' | 'softirq' | 'kthread' | 'unknown'. */
+  context: string;
+}
+
+/** A task the hung-task detector (or crash's `ps`) found blocked in D state. */
+export interface TriageHungTask {
+  pid: number | null;
+  comm: string;
+  blockedSeconds: number | null;
+  /** The function it is blocked in (first frame below the scheduler / lock primitives). */
+  function: string | null;
+  /** What it waits on: kind 'mutex' | 'rwsem' | 'completion' | 'folio-lock' | 'io' | 'unknown'; symbol when named. */
+  waitsOn: { kind: string; symbol: string | null } | null;
+  /** The lock's owner read from the dump (mutex.owner with flag bits masked), or null when unknown. */
+  owner: { pid: number | null; comm: string | null; state: string | null; function: string | null } | null;
+}
+
+/** A soft or hard lockup: which CPU spun in what, for how long. */
+export interface TriageLockup {
+  kind: 'soft-lockup' | 'hard-lockup';
+  cpu: number | null;
+  pid: number | null;
+  comm: string | null;
+  function: string | null;
+  module: string | null;
+  seconds: number | null;
+}
+
 /** The whole `crashdeck.triage/1` document. */
 export interface TriageReport {
   schema: 'crashdeck.triage/1';
+  /** "log" when only the kernel log was read, "crash" when crash confirmed (or produced) the verdict. */
+  basis: TriageBasis;
   dump: TriageDump;
   panic: TriagePanic;
   oom: TriageOom | null;
+  /** Oops / BUG / GPF details, when the panic is one. */
+  oops?: TriageOops | null;
+  /** Hung-task details: every blocked task with its wait chain. */
+  hung?: { tasks: TriageHungTask[] } | null;
+  /** Soft / hard lockup details. */
+  lockup?: TriageLockup | null;
   /** Inputs the engine did not have (a degraded dump, an old crash, `--dmesg` mode). */
   missing: string[];
 }

@@ -78,6 +78,7 @@ export function triage(g: Gathered): TriageReport {
   const uptime = g.sys?.uptimeSeconds ?? g.log?.panics.at(-1)?.timestamp ?? null;
   return {
     schema: 'crashdeck.triage/1',
+    basis: g.logOnly ? 'log' : 'crash',
     dump: {
       release: g.sys?.release ?? releaseFromLog(g.log),
       panicMessage: panicMessage(panicInputs),

@@ -106,6 +106,8 @@ const TriageEvidenceSchema = v.object({ command: v.string(), row: v.string(), de
 /** The `crashdeck.triage/1` document (electron/analyze/report-types.ts documents every field). */
 export const TriageReportSchema = v.object({
   schema: v.literal('crashdeck.triage/1'),
+  // Bundles written before `basis` existed were always crash-based.
+  basis: v.optional(v.picklist(['log', 'crash']), 'crash'),
   dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),
   panic: v.object({
     kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']),
@@ -148,6 +150,21 @@ export const TriageReportSchema = v.object({
     conflicts: v.array(v.string()),
     nextCommands: v.array(v.string()),
   })),
+  oops: v.optional(v.nullable(v.object({
+    function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
+    faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
+  }))),
+  hung: v.optional(v.nullable(v.object({
+    tasks: v.array(v.object({
+      pid: v.nullable(v.number()), comm: v.string(), blockedSeconds: v.nullable(v.number()), function: v.nullable(v.string()),
+      waitsOn: v.nullable(v.object({ kind: v.string(), symbol: v.nullable(v.string()) })),
+      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()) })),
+    })),
+  }))),
+  lockup: v.optional(v.nullable(v.object({
+    kind: v.picklist(['soft-lockup', 'hard-lockup']), cpu: v.nullable(v.number()), pid: v.nullable(v.number()), comm: v.nullable(v.string()),
+    function: v.nullable(v.string()), module: v.nullable(v.string()), seconds: v.nullable(v.number()),
+  }))),
   missing: v.array(v.string()),
 });
 export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;

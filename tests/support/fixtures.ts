@@ -108,7 +108,8 @@ export interface FixtureMeta {
     panic_task: { cpu: number; pid: number; comm: string };
     oom: unknown;
     culprit_kind: string;
-    culprit?: Record<string, unknown>;
+    /** OOM fixtures only (absent on the 6.12 ones). */
+    culprit: Record<string, unknown>;
     /** 6.12 fixtures: the culprit function / module / task, and for the hung task the lock and its holder. */
     function?: string;
     module?: string;
