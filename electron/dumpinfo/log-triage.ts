@@ -59,7 +59,11 @@ export function reportFromLog(log: LogModel, identity: DumpIdentity): TriageRepo
 
 /** Identity, log and log-based verdict of the dump at `vmcore` on the Transport's host. */
 export async function triageFromDumpLog(t: Transport, vmcore: string, opts: LogTriageOptions = {}): Promise<LogTriage> {
-  const identity = await readDumpIdentity(t, vmcore);
+  return triageWithIdentity(t, vmcore, await readDumpIdentity(t, vmcore), opts);
+}
+
+/** triageFromDumpLog for a dump whose identity is already known. */
+export async function triageWithIdentity(t: Transport, vmcore: string, identity: DumpIdentity, opts: LogTriageOptions = {}): Promise<LogTriage> {
   opts.signal?.throwIfAborted();
   const log = await readDumpLog(t, vmcore, identity, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.commandPrefix ? { commandPrefix: opts.commandPrefix } : {}) });
   if (log.text === null) return { identity, log, report: null, reason: log.notes.at(-1) ?? 'no kernel log could be read from the dump' };
