@@ -18,6 +18,7 @@
 # Env:   CRASHDECK_CRASH_PREFIX   install root (default ${XDG_DATA_HOME:-~/.local/share}/crashdeck)
 #        CRASHDECK_DEBIAN_MIRROR  Debian mirror (default: the one in the apt sources, else deb.debian.org)
 #        XDG_CONFIG_HOME / HOME   where settings.json lives (crashdeck/settings.json)
+#        CRASHDECK_OS_RELEASE     the os-release file naming the distribution (default /etc/os-release)
 set -euo pipefail
 
 say() { echo "install-crash: $*" >&2; }
@@ -96,9 +97,10 @@ fi
 
 # Which distribution.
 os_id='' os_like=''
-if [ -r /etc/os-release ]; then
-  os_id=$(. /etc/os-release && echo "${ID:-}")
-  os_like=$(. /etc/os-release && echo "${ID_LIKE:-}")
+os_release=${CRASHDECK_OS_RELEASE:-/etc/os-release}
+if [ -r "$os_release" ]; then
+  os_id=$(. "$os_release" && echo "${ID:-}")
+  os_like=$(. "$os_release" && echo "${ID_LIKE:-}")
 fi
 case " $os_id $os_like " in
   *" debian "*|*" ubuntu "*) ;;
