@@ -15,6 +15,7 @@ import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
+import { doctorRun } from '../doctor/api-method.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -45,6 +46,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'ssh.answer': async (p) => sshAnswer(ctx, p),
     'host.probe': (p) => hostProbe(ctx, p),
     'host.listDir': (p) => hostListDir(ctx, p),
+    'doctor.run': (p) => doctorRun(ctx, p),
     ...trace.impls,
     ...caseTraces.impls,
   };
