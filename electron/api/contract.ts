@@ -525,6 +525,23 @@ export const methods = {
       truncated: v.boolean(),
     }),
   },
+  /**
+   * `crashdeck doctor`'s checks (electron/doctor/): on the dump's host (`host` as in
+   * session.open; omitted = this machine) SSH, crash and whether it is new enough for `dump` (or
+   * the dumps in crashDir), the debug vmlinux, makedumpfile, kdump; on this machine trace-cmd,
+   * perf, Chromium, debuginfod. Each failing check carries its fix; `ok` = nothing failed.
+   */
+  'doctor.run': {
+    params: v.object({ host: v.optional(v.string()), dump: v.optional(Path), vmlinux: v.optional(Path), crash: v.optional(Path), crashDir: v.optional(Path) }),
+    result: v.object({
+      schema: v.literal('crashdeck.doctor/1'),
+      host: v.string(),
+      ok: v.boolean(),
+      checks: v.array(v.object({
+        id: v.string(), where: v.string(), title: v.string(), status: v.picklist(['ok', 'fail', 'warn', 'skip']), detail: v.string(), fix: v.optional(v.string()),
+      })),
+    }),
+  },
 } as const;
 
 export type Methods = typeof methods;
