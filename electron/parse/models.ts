@@ -455,6 +455,8 @@ export interface SlabCache {
   slabSizeText: string;
   /** objSize * total. */
   totalBytes: number;
+  /** crash printed "(unknown)": the name is on a page missing from the dump. */
+  nameUnknown?: true;
 }
 
 /** `kmem -s` (also `kmem -s <cache>`). */
@@ -507,6 +509,7 @@ export interface KmemZone {
   populated: boolean;
   /** SIZE (spanned pages). */
   spanned: number | null;
+  /** PRESENT; crash prints it only when below SIZE, so without it this is SIZE (null only when SIZE is unreadable). */
   present: number | null;
   min: number | null;
   low: number | null;
