@@ -13,6 +13,8 @@ export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
   'vm', 'task', 'help', 'vtop -c',
+  // Task states and how long since each task last ran (hung tasks, stalls).
+  'ps -m', 'ps -S',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 

@@ -20,6 +20,8 @@ const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = 
   log: null,
   ps: null,
   'ps -G': null,
+  'ps -m': null,
+  'ps -S': null,
   bt: { kind: 'pid', required: false },
   'bt -a': null,
   'foreach bt': null,

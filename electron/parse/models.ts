@@ -149,6 +149,35 @@ export interface PsModel {
   tasks: PsTask[];
 }
 
+/** One `ps -m` / `ps -l` row. */
+export interface PsLastRunTask {
+  pid: number;
+  task: string;
+  cpu: number;
+  command: string;
+  /** RU, IN, UN, ID, ... as in `ps`. */
+  state: string;
+  /** `ps -m`: time since the task last ran, in ms (crash: runqueue clock minus the task's last arrival); null for `ps -l`. */
+  sinceLastRunMs: number | null;
+  /** `ps -l`: the raw last-run timestamp in ns, as printed (may exceed 2^53); null for `ps -m`. */
+  lastRunNs: string | null;
+}
+
+/** `ps -m` / `ps -l`: tasks, most recently run first (crash's order). */
+export interface PsLastRunModel {
+  /** Which form crash printed; null when no row was read. */
+  format: 'since-last-run' | 'last-run-timestamp' | null;
+  tasks: PsLastRunTask[];
+}
+
+/** `ps -S`: task count per state. */
+export interface PsStatesModel {
+  /** State (RU, IN, UN, ID, ...) -> number of tasks. */
+  counts: Record<string, number>;
+  /** Sum of the counts: the tasks crash found. */
+  total: number;
+}
+
 // ---------------------------------------------------------------------------------------- log
 
 /** One kernel log record. Continuation lines (no timestamp, indented) are folded into `text`. */
@@ -397,6 +426,8 @@ export interface KmemInfoRow {
   percent: number | null;
   /** What the percentage is of ("TOTAL MEM", "TOTAL SWAP", "TOTAL LIMIT"). */
   percentOf: string | null;
+  /** Set on COMMITTED 0: crash reads only the global part of vm_committed_as, so this is a lower bound. */
+  lowerBound?: true;
 }
 
 /** `kmem -i`. */
@@ -404,6 +435,11 @@ export interface KmemInfoModel {
   rows: KmemInfoRow[];
   /** Rows by label for convenience (same objects). */
   byLabel: Record<string, KmemInfoRow>;
+  /**
+   * Rows this crash release did not print (unknown, not zero): SHARED from crash 9.0 on. Absent
+   * in models cached by an older parser.
+   */
+  notPrinted?: string[];
 }
 
 /** A `kmem -s` row. */
@@ -419,6 +455,8 @@ export interface SlabCache {
   slabSizeText: string;
   /** objSize * total. */
   totalBytes: number;
+  /** crash printed "(unknown)": the name is on a page missing from the dump. */
+  nameUnknown?: true;
 }
 
 /** `kmem -s` (also `kmem -s <cache>`). */
@@ -471,6 +509,7 @@ export interface KmemZone {
   populated: boolean;
   /** SIZE (spanned pages). */
   spanned: number | null;
+  /** PRESENT; crash prints it only when below SIZE, so without it this is SIZE (null only when SIZE is unreadable). */
   present: number | null;
   min: number | null;
   low: number | null;
@@ -614,6 +653,7 @@ export interface VmModel {
 export interface ModuleRow {
   module: string;
   name: string;
+  /** BASE (or TEXT_BASE on 6.4+ kernels, where a module has separate text/data areas): the text start. */
   base: string | null;
   size: number;
   /** Path of the loaded debuginfo object, or null for "(not loaded)". */
