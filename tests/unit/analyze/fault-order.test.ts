@@ -114,5 +114,4 @@ describe('more log shapes', () => {
     const rip = /RIP: ([0-9a-f]+)/.exec(transcript('oops-syscall-6.12', 'bt', v))?.[1];
     expect(r.oops).toMatchObject({ function: t.function, context: 'syscall', ripAddress: `0x${rip}` });
   });
-  });
 });
