@@ -5,7 +5,9 @@
  * The log-only verdict must name the same kind, culprit task, function and module as crash's.
  */
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { triage, type Gathered } from '../../../electron/analyze/triage.ts';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
@@ -128,6 +130,8 @@ describe('hung-mutex-6.12: the wait chain through crash follow-ups', () => {
     expect(r.hung?.tasks[0]?.waitsOn).toEqual({ kind: 'mutex', symbol: t.lock });
     expect(r.hung?.tasks[0]?.owner).toMatchObject({ pid: t.lock_holder?.pid, comm: t.lock_holder?.comm, state: holder?.state, function: t.lock_holder_function });
     expect(r.panic.signature).toBe(`hung-task:${t.module}!${t.function}<-mutex:${t.lock}`);
+    // the full chain travels through the Api contract (valibot keeps only declared keys)
+    expect(v.parse(TriageReportSchema, r).hung?.tasks[0]?.owner).toEqual(r.hung?.tasks[0]?.owner);
     expect(r.panic.evidence.map((e) => e.detail).join('\n')).toContain(`${t.blocked_task?.comm} waits for ${t.lock} held by ${t.lock_holder?.comm}, which sleeps in ${t.lock_holder_function}`);
   });
 
