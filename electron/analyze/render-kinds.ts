@@ -10,16 +10,17 @@ export function kindLines(r: TriageReport, t: (s: string | null | undefined) => 
   const out: string[] = [];
   const o = r.oops;
   if (o) {
-    out.push('', `Oops:      ${t(o.function) || '?'}${o.module ? ` [${t(o.module)}]` : ''}${t(o.offset)} in ${t(o.context)} context`);
+    out.push('', `Oops:      ${t(o.function) || '?'}${t(o.offset)}${o.module ? ` [${t(o.module)}]` : ''} in ${t(o.context)} context`);
     if (o.faultAddress || o.errorCode) out.push(`Fault:     address ${t(o.faultAddress) || '?'}: ${t(o.errorCode) || '?'}`);
     if (o.source) out.push(`Source:    ${t(o.source)}`);
     else if (o.debugInfo) out.push(`Source:    unknown — ${t(o.debugInfo)}`);
     if (o.callTrace?.length) out.push(`Trace:     ${o.callTrace.map((f) => `${t(f.function)}${f.module ? ` [${t(f.module)}]` : ''}`).join(' <- ')}`);
   }
+  if (r.hung?.tasks.length) out.push('');
   for (const h of r.hung?.tasks ?? []) {
     const lock = h.waitsOn?.symbol ?? (h.waitsOn && h.waitsOn.kind !== 'unknown' ? `a ${h.waitsOn.kind}` : 'something');
     const owner = h.owner ? ` held by ${t(h.owner.comm) || `task ${t(h.owner.task) || '?'}`}${h.owner.pid !== null ? ` (pid ${h.owner.pid})` : ''}${h.owner.function ? `, which sleeps in ${t(h.owner.function)}` : ''}` : '';
-    out.push(`Blocked:   ${t(h.comm)} (pid ${h.pid ?? '?'}, ${h.blockedSeconds ?? '?'} s) in ${t(h.function) || '?'} waits for ${t(lock)}${owner}`);
+    out.push(`Blocked:   ${t(h.comm)} (pid ${h.pid ?? '?'}${h.blockedSeconds !== null ? `, blocked more than ${h.blockedSeconds} s` : ''}) in ${t(h.function) || '?'} waits for ${t(lock)}${owner}`);
     if (h.note) out.push(`           ${t(h.note)}`);
   }
   const l = r.lockup;
