@@ -154,6 +154,38 @@ describe('crashdeck doctor on this machine', () => {
     }
   });
 
+  it('the dumps in a crash directory (kdump-tools layout, a 6.1 and a 6.12 dump): crash judged per kernel, the vmlinux looked for per kernel', async () => {
+    const crashDir = path.join(dir, 'var-crash');
+    for (const [stamp, scenario] of [['202612040101', 'panic-sysrq'], ['202612040202', 'oops-syscall-6.12']] as const) {
+      mkdirSync(path.join(crashDir, stamp), { recursive: true });
+      symlinkSync(vmcorePath(scenario), path.join(crashDir, stamp, `dump.${stamp}`));
+    }
+    const r = await doctor(['--crash-dir', crashDir, '--crash', crash806(), '--json']);
+    const rep = json(r);
+    expect(check(rep, 'dumps').detail).toMatch(/^2 dump\(s\)/);
+    const releases = [release61, fixtureMeta('oops-syscall-6.12').kernel.release];
+    const versions = rep.checks.filter((c) => c.id === 'crash-version');
+    expect(versions.map((c) => [c.title, c.status]).sort()).toEqual(releases.map((rel) => [`crash new enough for kernel ${rel}`, 'ok']).sort());
+    // Neither debug vmlinux is installed where Debian puts it (the tests keep theirs in a cache).
+    const vm = rep.checks.filter((c) => c.id === 'vmlinux');
+    for (const rel of releases) {
+      const c = vm.find((x) => x.title === `debug vmlinux for ${rel}`);
+      const installed = existsSync(`/usr/lib/debug/boot/vmlinux-${rel}`) || existsSync(`/usr/lib/debug/lib/modules/${rel}/vmlinux`) || existsSync(`/boot/vmlinux-${rel}`);
+      expect(c?.status).toBe(installed ? 'ok' : 'fail');
+      if (!installed) expect(c?.fix).toContain(`linux-image-${rel}-dbg`);
+    }
+    expect(r.code).toBe(vm.every((c) => c.status === 'ok') ? 0 : 1);
+  });
+
+  it('bad --dump: a missing file and a file that is no dump each fail the dump check with the next step', async () => {
+    const missing = json(await doctor(['--dump', path.join(dir, 'no such dump'), '--crash', crash806(), '--json']));
+    expect(check(missing, 'dump')).toMatchObject({ status: 'fail', detail: `no such file: ${path.join(dir, 'no such dump')}` });
+    const notDump = json(await doctor(['--dump', path.join(path.dirname(vmcorePath('panic-sysrq')), 'meta.json'), '--crash', crash806(), '--json']));
+    expect(check(notDump, 'dump').status).toBe('fail');
+    expect(check(notDump, 'dump').detail).toContain('is not a crash dump');
+    expect(notDump.ok).toBe(false);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await doctor(['/var/crash/x'])).code).toBe(2);
     expect((await doctor(['--vmlinux', '/x'])).code).toBe(2);
