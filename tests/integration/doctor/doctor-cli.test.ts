@@ -212,6 +212,23 @@ describe('crashdeck doctor --host (real sshd)', () => {
     expect(check(rep, 'chromium').where).toBe('this machine');
   });
 
+  it("settings.json's crashPath (a path on this machine) is not used on the host: its own crash 8.0.2 is found, judged too old, with what to run there", async () => {
+    const cfg = path.join(sshd.home, '.config', 'crashdeck');
+    mkdirSync(cfg, { recursive: true });
+    writeFileSync(path.join(cfg, 'settings.json'), JSON.stringify({ crashPath: path.join(dir, 'local-only', 'crash') }));
+    try {
+      const spec = `root@127.0.0.1:${sshd.port}`;
+      const r = await runCrashdeck(['doctor', '--host', spec, ...dump61(), '--json'], cleanEnv({ HOME: sshd.home, XDG_CONFIG_HOME: path.join(sshd.home, '.config') }), { timeoutMs: 170_000 });
+      expect(r.code).toBe(1);
+      const rep = json(r);
+      expect(check(rep, 'crash').detail).toBe(`crash (${execFileSync('sh', ['-c', 'command -v crash'], { encoding: 'utf8' }).trim()}): crash 8.0.2`);
+      expect(check(rep, 'crash-version').status).toBe('fail');
+      expect(check(rep, 'crash-version').fix).toBe(`On ${spec} run: scp -P ${sshd.port} native-tools/install-crash.sh root@127.0.0.1: && ssh -p ${sshd.port} root@127.0.0.1 bash install-crash.sh — it prints the crash path there; pass it with --crash.`);
+    } finally {
+      rmSync(path.join(cfg, 'settings.json'));
+    }
+  });
+
   it('an unknown host key: exit 1, the fingerprint and how to accept it; nothing else checked there', async () => {
     const nobody = path.join(sshd.dir, 'nobody-home');
     mkdirSync(path.join(nobody, '.ssh'), { recursive: true });
