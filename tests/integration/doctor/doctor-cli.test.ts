@@ -207,6 +207,8 @@ describe('crashdeck doctor --host (real sshd)', () => {
     const rep = json(r);
     expect(rep.host).toBe(`root@127.0.0.1:${sshd.port}`);
     for (const id of ['ssh-reach', 'ssh-host-key', 'ssh-files', 'sudo', 'crash', 'crash-version', 'vmlinux']) expect(check(rep, id).status, id).toBe('ok');
+    // SFTP, or (a server refusing it) exec channels: whichever the transport chose, or plain "SSH" when it does not say.
+    expect(check(rep, 'ssh-files').detail).toMatch(/^files read over (SFTP|exec channels|SSH)/);
     expect(check(rep, 'crash').where).toBe(rep.host);
     // Chromium and the trace tools are this machine's: crashdeck runs them here.
     expect(check(rep, 'chromium').where).toBe('this machine');
