@@ -59,7 +59,7 @@ export const crashRequirements: readonly CrashRequirement[] = [
     fromKernel: [6, 10],
     minimum: '8.0.6',
     basis: 'measured',
-    why: '6.10 removed swap_info_struct.old_block_size: 3452fe802bf9 "Fix \\"kmem -i\\" and \\"swap\\" commands on Linux 6.10-rc1 and later kernels" (8.0.6); measured on Debian 6.12.118: 8.0.2 does not start ("invalid structure member offset: module_core_size", the 6.4 module layout), 8.0.6 and 9.0.2 read every 6.12 fixture; 8.0.4/8.0.5 were not measured (no build of them here), so the 8.0.6 boundary is that commit's',
+    why: '6.10 removed swap_info_struct.old_block_size: 3452fe802bf9 "Fix \\"kmem -i\\" and \\"swap\\" commands on Linux 6.10-rc1 and later kernels" (8.0.6); measured on Debian 6.12.118: 8.0.2 does not start ("invalid structure member offset: module_core_size", the 6.4 module layout), 8.0.6 and 9.0.2 read every 6.12 fixture; 8.0.4/8.0.5 were not measured (no build of them here), so the 8.0.6 boundary is that commit',
   },
   {
     fromKernel: [6, 13],
