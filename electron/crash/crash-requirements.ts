@@ -41,7 +41,7 @@ export const crashRequirements: readonly CrashRequirement[] = [
     fromKernel: [6, 1],
     minimum: '8.0.4',
     basis: 'measured',
-    why: "6.1's maple-tree VMAs need 8.0.3 (872cad2d63b3 \"Port the maple tree data structures and functions\", 9efc1f68a44f \"Introduce maple tree vma iteration to vm_area_dump()\"; without them `vm` fails with \"invalid structure member offset: mm_struct_mmap\"), and Debian's 6.1.1xx carries the flexible-array struct pid from 6.5, which needs 8.0.4 (88580068b7dd \"Fix failure of gathering task table on Linux 6.5-rc1 and later\"; without it \"active task ... not found in PID hash\" and `ps` lists 3 of 68 tasks)",
+    why: "measured: 8.0.2 misreads Debian's 6.1.192, 8.0.6 and 9.0.2 read it (8.0.3/8.0.4 not built here; the 8.0.4 boundary is these commits'). 6.1's maple-tree VMAs need 8.0.3 (872cad2d63b3 \"Port the maple tree data structures and functions\", 9efc1f68a44f \"Introduce maple tree vma iteration to vm_area_dump()\"; without them `vm` fails with \"invalid structure member offset: mm_struct_mmap\"), and Debian's 6.1.1xx carries the flexible-array struct pid from 6.5, which needs 8.0.4 (88580068b7dd \"Fix failure of gathering task table on Linux 6.5-rc1 and later\"; without it \"active task ... not found in PID hash\" and `ps` lists 3 of 68 tasks)",
   },
   {
     fromKernel: [6, 4],
@@ -59,7 +59,7 @@ export const crashRequirements: readonly CrashRequirement[] = [
     fromKernel: [6, 10],
     minimum: '8.0.6',
     basis: 'measured',
-    why: '6.10 removed swap_info_struct.old_block_size: 3452fe802bf9 "Fix \\"kmem -i\\" and \\"swap\\" commands on Linux 6.10-rc1 and later kernels" (8.0.6); measured on Debian 6.12.118: 8.0.2 does not start ("invalid structure member offset: module_core_size", the 6.4 module layout), 8.0.6 and 9.0.2 read every 6.12 fixture',
+    why: '6.10 removed swap_info_struct.old_block_size: 3452fe802bf9 "Fix \\"kmem -i\\" and \\"swap\\" commands on Linux 6.10-rc1 and later kernels" (8.0.6); measured on Debian 6.12.118: 8.0.2 does not start ("invalid structure member offset: module_core_size", the 6.4 module layout), 8.0.6 and 9.0.2 read every 6.12 fixture; 8.0.4/8.0.5 were not measured (no build of them here), so the 8.0.6 boundary is that commit',
   },
   {
     fromKernel: [6, 13],

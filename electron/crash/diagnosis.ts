@@ -24,8 +24,10 @@ export function installCrashCommand(release: string | null, host: string | null 
   const version = installableCrashFor(release);
   const arg = version === '8.0.6' ? '' : ` ${version}`;
   if (!host) return `bash native-tools/install-crash.sh${arg}`;
-  const target = host.replace(/:\d+$/, '');
-  return `scp native-tools/install-crash.sh ${target}: && ssh ${target} bash install-crash.sh${arg}`;
+  const m = /^(.*):(\d+)$/.exec(host);
+  const target = m ? (m[1] as string) : host;
+  const port = m && m[2] !== '22' ? m[2] : null;
+  return `scp ${port ? `-P ${port} ` : ''}native-tools/install-crash.sh ${target}: && ssh ${port ? `-p ${port} ` : ''}${target} bash install-crash.sh${arg}`;
 }
 
 /** "Use crash X or newer ... run: CMD" for a dump of `release` (on `host` when remote). */

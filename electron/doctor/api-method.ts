@@ -23,7 +23,8 @@ export async function doctorRun(ctx: ApiContext, params: Params<'doctor.run'>): 
   return runDoctor({
     transport,
     local: ctx.local,
-    crashPath: params.crash ?? resolveCrashPath(ctx.options.crashPath, env, settings),
+    // settings.json's crashPath is a path on this machine, not on the remote host.
+    crashPath: params.crash ?? resolveCrashPath(ctx.options.crashPath, env, transport.kind === 'local' ? settings : {}),
     crashDir: params.crashDir ?? ctx.options.defaultCrashDir ?? defaultCrashDir,
     debuginfoDirs: ctx.options.debuginfoDirs ?? [],
     env,

@@ -90,9 +90,10 @@ async function sshChecks(t: Transport, crashDir: string): Promise<{ checks: Doct
   }
   check('ssh-reach', 'SSH host reachable', 'ok', `logged in to ${t.label}`);
   check('ssh-host-key', 'SSH host key known', 'ok', 'the host key matched known_hosts');
-  const via = fileAccessOf(t);
   try {
     const st = await t.stat(crashDir);
+    // Asked after a file operation: the transport decides on its first one.
+    const via = fileAccessOf(t);
     const seen = st ? `${crashDir} ${st.isDirectory ? 'listed' : 'stat'}` : `stat of ${crashDir} answered (no such directory)`;
     check('ssh-files', 'remote file access', 'ok', via ? `files read over ${via}; ${seen}` : `files read over SSH (SFTP, or commands when the server refuses SFTP); ${seen}`);
   } catch (err) {
@@ -109,7 +110,8 @@ async function sshChecks(t: Transport, crashDir: string): Promise<{ checks: Doct
 function fileAccessOf(t: Transport): string | null {
   const v = (t as unknown as { fileAccess?: unknown }).fileAccess;
   const value = typeof v === 'function' ? (v as () => unknown).call(t) : v;
-  return typeof value === 'string' && value ? value : null;
+  const names: Record<string, string> = { sftp: 'SFTP', exec: 'exec channels with POSIX tools (the server refused SFTP)', sudo: 'commands through sudo -n' };
+  return typeof value === 'string' && value && value !== 'unknown' ? (names[value] ?? value) : null;
 }
 
 interface DumpKernel {

@@ -154,6 +154,38 @@ describe('crashdeck doctor on this machine', () => {
     }
   });
 
+  it('the dumps in a crash directory (kdump-tools layout, a 6.1 and a 6.12 dump): crash judged per kernel, the vmlinux looked for per kernel', async () => {
+    const crashDir = path.join(dir, 'var-crash');
+    for (const [stamp, scenario] of [['202612040101', 'panic-sysrq'], ['202612040202', 'oops-syscall-6.12']] as const) {
+      mkdirSync(path.join(crashDir, stamp), { recursive: true });
+      symlinkSync(vmcorePath(scenario), path.join(crashDir, stamp, `dump.${stamp}`));
+    }
+    const r = await doctor(['--crash-dir', crashDir, '--crash', crash806(), '--json']);
+    const rep = json(r);
+    expect(check(rep, 'dumps').detail).toMatch(/^2 dump\(s\)/);
+    const releases = [release61, fixtureMeta('oops-syscall-6.12').kernel.release];
+    const versions = rep.checks.filter((c) => c.id === 'crash-version');
+    expect(versions.map((c) => [c.title, c.status]).sort()).toEqual(releases.map((rel) => [`crash new enough for kernel ${rel}`, 'ok']).sort());
+    // Neither debug vmlinux is installed where Debian puts it (the tests keep theirs in a cache).
+    const vm = rep.checks.filter((c) => c.id === 'vmlinux');
+    for (const rel of releases) {
+      const c = vm.find((x) => x.title === `debug vmlinux for ${rel}`);
+      const installed = existsSync(`/usr/lib/debug/boot/vmlinux-${rel}`) || existsSync(`/usr/lib/debug/lib/modules/${rel}/vmlinux`) || existsSync(`/boot/vmlinux-${rel}`);
+      expect(c?.status).toBe(installed ? 'ok' : 'fail');
+      if (!installed) expect(c?.fix).toContain(`linux-image-${rel}-dbg`);
+    }
+    expect(r.code).toBe(vm.every((c) => c.status === 'ok') ? 0 : 1);
+  });
+
+  it('bad --dump: a missing file and a file that is no dump each fail the dump check with the next step', async () => {
+    const missing = json(await doctor(['--dump', path.join(dir, 'no such dump'), '--crash', crash806(), '--json']));
+    expect(check(missing, 'dump')).toMatchObject({ status: 'fail', detail: `no such file: ${path.join(dir, 'no such dump')}` });
+    const notDump = json(await doctor(['--dump', path.join(path.dirname(vmcorePath('panic-sysrq')), 'meta.json'), '--crash', crash806(), '--json']));
+    expect(check(notDump, 'dump').status).toBe('fail');
+    expect(check(notDump, 'dump').detail).toContain('is not a crash dump');
+    expect(notDump.ok).toBe(false);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await doctor(['/var/crash/x'])).code).toBe(2);
     expect((await doctor(['--vmlinux', '/x'])).code).toBe(2);
@@ -175,9 +207,28 @@ describe('crashdeck doctor --host (real sshd)', () => {
     const rep = json(r);
     expect(rep.host).toBe(`root@127.0.0.1:${sshd.port}`);
     for (const id of ['ssh-reach', 'ssh-host-key', 'ssh-files', 'sudo', 'crash', 'crash-version', 'vmlinux']) expect(check(rep, id).status, id).toBe('ok');
+    // SFTP, or (a server refusing it) exec channels: whichever the transport chose, or plain "SSH" when it does not say.
+    expect(check(rep, 'ssh-files').detail).toMatch(/^files read over (SFTP|exec channels|SSH)/);
     expect(check(rep, 'crash').where).toBe(rep.host);
     // Chromium and the trace tools are this machine's: crashdeck runs them here.
     expect(check(rep, 'chromium').where).toBe('this machine');
+  });
+
+  it("settings.json's crashPath (a path on this machine) is not used on the host: its own crash 8.0.2 is found, judged too old, with what to run there", async () => {
+    const cfg = path.join(sshd.home, '.config', 'crashdeck');
+    mkdirSync(cfg, { recursive: true });
+    writeFileSync(path.join(cfg, 'settings.json'), JSON.stringify({ crashPath: path.join(dir, 'local-only', 'crash') }));
+    try {
+      const spec = `root@127.0.0.1:${sshd.port}`;
+      const r = await runCrashdeck(['doctor', '--host', spec, ...dump61(), '--json'], cleanEnv({ HOME: sshd.home, XDG_CONFIG_HOME: path.join(sshd.home, '.config') }), { timeoutMs: 170_000 });
+      expect(r.code).toBe(1);
+      const rep = json(r);
+      expect(check(rep, 'crash').detail).toBe(`crash (${execFileSync('sh', ['-c', 'command -v crash'], { encoding: 'utf8' }).trim()}): crash 8.0.2`);
+      expect(check(rep, 'crash-version').status).toBe('fail');
+      expect(check(rep, 'crash-version').fix).toBe(`On ${spec} run: scp -P ${sshd.port} native-tools/install-crash.sh root@127.0.0.1: && ssh -p ${sshd.port} root@127.0.0.1 bash install-crash.sh — it prints the crash path there; pass it with --crash.`);
+    } finally {
+      rmSync(path.join(cfg, 'settings.json'));
+    }
   });
 
   it('an unknown host key: exit 1, the fingerprint and how to accept it; nothing else checked there', async () => {

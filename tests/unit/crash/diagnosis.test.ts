@@ -72,6 +72,8 @@ describe('crash too old', () => {
     expect(d[0]?.hint).toContain('On root@db1:22');
     expect(d[0]?.hint).toContain('scp native-tools/install-crash.sh root@db1: && ssh root@db1 bash install-crash.sh');
     expect(d[0]?.hint).toContain('--crash');
+    const other = diagnoseCommand('vm: invalid structure member offset: mm_struct_mmap\n', '8.0.2', '6.1.0-56-cloud-amd64', 'me@db2:2222');
+    expect(other[0]?.hint).toContain('scp -P 2222 native-tools/install-crash.sh me@db2: && ssh -p 2222 me@db2 bash install-crash.sh');
   });
 
   it('a 6.12 dump: 8.0.6 needed (measured), and the PID-hash warning from a new enough crash means an incomplete dump, not an old crash', () => {
