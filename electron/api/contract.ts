@@ -171,6 +171,31 @@ export const TriageReportSchema = v.object({
 });
 export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
 
+/** What a dump says about itself (electron/dumpinfo/vmcoreinfo.ts documents every field). */
+export const DumpIdentitySchema = v.object({
+  format: v.picklist(['kdump-compressed', 'elf', 'flattened', 'unknown']),
+  size: v.number(),
+  release: v.nullable(v.string()),
+  buildId: v.nullable(v.string()),
+  crashTimeMs: v.nullable(v.number()),
+  pageSize: v.nullable(v.number()),
+  machine: v.nullable(v.string()),
+  nodeName: v.nullable(v.string()),
+  kaslrOffset: v.nullable(v.string()),
+  vmcoreinfo: v.record(v.string(), v.string()),
+  truncated: v.boolean(),
+  expectedSize: v.nullable(v.number()),
+});
+export type DumpIdentityShape = v.InferOutput<typeof DumpIdentitySchema>;
+
+/** The dump's kernel log and where it came from (electron/dumpinfo/dump-log.ts). */
+export const DumpLogSchema = v.object({
+  text: v.nullable(v.string()),
+  source: v.nullable(v.picklist(['saved-dmesg', 'makedumpfile'])),
+  sourcePath: v.nullable(v.string()),
+  notes: v.array(v.string()),
+});
+
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
@@ -339,6 +364,33 @@ export const methods = {
     result: TriageReportSchema,
   },
   /**
+   * The dump's own facts and verdict without crash or vmlinux, in milliseconds: identity (kdump
+   * header + VMCOREINFO: release, build-id, crash time…), the kernel log (a saved dmesg of this
+   * crash beside the dump, else makedumpfile on the dump's host) parsed as crash's `log` is, and
+   * the log-based triage (`basis: 'log'`). Works before crash is ready and when it cannot run.
+   * Give an open session's id, or a dump path (+ host) directly.
+   */
+  'dump.identify': {
+    params: v.union([SessionRef, v.object({ vmcore: Path, host: v.optional(v.string()) })]),
+    result: v.object({
+      identity: DumpIdentitySchema,
+      log: DumpLogSchema,
+      /** The log parsed as crash's `log` output is (null without a log). */
+      parsed: v.nullable(ParsedSchema),
+      report: v.nullable(TriageReportSchema),
+      /** Why there is no report (null when there is one). */
+      reason: v.nullable(v.string()),
+    }),
+  },
+  /**
+   * Where a log-based verdict and crash's verdict on the same dump differ, each difference said
+   * plainly (panic kind, task, function, OOM culprit); the renderer shows them, never decides.
+   */
+  'analyze.compare': {
+    params: v.object({ log: TriageReportSchema, crash: TriageReportSchema }),
+    result: v.object({ agree: v.boolean(), differences: v.array(v.string()) }),
+  },
+  /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker
    * thread. Progress arrives as 'trace.progress' events tagged with `importId` (chosen by the
    * caller so it can cancel before the result arrives; it becomes the traceId).
@@ -473,6 +525,23 @@ export const methods = {
       path: v.string(),
       entries: v.array(v.object({ name: v.string(), isDir: v.boolean(), size: v.number() })),
       truncated: v.boolean(),
+    }),
+  },
+  /**
+   * `crashdeck doctor`'s checks (electron/doctor/): on the dump's host (`host` as in
+   * session.open; omitted = this machine) SSH, crash and whether it is new enough for `dump` (or
+   * the dumps in crashDir), the debug vmlinux, makedumpfile, kdump; on this machine trace-cmd,
+   * perf, Chromium, debuginfod. Each failing check carries its fix; `ok` = nothing failed.
+   */
+  'doctor.run': {
+    params: v.object({ host: v.optional(v.string()), dump: v.optional(Path), vmlinux: v.optional(Path), crash: v.optional(Path), crashDir: v.optional(Path) }),
+    result: v.object({
+      schema: v.literal('crashdeck.doctor/1'),
+      host: v.string(),
+      ok: v.boolean(),
+      checks: v.array(v.object({
+        id: v.string(), where: v.string(), title: v.string(), status: v.picklist(['ok', 'fail', 'warn', 'skip']), detail: v.string(), fix: v.optional(v.string()),
+      })),
     }),
   },
 } as const;

@@ -209,7 +209,14 @@ export class CrashSession {
       release: this.options.release ?? null,
       truncated: this.options.dumpFacts?.truncated ?? false,
       notADump: this.options.dumpFacts?.notADump ?? false,
+      crashVersion: this.options.crashVersion ?? null,
+      host: this.remoteHost(),
     };
+  }
+
+  /** The host's label when crash runs over SSH (hints then say what to run there), else null. */
+  private remoteHost(): string | null {
+    return this.options.transport.kind === 'ssh' ? this.options.transport.label : null;
   }
 
   private async firstStart(): Promise<void> {
@@ -227,7 +234,7 @@ export class CrashSession {
         this.degraded = mode;
         this.startupText = outcome.startupText;
         this.startupWarnings = scanOutput('crash', outcome.startupText).warnings;
-        this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null);
+        this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null, this.remoteHost());
         if (mode) {
           this.diagnoses.push({
             code: 'degraded',
@@ -399,7 +406,7 @@ export class CrashSession {
       return;
     }
     const diagnoses = this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded' || d.code === 'vmlinux-mismatch' || d.code === incompleteDumpCode);
-    for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null)) {
+    for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null, this.remoteHost())) {
       if (!this.diagnoses.some((x) => x.code === d.code)) this.diagnoses.push(d);
       if (!diagnoses.some((x) => x.code === d.code)) diagnoses.push(d);
     }
