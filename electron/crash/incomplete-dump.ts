@@ -17,6 +17,7 @@
  */
 import type { Diagnosis } from '../api/contract.ts';
 import { parseSys } from '../parse/sys.ts';
+import { minimumMakedumpfileFor } from '../doctor/makedumpfile-support.ts';
 
 /** The Diagnosis code every view looks for. */
 export const incompleteDumpCode = 'dump-incomplete';
@@ -107,13 +108,15 @@ export function diagnoseIncompleteDump(input: TaskCheckInput): Diagnosis | null 
   if (signals.pidStructsUnread > 0) facts.push(`crash could not read ${signals.pidStructsUnread} struct pid ("cannot read pid struct from xarray")`);
   if (signals.activeTasksMissing > 0) facts.push(`${signals.activeTasksMissing} task(s) running on a CPU are not in crash's PID hash ("active task ... not found in PID hash")`);
   if (signals.taskPagesExcluded > 0) facts.push(`a task_struct page is not in the dump ("page excluded: ${signals.firstExcluded}", fill_task_struct)`);
+  const needed = minimumMakedumpfileFor(input.release);
+  const kernel = input.release ?? 'this kernel';
   const byMakedumpfile = counts.partialDump
-    ? `written by a makedumpfile that filtered out pages crash needs — kernel pages (task and pid structures) that a makedumpfile supporting ${input.release ?? 'this kernel'} keeps, so most likely a makedumpfile older than the kernel`
+    ? `written by a makedumpfile that filtered out pages crash needs — kernel pages (task and pid structures) that a makedumpfile supporting ${kernel} keeps, so most likely a makedumpfile older than the kernel${needed ? ` (${needed} or newer handles ${kernel})` : ''}`
     : 'pages crash needs are missing';
   return {
     code: incompleteDumpCode,
     severity: 'error',
     message: `This dump is incomplete: ${byMakedumpfile}; ${facts.join('; ')}. Task lists, per-task views and memory figures from it are partial: do not read them as the whole system.`,
-    hint: `Re-capture with a makedumpfile that supports ${input.release ?? 'the kernel'} (e.g. the kernel's own distribution release: trixie's 1.7.6 for 6.12), or, for this dump, read the log (complete) and treat every task list as a lower bound.`,
+    hint: `On the crashed host, install makedumpfile ${needed ?? 'of the kernel\'s own distribution release'}${needed ? ' or newer' : ''} (crashdeck doctor checks it) so the next dump is complete; for this dump, read the log (complete) and treat every task list as a lower bound.`,
   };
 }
