@@ -6,7 +6,10 @@
  *
  * The evidence, all read from the dump itself:
  * - crash's startup text: "cannot read pid struct from xarray", "page excluded: ... type:
- *   \"fill_task_struct\"" (a task_struct page the dump does not have);
+ *   \"fill_task_struct\"" (a task_struct page the dump does not have), "active task ... not found
+ *   in PID hash" (only called this when crash is new enough for the kernel: the session skips the
+ *   check when diagnosis.ts found crash too old, and replaces diagnosis.ts's own short
+ *   'dump-incomplete' with this one, which has the counts);
  * - the kernel's own count: `nr_threads` (every thread but the per-CPU idle tasks) + CPUS against
  *   the TASKS crash found (`sys`); on a complete dump they are equal (the fixtures: 68+2=70,
  *   74+2=76, 75+2=77);
@@ -14,6 +17,7 @@
  */
 import type { Diagnosis } from '../api/contract.ts';
 import { parseSys } from '../parse/sys.ts';
+import { minimumMakedumpfileFor } from '../doctor/makedumpfile-support.ts';
 
 /** The Diagnosis code every view looks for. */
 export const incompleteDumpCode = 'dump-incomplete';
@@ -29,6 +33,8 @@ export interface StartupTaskSignals {
   taskPagesExcluded: number;
   /** The first such excluded address, quoted in the message. */
   firstExcluded: string | null;
+  /** "WARNING: active task X on cpu N not found in PID hash" (from a crash new enough for the kernel). */
+  activeTasksMissing: number;
 }
 
 /** Count crash's startup complaints about the task table. */
@@ -37,15 +43,17 @@ export function startupTaskSignals(startupText: string): StartupTaskSignals {
   let pidStructsUnread = 0;
   let taskPagesExcluded = 0;
   let firstExcluded: string | null = null;
+  let activeTasksMissing = 0;
   for (const line of text.split('\n')) {
     if (/cannot read pid struct from xarray/.test(line)) pidStructsUnread++;
+    if (/WARNING: active task [0-9a-f]{1,16} on cpu \d{1,5} not found in PID hash/.test(line)) activeTasksMissing++;
     const m = /page excluded: kernel virtual address: ([0-9a-f]{1,16}) +type: "fill_task_struct"/.exec(line);
     if (m) {
       taskPagesExcluded++;
       firstExcluded ??= m[1] as string;
     }
   }
-  return { pidStructsUnread, taskPagesExcluded, firstExcluded };
+  return { pidStructsUnread, taskPagesExcluded, firstExcluded, activeTasksMissing };
 }
 
 /** `p nr_threads` output ("nr_threads = $1 = 73", or "$1 = 73") to the number, else null. */
@@ -89,7 +97,7 @@ export function diagnoseIncompleteDump(input: TaskCheckInput): Diagnosis | null 
   const signals = startupTaskSignals(input.startupText);
   const counts = taskCounts(input.sysRaw, input.nrThreadsRaw);
   const missing = counts.crashTasks !== null && counts.kernelTasks !== null ? counts.kernelTasks - counts.crashTasks : null;
-  const complained = signals.pidStructsUnread > 0 || signals.taskPagesExcluded > 0;
+  const complained = signals.pidStructsUnread > 0 || signals.taskPagesExcluded > 0 || signals.activeTasksMissing > 0;
   if (!complained && (missing === null || missing <= 0)) return null;
   const facts: string[] = [];
   if (missing !== null && missing > 0) {
@@ -98,14 +106,17 @@ export function diagnoseIncompleteDump(input: TaskCheckInput): Diagnosis | null 
     facts.push(`crash's task table has ${counts.crashTasks} tasks${counts.kernelTasks === null ? ' (the kernel\'s own count could not be read)' : ''}`);
   }
   if (signals.pidStructsUnread > 0) facts.push(`crash could not read ${signals.pidStructsUnread} struct pid ("cannot read pid struct from xarray")`);
+  if (signals.activeTasksMissing > 0) facts.push(`${signals.activeTasksMissing} task(s) running on a CPU are not in crash's PID hash ("active task ... not found in PID hash")`);
   if (signals.taskPagesExcluded > 0) facts.push(`a task_struct page is not in the dump ("page excluded: ${signals.firstExcluded}", fill_task_struct)`);
+  const needed = minimumMakedumpfileFor(input.release);
+  const kernel = input.release ?? 'this kernel';
   const byMakedumpfile = counts.partialDump
-    ? `written by a makedumpfile that filtered out pages crash needs — kernel pages (task and pid structures) that a makedumpfile supporting ${input.release ?? 'this kernel'} keeps, so most likely a makedumpfile older than the kernel`
+    ? `written by a makedumpfile that filtered out pages crash needs — kernel pages (task and pid structures) that a makedumpfile supporting ${kernel} keeps, so most likely a makedumpfile older than the kernel${needed ? ` (${needed} or newer handles ${kernel})` : ''}`
     : 'pages crash needs are missing';
   return {
     code: incompleteDumpCode,
     severity: 'error',
     message: `This dump is incomplete: ${byMakedumpfile}; ${facts.join('; ')}. Task lists, per-task views and memory figures from it are partial: do not read them as the whole system.`,
-    hint: `Re-capture with a makedumpfile that supports ${input.release ?? 'the kernel'} (e.g. the kernel's own distribution release: trixie's 1.7.6 for 6.12), or, for this dump, read the log (complete) and treat every task list as a lower bound.`,
+    hint: `On the crashed host, install makedumpfile ${needed ?? 'of the kernel\'s own distribution release'}${needed ? ' or newer' : ''} (crashdeck doctor checks it) so the next dump is complete; for this dump, read the log (complete) and treat every task list as a lower bound.`,
   };
 }

@@ -276,7 +276,11 @@ export class CrashSession {
         raws.push(raw);
         if (raws.length < taskCountCommands.length) return;
         const d = diagnoseIncompleteDump({ startupText: this.startupText, sysRaw: raws[0] ?? '', nrThreadsRaw: raws[1] ?? '', release: this.options.release ?? null });
-        if (d) this.diagnoses.push(d);
+        if (!d) return;
+        // diagnosis.ts may already have said so from the PID-hash warning alone; the counts say more.
+        const known = this.diagnoses.findIndex((x) => x.code === incompleteDumpCode);
+        if (known >= 0) this.diagnoses[known] = d;
+        else this.diagnoses.push(d);
       },
     }));
     this.queue.unshift(...items);

@@ -38,7 +38,9 @@ describe('incomplete dump: oops-syscall-6.12-mdf172 (makedumpfile 1.7.2 under 6.
       expect(d?.message).toContain('makedumpfile older than the kernel');
       expect(d?.message).toContain(`ps shows ${inc.crash_ps_tasks} of ${inc.tasks_in_kernel} tasks`);
       expect(d?.message).toContain('cannot read pid struct from xarray');
-      expect(d?.hint).toContain('6.12.118+deb13-cloud-amd64');
+      // The complete 6.12 fixtures were written by trixie's makedumpfile 1.7.6 (fixtures README).
+      expect(d?.message).toContain('1.7.6 or newer handles 6.12.118+deb13-cloud-amd64');
+      expect(d?.hint).toContain('makedumpfile 1.7.6 or newer');
     });
   }
 
@@ -53,11 +55,22 @@ describe('complete dumps: no finding', () => {
     it(s, () => {
       const sysRaw = transcript(s, 'sys');
       const c = taskCounts(sysRaw, '');
-      expect(startupTaskSignals(startupText(s, '8.0.6'))).toEqual({ pidStructsUnread: 0, taskPagesExcluded: 0, firstExcluded: null });
+      expect(startupTaskSignals(startupText(s, '8.0.6'))).toEqual({ pidStructsUnread: 0, taskPagesExcluded: 0, firstExcluded: null, activeTasksMissing: 0 });
       // A kernel count equal to crash's: nothing to say.
       expect(diagnoseIncompleteDump({ startupText: startupText(s, '8.0.6'), sysRaw, nrThreadsRaw: `nr_threads = $1 = ${(c.crashTasks ?? 0) - 2}`, release: null })).toBeNull();
     });
   }
+});
+
+describe('crash\'s PID-hash warning (a crash new enough for the kernel, pages missing)', () => {
+  it('is counted and named, with the counts when the kernel\'s own count is known', () => {
+    // crash 8.0.2's own startup on a 6.1 fixture: the warning text as crash prints it.
+    const text = readFileSync(fixtureFile('panic-sysrq', 'timings-crash-8.0.2.txt'), 'utf8').split('\n').filter((l) => l.includes('not found in PID hash')).map((l) => l.replace(/^\s*\|\s?/, '')).join('\n');
+    expect(startupTaskSignals(text).activeTasksMissing).toBeGreaterThan(0);
+    const d = diagnoseIncompleteDump({ startupText: text, sysRaw: transcript('panic-sysrq', 'sys', '8.0.2'), nrThreadsRaw: '$1 = 66', release: null });
+    expect(d?.message).toContain('not found in PID hash');
+    expect(d?.message).toMatch(/ps shows \d+ of 68 tasks/);
+  });
 });
 
 describe('hostile or unexpected input', () => {
