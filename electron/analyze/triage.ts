@@ -137,7 +137,7 @@ function adoptHungCulprit(panic: TriagePanic, d: Details): void {
     const lock = t.waitsOn?.symbol ?? (t.waitsOn && t.waitsOn.kind !== 'unknown' ? `a ${t.waitsOn.kind}` : 'something');
     const holder = t.owner ? `held by ${t.owner.comm ?? `task ${t.owner.task ?? '?'}`}${t.owner.function ? `, which sleeps in ${t.owner.function}` : ''}${t.owner.state ? ` (state ${t.owner.state})` : ''}` : '';
     panic.evidence.push({
-      command: t.owner?.task ? 'struct mutex.owner' : 'log',
+      command: t.owner?.task ? (t.waitsOn?.kind === 'rwsem' ? 'struct rw_semaphore.owner' : 'struct mutex.owner') : 'log',
       row: t.comm,
       detail: `${t.comm} waits for ${lock}${holder ? ` ${holder}` : ''}${t.note ? `; ${t.note}` : ''}`,
     });
