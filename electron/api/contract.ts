@@ -15,7 +15,7 @@ export const commandIds = [
   'vm', 'task', 'help', 'vtop -c',
   // Task states and how long since each task last ran (hung tasks, stalls).
   'ps -m', 'ps -S',
-  // Panic-kind triage follow-ups (analyze/probes.ts): D-state stacks, stack words for the lock,
+  // Panic-kind triage follow-ups (analyze/kind-details.ts): D-state stacks, stack words for the lock,
   // lock owners, source lines and module debuginfo.
   'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
 ] as const;
