@@ -13,6 +13,11 @@ export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
   'vm', 'task', 'help', 'vtop -c',
+  // Task states and how long since each task last ran (hung tasks, stalls).
+  'ps -m', 'ps -S',
+  // Panic-kind triage follow-ups (analyze/probes.ts): D-state stacks, stack words for the lock,
+  // lock owners, source lines and module debuginfo.
+  'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 
@@ -118,6 +123,7 @@ export const TriageReportSchema = v.object({
     signature: v.string(),
     taint: v.nullable(v.string()),
     evidence: v.array(TriageEvidenceSchema),
+    otherFaults: v.optional(v.array(v.object({ kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']), timestamp: v.nullable(v.number()), summary: v.string() }))),
   }),
   oom: v.nullable(v.object({
     constraint: v.nullable(v.string()),
@@ -153,21 +159,55 @@ export const TriageReportSchema = v.object({
   oops: v.optional(v.nullable(v.object({
     function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
     faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
+    rip: v.optional(v.nullable(v.string())), ripAddress: v.optional(v.nullable(v.string())),
+    callTrace: v.optional(v.array(v.object({ function: v.string(), module: v.nullable(v.string()), offset: v.nullable(v.string()) }))),
+    source: v.optional(v.nullable(v.string())), disassembly: v.optional(v.array(v.string())), debugInfo: v.optional(v.nullable(v.string())),
   }))),
   hung: v.optional(v.nullable(v.object({
     tasks: v.array(v.object({
       pid: v.nullable(v.number()), comm: v.string(), blockedSeconds: v.nullable(v.number()), function: v.nullable(v.string()),
       waitsOn: v.nullable(v.object({ kind: v.string(), symbol: v.nullable(v.string()) })),
-      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()) })),
+      owner: v.nullable(v.object({
+        pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()),
+        task: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+      })),
+      state: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())), note: v.optional(v.nullable(v.string())),
     })),
   }))),
   lockup: v.optional(v.nullable(v.object({
     kind: v.picklist(['soft-lockup', 'hard-lockup']), cpu: v.nullable(v.number()), pid: v.nullable(v.number()), comm: v.nullable(v.string()),
     function: v.nullable(v.string()), module: v.nullable(v.string()), seconds: v.nullable(v.number()),
+    lock: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+    otherCpus: v.optional(v.array(v.object({ cpu: v.number(), pid: v.number(), comm: v.string(), function: v.nullable(v.string()), module: v.nullable(v.string()) }))),
   }))),
   missing: v.array(v.string()),
 });
 export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
+
+/** What a dump says about itself (electron/dumpinfo/vmcoreinfo.ts documents every field). */
+export const DumpIdentitySchema = v.object({
+  format: v.picklist(['kdump-compressed', 'elf', 'flattened', 'unknown']),
+  size: v.number(),
+  release: v.nullable(v.string()),
+  buildId: v.nullable(v.string()),
+  crashTimeMs: v.nullable(v.number()),
+  pageSize: v.nullable(v.number()),
+  machine: v.nullable(v.string()),
+  nodeName: v.nullable(v.string()),
+  kaslrOffset: v.nullable(v.string()),
+  vmcoreinfo: v.record(v.string(), v.string()),
+  truncated: v.boolean(),
+  expectedSize: v.nullable(v.number()),
+});
+export type DumpIdentityShape = v.InferOutput<typeof DumpIdentitySchema>;
+
+/** The dump's kernel log and where it came from (electron/dumpinfo/dump-log.ts). */
+export const DumpLogSchema = v.object({
+  text: v.nullable(v.string()),
+  source: v.nullable(v.picklist(['saved-dmesg', 'makedumpfile'])),
+  sourcePath: v.nullable(v.string()),
+  notes: v.array(v.string()),
+});
 
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
@@ -335,6 +375,33 @@ export const methods = {
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
     }),
     result: TriageReportSchema,
+  },
+  /**
+   * The dump's own facts and verdict without crash or vmlinux, in milliseconds: identity (kdump
+   * header + VMCOREINFO: release, build-id, crash time…), the kernel log (a saved dmesg of this
+   * crash beside the dump, else makedumpfile on the dump's host) parsed as crash's `log` is, and
+   * the log-based triage (`basis: 'log'`). Works before crash is ready and when it cannot run.
+   * Give an open session's id, or a dump path (+ host) directly.
+   */
+  'dump.identify': {
+    params: v.union([SessionRef, v.object({ vmcore: Path, host: v.optional(v.string()) })]),
+    result: v.object({
+      identity: DumpIdentitySchema,
+      log: DumpLogSchema,
+      /** The log parsed as crash's `log` output is (null without a log). */
+      parsed: v.nullable(ParsedSchema),
+      report: v.nullable(TriageReportSchema),
+      /** Why there is no report (null when there is one). */
+      reason: v.nullable(v.string()),
+    }),
+  },
+  /**
+   * Where a log-based verdict and crash's verdict on the same dump differ, each difference said
+   * plainly (panic kind, task, function, OOM culprit); the renderer shows them, never decides.
+   */
+  'analyze.compare': {
+    params: v.object({ log: TriageReportSchema, crash: TriageReportSchema }),
+    result: v.object({ agree: v.boolean(), differences: v.array(v.string()) }),
   },
   /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker
