@@ -11,7 +11,7 @@ import type { BtModel, BtTask, LogModel } from '../../../electron/parse/models.t
  * The commands the panic verdict reads (the triage engine's inputs without the OOM-only `kmem`
  * ones), in the order the view asks for them: cheap and decisive first.
  */
-export const panicCommands: CommandId[] = ['sys', 'sys -t', 'bt', 'log', 'mod', 'mod -t', 'ps', 'bt -a', 'foreach bt'];
+export const panicCommands: CommandId[] = ['sys', 'sys -t', 'bt', 'log', 'mod', 'mod -t', 'ps', 'bt -a'];
 
 /** Triage inputs only the OOM verdict needs; their absence says nothing about a panic. */
 const oomOnlyInput = /^kmem -[isVzf]\b/;
