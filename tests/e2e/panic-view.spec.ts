@@ -1,0 +1,122 @@
+/**
+ * The Panic view end to end with the real crash 8.0.6 on the Linux 6.12 fixtures: on
+ * hung-mutex-6.12 the verdict names the blocked task and the wait chain reads backupd →
+ * qdrv_cfg_mutex → qholder → qdrv_hold_locked (meta.json truth); its links, followed from the
+ * keyboard, open the owner in Processes, the hung-task report in the Log and `bt PID` typed into
+ * the Console. On oops-syscall-6.12 the Oops card shows the fault as the dump's own
+ * vmcore-dmesg.txt (makedumpfile's reading, not crash's) prints it. axe is clean on both.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixtureFile, fixtureMeta, repoRoot } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { closeDumpPage, openDumpPage } from './dump-page.ts';
+import type { ServeHandle } from './serve-host-fixture.ts';
+
+const shots = path.join(repoRoot, 'test-results');
+
+type Truth = {
+  panic_type: string; function: string; module: string; culprit_task: { comm: string; pid: number };
+  lock?: string; lock_holder?: { comm: string; pid: number }; lock_holder_function?: string;
+};
+
+async function openPanic(page: Page, host: ServeHandle): Promise<void> {
+  await page.goto(`${host.url}#/panic`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Panic' })).toBeVisible();
+  await expect(page.getByTestId('panic-verdict')).toBeVisible({ timeout: 150_000 });
+}
+
+async function expectVerdict(page: Page, truth: Truth): Promise<void> {
+  const v = page.getByTestId('panic-verdict');
+  await expect(v.getByTestId('panic-kind')).toHaveText(truth.panic_type);
+  await expect(v.getByTestId('culprit-task')).toHaveText(truth.culprit_task.comm);
+  await expect(v.getByTestId('culprit-pid')).toHaveText(String(truth.culprit_task.pid));
+  await expect(v.getByTestId('culprit-function')).toHaveText(truth.function);
+  await expect(v.getByTestId('culprit-module')).toHaveText(`[${truth.module}]`);
+  await expect(v.getByTestId('panic-basis')).toHaveAttribute('data-basis', 'crash');
+}
+
+test.describe('Panic view on hung-mutex-6.12', () => {
+  test.describe.configure({ mode: 'serial' });
+  const truth = fixtureMeta('hung-mutex-6.12').truth as unknown as Truth;
+  let host: ServeHandle;
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    ({ host, page } = await openDumpPage(browser, 'hung-mutex-6.12', 90_000));
+  });
+  test.afterAll(() => closeDumpPage(host, page));
+
+  test('verdict first, then the wait chain task → lock → owner → what the owner does; axe clean', async () => {
+    await openPanic(page, host);
+    await expectVerdict(page, truth);
+    const chain = page.locator(`[data-testid="wait-chain"][data-pid="${truth.culprit_task.pid}"]`);
+    await expect(chain.getByTestId('chain-task').locator('.text')).toHaveText(truth.culprit_task.comm);
+    await expect(chain.getByTestId('chain-lock').locator('.text')).toHaveText(truth.lock!);
+    await expect(chain.getByTestId('chain-owner').locator('.text')).toHaveText(truth.lock_holder!.comm);
+    await expect(chain.getByTestId('chain-owner')).toContainText(`pid ${truth.lock_holder!.pid}`);
+    await expect(chain.getByTestId('chain-owner-does').locator('.text')).toHaveText(truth.lock_holder_function!);
+    await expect(page.getByTestId('panic-oom')).toHaveCount(0);
+    await page.screenshot({ path: path.join(shots, 'panic-view-hung-mutex-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  test('from the keyboard: the owner opens in Processes, the report in the Log, bt PID in the Console', async () => {
+    const chain = page.locator(`[data-testid="wait-chain"][data-pid="${truth.culprit_task.pid}"]`);
+    await chain.getByTestId('chain-owner').getByTestId('link-task').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeVisible();
+    await expect(page.getByTestId('task-detail').getByRole('heading', { level: 2 })).toContainText(`PID ${truth.lock_holder!.pid} ${truth.lock_holder!.comm}`);
+
+    await page.goBack();
+    await expect(page.getByTestId('panic-verdict')).toBeVisible();
+    await chain.getByTestId('chain-task').getByTestId('link-log').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Log' })).toBeVisible();
+    await expect(page.locator('li.log-line.current')).toContainText(`INFO: task ${truth.culprit_task.comm}:${truth.culprit_task.pid} blocked for more than`);
+
+    await page.goBack();
+    await expect(page.getByTestId('panic-verdict')).toBeVisible();
+    await chain.getByTestId('chain-owner').getByTestId('link-console').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Console' })).toBeVisible();
+    const input = page.getByLabel('crash command');
+    await expect(input).toHaveValue(`bt ${truth.lock_holder!.pid}`);
+    // Typed in, not run: the transcript stays empty until the user presses Enter.
+    await expect(page.getByTestId('console-entry')).toHaveCount(0);
+    await input.press('Enter');
+    await expect(page.getByTestId('console-entry').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  });
+});
+
+test.describe('Panic view on oops-syscall-6.12', () => {
+  const truth = fixtureMeta('oops-syscall-6.12').truth as unknown as Truth;
+  let host: ServeHandle;
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    ({ host, page } = await openDumpPage(browser, 'oops-syscall-6.12', 90_000));
+  });
+  test.afterAll(() => closeDumpPage(host, page));
+
+  test('the Oops card shows the decoded fault as the kernel printed it, with the call trace; axe clean', async () => {
+    // What the kernel itself printed, read from makedumpfile's dmesg of the dump.
+    const dmesg = readFileSync(fixtureFile('oops-syscall-6.12', 'vmcore-dmesg.txt'), 'utf8');
+    const address = /BUG: kernel NULL pointer dereference, address: ([0-9a-f]+)/.exec(dmesg)![1]!;
+    const access = /#PF: (supervisor \w+ access in kernel mode)/.exec(dmesg)![1]!;
+    const page404 = /#PF: error_code\(0x[0-9a-f]+\) - (not-present page)/.exec(dmesg)![1]!;
+
+    await openPanic(page, host);
+    await expectVerdict(page, truth);
+    const card = page.getByTestId('oops-card');
+    await expect(card.getByTestId('oops-function')).toContainText(truth.function);
+    await expect(card.getByTestId('oops-module')).toHaveText(`[${truth.module}]`);
+    await expect(card.getByTestId('oops-address')).toHaveText(new RegExp(`^(0x)?0*${address.replace(/^0+/, '')}$`));
+    await expect(card.getByTestId('oops-error')).toContainText(access);
+    await expect(card.getByTestId('oops-error')).toContainText(page404);
+    await expect(card.getByTestId('oops-context')).toContainText('system call');
+    await expect(card.getByTestId('oops-trace').locator('li.module-frame').first()).toContainText(truth.module);
+    await expect(card.getByTestId('link-console').filter({ hasText: /^dis -rl [0-9a-f]+$/ })).toHaveCount(1);
+    await page.screenshot({ path: path.join(shots, 'panic-view-oops-syscall-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
