@@ -121,6 +121,7 @@ export const TriageReportSchema = v.object({
     signature: v.string(),
     taint: v.nullable(v.string()),
     evidence: v.array(TriageEvidenceSchema),
+    otherFaults: v.optional(v.array(v.object({ kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']), timestamp: v.nullable(v.number()), summary: v.string() }))),
   }),
   oom: v.nullable(v.object({
     constraint: v.nullable(v.string()),
@@ -156,23 +157,35 @@ export const TriageReportSchema = v.object({
   oops: v.optional(v.nullable(v.object({
     function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
     faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
+    // The optional rest (report-types.ts TriageOops) is kept so a case bundle carries the Panic view's Oops card.
+    rip: v.optional(v.nullable(v.string())), ripAddress: v.optional(v.nullable(v.string())),
+    callTrace: v.optional(v.array(v.object({ function: v.string(), module: v.nullable(v.string()), offset: v.nullable(v.string()) }))),
+    source: v.optional(v.nullable(v.string())), disassembly: v.optional(v.array(v.string())), debugInfo: v.optional(v.nullable(v.string())),
   }))),
   hung: v.optional(v.nullable(v.object({
     tasks: v.array(v.object({
       pid: v.nullable(v.number()), comm: v.string(), blockedSeconds: v.nullable(v.number()), function: v.nullable(v.string()),
       waitsOn: v.nullable(v.object({ kind: v.string(), symbol: v.nullable(v.string()) })),
-      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()) })),
+      owner: v.nullable(v.object({
+        pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()),
+        task: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+      })),
+      state: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())), note: v.optional(v.nullable(v.string())),
     })),
   }))),
   lockup: v.optional(v.nullable(v.object({
     kind: v.picklist(['soft-lockup', 'hard-lockup']), cpu: v.nullable(v.number()), pid: v.nullable(v.number()), comm: v.nullable(v.string()),
     function: v.nullable(v.string()), module: v.nullable(v.string()), seconds: v.nullable(v.number()),
+    lock: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+    otherCpus: v.optional(v.array(v.object({ cpu: v.number(), pid: v.number(), comm: v.string(), function: v.nullable(v.string()), module: v.nullable(v.string()) }))),
   }))),
   missing: v.array(v.string()),
 });
 export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
 
 const SessionRef = v.object({ sessionId: v.string() });
+/** An absolute directory (the dump's), for module debuginfo next to it. */
+const ModuleDir = v.pipe(v.string(), v.regex(/^\/[^\0]{0,4095}$/));
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
 /** Annotation tags (electron/report/case-types.ts). */
@@ -336,8 +349,22 @@ export const methods = {
   'analyze.triageRaw': {
     params: v.object({
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      /** The dump's directory on its host, where a module's unstripped .ko may lie (as analyze.triage looks). */
+      moduleDir: v.optional(ModuleDir),
     }),
     result: TriageReportSchema,
+  },
+  /**
+   * The follow-up crash commands the panic verdict still needs after these outputs (a blocked
+   * task's stack words, the lock's owner, the faulting line...): the caller runs them (cache
+   * first) and asks analyze.triageRaw again with their outputs. Empty when nothing is missing.
+   */
+  'analyze.followUps': {
+    params: v.object({
+      results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      moduleDir: v.optional(ModuleDir),
+    }),
+    result: v.array(GuidedCommandSchema),
   },
   /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker

@@ -4,7 +4,8 @@
  * wait chain as nodes, and the per-CPU table of `bt -a`. It only arranges what Node computed:
  * the verdict comes from analyze.triageRaw and the models from the host's parsers.
  */
-import type { CommandId, TriageReportShape } from '../../../electron/api/contract.ts';
+import type { CommandId, GuidedCommand } from '../../../electron/api/contract.ts';
+import type { PanicKind, TriageHungTask, TriageReport } from '../../../electron/analyze/report-types.ts';
 import type { BtModel, BtTask, LogModel } from '../../../electron/parse/models.ts';
 
 /**
@@ -16,12 +17,45 @@ export const panicCommands: CommandId[] = ['sys', 'sys -t', 'bt', 'log', 'mod', 
 /** Triage inputs only the OOM verdict needs; their absence says nothing about a panic. */
 const oomOnlyInput = /^kmem -[isVzf]\b/;
 
+/** Rounds of follow-ups: D-state stacks → the lock on the stack → its owner → the owner's stack. */
+export const maxFollowUpRounds = 4;
+
+/** Follow-ups are capped so one verdict never asks crash for more than this many extra commands. */
+export const maxFollowUps = 48;
+
+/** The command line of a guided command (the cache key). */
+function lineOf(c: GuidedCommand): string {
+  return c.arg ? `${c.id} ${c.arg}` : c.id;
+}
+
+/** The wanted follow-ups not asked for yet (an answer that did not help is not asked again). */
+export function newFollowUps(asked: readonly GuidedCommand[], wanted: readonly GuidedCommand[]): GuidedCommand[] {
+  const seen = new Set(asked.map(lineOf));
+  const out: GuidedCommand[] = [];
+  for (const c of wanted) {
+    const line = lineOf(c);
+    if (seen.has(line) || asked.length + out.length >= maxFollowUps) continue;
+    seen.add(line);
+    out.push(c);
+  }
+  return out;
+}
+
+/** A follow-up's output as the engine reads it: crash's error text kept with the output (it says why nothing came). */
+export function followUpRaw(r: { raw: string; error?: string | null }): string {
+  return r.error && !r.raw.includes(r.error) ? `${r.raw}\n${r.error}` : r.raw;
+}
+
+/** The dump's directory on its host (where a module's unstripped .ko may lie), or null for a relative path. */
+export function dumpDir(vmcore: string): string | null {
+  const i = vmcore.lastIndexOf('/');
+  return vmcore.startsWith('/') && i > 0 ? vmcore.slice(0, i) : null;
+}
+
 /** The report's missing inputs that matter for a panic (the OOM-only `kmem` ones left out). */
 export function panicMissing(missing: readonly string[]): string[] {
   return missing.filter((m) => !oomOnlyInput.test(m));
 }
-
-type PanicKind = TriageReportShape['panic']['kind'];
 
 const kindLabels: Record<PanicKind, string> = {
   oom: 'Out of memory',
@@ -41,7 +75,7 @@ export function kindLabel(kind: PanicKind): string {
 }
 
 /** What "basis" means for the reader. */
-export function basisText(basis: TriageReportShape['basis']): string {
+export function basisText(basis: TriageReport['basis']): string {
   return basis === 'log' ? 'the dump’s own kernel log only (crash did not confirm it)' : 'crash’s reading of the dump (backtraces, tasks, modules) and its kernel log';
 }
 
@@ -101,12 +135,19 @@ export function lockupRecord(log: Log, cpu: number | null): number | null {
   return (all.find((l) => l.cpu === cpu) ?? all[0])?.recordIndex ?? null;
 }
 
+/** The first log record printed at this timestamp (seconds since boot), for a fault the report names by time. */
+export function recordAt(log: Log, timestamp: number | null): number | null {
+  if (timestamp === null) return null;
+  const i = (log?.records ?? []).findIndex((r) => r.timestamp === timestamp);
+  return i < 0 ? null : i;
+}
+
 /** The `Kernel panic - not syncing` line, else the first Oops (an Oops dump may have no panic line). */
 export function panicRecord(log: Log): number | null {
   return log?.panics?.at(-1)?.recordIndex ?? log?.oopses?.[0]?.recordIndex ?? null;
 }
 
-type HungTask = NonNullable<TriageReportShape['hung']>['tasks'][number];
+type HungTask = TriageHungTask;
 
 /** One box of a wait chain: what it is, its text, and where it links to. */
 export interface ChainNode {
@@ -134,7 +175,7 @@ export function waitChain(t: HungTask): ChainNode[] {
     role: 'task',
     caption: 'blocked task',
     text: t.comm,
-    detail: [`pid ${pid ?? '?'}`, t.blockedSeconds !== null ? `blocked > ${t.blockedSeconds} s` : null, t.function ? `in ${t.function}` : null].filter(Boolean).join(' · '),
+    detail: [`pid ${pid ?? '?'}`, t.state ? `state ${t.state}` : null, t.blockedSeconds !== null ? `blocked > ${t.blockedSeconds} s` : null, t.function ? `in ${t.function}` : null].filter(Boolean).join(' · '),
     taskHref: taskHref(pid),
     consoleCommand: pid !== null ? `bt ${pid}` : null,
   }];
@@ -166,7 +207,7 @@ export function waitChain(t: HungTask): ChainNode[] {
     role: 'owner-does',
     caption: 'which is in',
     text: o.function ?? 'an unknown function',
-    detail: o.function ? '' : 'no usable stack for the owner',
+    detail: o.function ? (o.stack ?? []).slice(0, 3).join(' ← ') : 'no usable stack for the owner',
     taskHref: null,
     consoleCommand: o.pid !== null ? `bt ${o.pid}` : null,
   });
