@@ -286,6 +286,11 @@ export function disassembleCommand(ripAddress: string | null, fn: string | null)
   return fn && /^[\w.$]{1,128}$/.test(fn) ? `dis -l ${fn}` : null;
 }
 
+/** The console command for an evidence item, when its command runs as it stands (not a follow-up id that needs its argument). */
+export function evidenceCommand(command: string): string | null {
+  return /^(?:sys|sys -t|log|ps|mod|mod -t|bt|bt -a|bt \d{1,7}|foreach UN bt|foreach bt|kmem -[isVzfg]|vm \d{1,7}|struct (?:mutex|rw_semaphore) [\w.]{1,128}|sym [\w.]{1,128}|dis -rl (?:0x)?[0-9a-f]{1,16})$/.test(command) ? command : null;
+}
+
 /** Evidence items that carry a source line or disassembly (`dis`, `sym`, `mod -s`), for the Oops card. */
 export function sourceEvidence(evidence: ReadonlyArray<{ command: string; row: string; detail: string }>): Array<{ command: string; row: string; detail: string }> {
   return evidence.filter((e) => /^(?:dis|sym|mod -s|gdb list|list)\b/.test(e.command));

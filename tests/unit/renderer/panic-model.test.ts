@@ -15,7 +15,7 @@ import type { BtModel, LogModel } from '../../../electron/parse/models.ts';
 import { fixtureMeta, transcript, type Scenario, type TranscriptCrash } from '../../support/fixtures.ts';
 import {
   chainSentence, consoleHref, consoleParam, cpuRows, disassembleCommand, faultRipAddress, hungRecord, lineParam, lockupRecord,
-  dumpDir, followUpRaw, logHref, maxFollowUps, newFollowUps, oopsRecord, panicCommands, panicMissing, panicTaskTrace, recordAt, taskHref, waitChain,
+  dumpDir, evidenceCommand, followUpRaw, logHref, maxFollowUps, newFollowUps, oopsRecord, panicCommands, panicMissing, panicTaskTrace, recordAt, taskHref, waitChain,
 } from '../../../renderer/views/Panic/panic-model.ts';
 
 const crashes: TranscriptCrash[] = ['8.0.6', '9.0.2'];
@@ -113,6 +113,11 @@ describe('deep links', () => {
   it('the Log takes ?line= only inside the log', () => {
     expect(lineParam('#/log?line=3', 10)).toBe(2);
     expect(['#/log?line=0', '#/log?line=11', '#/log?line=-1', '#/log?line=2e3', '#/log', '#/log?line=1%0a'].map((h) => lineParam(h, 10))).toEqual([null, null, null, null, null, null]);
+  });
+
+  it('evidence links to the console only with a command that runs as it stands', () => {
+    expect(['sys', 'mod -t', 'bt 307', 'dis -rl 0xffffffffc02140e5'].map(evidenceCommand)).toEqual(['sys', 'mod -t', 'bt 307', 'dis -rl 0xffffffffc02140e5']);
+    expect(['struct mutex.owner', 'bt -F', 'trace', 'sym <img src=x>'].map(evidenceCommand)).toEqual([null, null, null, null]);
   });
 
   it('the Console takes one printable line from ?cmd= (typed in, never run by the link)', () => {
