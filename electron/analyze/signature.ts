@@ -7,22 +7,25 @@ import type { TriageCulprit, TriageHungTask, TriagePanic } from './report-types.
 
 const fnPart = (module: string | null, fn: string | null): string => `${module ? `${module}!` : ''}${fn ?? 'unknown'}`;
 
+/** Names from the dump (process names, cgroup paths) are hostile text: keep a signature plain ASCII without markup. */
+const safeName = (s: string): string => s.replace(/[^\w.\-/@+=,]/g, '_').slice(0, 128) || 'unknown';
+
 /** `oom:<culprit kind>:<name>` — the culprit, never the allocation site (that is whoever asked last). */
 export function oomSignature(c: TriageCulprit): string {
   switch (c.kind) {
     case 'slab': {
       // "unreclaimable slab (cache unknown)" has no cache to name.
       const cache = /\s/.test(c.name) ? null : c.name;
-      return `oom:slab:${cache ?? 'unknown'}`;
+      return `oom:slab:${safeName(cache ?? 'unknown')}`;
     }
     case 'memcg':
-      return `oom:memcg:${c.cgroup ?? 'unknown'}`;
+      return `oom:memcg:${safeName(c.cgroup ?? 'unknown')}`;
     case 'shmem':
       return 'oom:shmem:tmpfs';
     case 'user-anon': {
       // "ingestd (pid 179)" / "worker (12 processes)" -> the command; "user processes (...)" has none.
       const m = /^(.+?) \((?:pid \d+|\d+ processes)\)$/.exec(c.name);
-      return `oom:user-anon:${m ? (m[1] as string) : 'unknown'}`;
+      return `oom:user-anon:${m ? safeName(m[1] as string) : 'unknown'}`;
     }
     case 'pagecache':
       return `oom:pagecache:${c.name.startsWith('dirty') ? 'dirty' : 'file'}`;

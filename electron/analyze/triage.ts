@@ -65,7 +65,13 @@ export function triage(g: Gathered): TriageReport {
   const verdict = triagePanicVerdict(panicInputs);
   const panic = verdict.panic;
   const details = detailsOf(g, verdict);
+  if (g.bt && !verdict.panicBt?.frames.length) {
+    missing.push(`a usable stack of the panicking task (crash bt showed no frames${verdict.fault ? '; the kernel log\'s report is used instead' : ''})`);
+  }
   adoptHungCulprit(panic, details);
+  // crash's `mod` text ranges may name the module of a RIP the log did not print.
+  const detailModule = details.oops?.module ?? details.lockup?.module ?? null;
+  if (panic.functionModule === null && detailModule && panic.function === (details.oops?.function ?? details.lockup?.function)) panic.functionModule = detailModule;
   const report = lastOomReport(g.log);
   let oom: TriageReport['oom'] = null;
   if (report || panic.kind === 'oom') {
@@ -131,7 +137,7 @@ function adoptHungCulprit(panic: TriagePanic, d: Details): void {
     const lock = t.waitsOn?.symbol ?? (t.waitsOn && t.waitsOn.kind !== 'unknown' ? `a ${t.waitsOn.kind}` : 'something');
     const holder = t.owner ? `held by ${t.owner.comm ?? `task ${t.owner.task ?? '?'}`}${t.owner.function ? `, which sleeps in ${t.owner.function}` : ''}${t.owner.state ? ` (state ${t.owner.state})` : ''}` : '';
     panic.evidence.push({
-      command: t.owner?.task ? 'struct mutex.owner' : 'log',
+      command: t.owner?.task ? (t.waitsOn?.kind === 'rwsem' ? 'struct rw_semaphore.owner' : 'struct mutex.owner') : 'log',
       row: t.comm,
       detail: `${t.comm} waits for ${lock}${holder ? ` ${holder}` : ''}${t.note ? `; ${t.note}` : ''}`,
     });

@@ -157,7 +157,6 @@ export const TriageReportSchema = v.object({
   oops: v.optional(v.nullable(v.object({
     function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
     faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
-    // The optional rest (report-types.ts TriageOops) is kept so a case bundle carries the Panic view's Oops card.
     rip: v.optional(v.nullable(v.string())), ripAddress: v.optional(v.nullable(v.string())),
     callTrace: v.optional(v.array(v.object({ function: v.string(), module: v.nullable(v.string()), offset: v.nullable(v.string()) }))),
     source: v.optional(v.nullable(v.string())), disassembly: v.optional(v.array(v.string())), debugInfo: v.optional(v.nullable(v.string())),

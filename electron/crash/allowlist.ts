@@ -82,7 +82,7 @@ function validateArg(kind: ArgKind, arg: string): string {
     }
     case 'module-object': {
       // "NAME" (crash searches the module tree) or "NAME /abs/path/NAME.ko[.debug]": crash only reads the file.
-      const m = /^([A-Za-z0-9_-]{1,64})(?: (\/[A-Za-z0-9_.+\/-]{1,200}\.(?:ko|ko\.debug|debug)))?$/.exec(arg);
+      const m = /^([A-Za-z0-9_][A-Za-z0-9_-]{0,63})(?: (\/[A-Za-z0-9_.+/-]{1,200}\.(?:ko|ko\.debug|debug)))?$/.exec(arg);
       if (!m || (m[2] ?? '').split('/').includes('..')) {
         throw new ApiError('bad-request', `mod -s takes a module name and optionally an absolute path to its .ko (letters, digits, _ . + - /), not ${JSON.stringify(arg)}`);
       }
