@@ -5,12 +5,13 @@
  * keyboard, open the owner in Processes, the hung-task report in the Log and `bt PID` typed into
  * the Console. On oops-syscall-6.12 the Oops card shows the fault as the dump's own
  * vmcore-dmesg.txt (makedumpfile's reading, not crash's) prints it, with the source line and
- * disassembly from the qdrv.ko beside the dump. axe is clean on both.
+ * disassembly from the qdrv.ko beside the dump. On softlockup-spin-6.12 the CPU table has every
+ * CPU crash's `sys` counts, the stuck one marked with qpoll in qdrv_poll_hw. axe is clean on each.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixtureFile, fixtureMeta, repoRoot } from '../support/fixtures.ts';
+import { fixtureFile, fixtureMeta, repoRoot, transcript } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { closeDumpPage, openDumpPage } from './dump-page.ts';
 import type { ServeHandle } from './serve-host-fixture.ts';
@@ -127,6 +128,55 @@ test.describe('Panic view on oops-syscall-6.12', () => {
     await expect(card.getByTestId('oops-source-line')).toHaveText(/\.c: ?\d+/);
     await expect(card.getByTestId('oops-disassembly')).toContainText(truth.function);
     await page.screenshot({ path: path.join(shots, 'panic-view-oops-syscall-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
+test.describe('Panic view on softlockup-spin-6.12', () => {
+  const truth = fixtureMeta('softlockup-spin-6.12').truth as unknown as Truth & { panic_task: { cpu: number; pid: number; comm: string } };
+  let host: ServeHandle;
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(startTimeoutMs + 30_000);
+    ({ host, page } = await openDumpPage(browser, 'softlockup-spin-6.12', startTimeoutMs));
+  });
+  test.afterAll(() => closeDumpPage(host, page));
+
+  test('the lockup and every CPU of bt -a, the stuck one marked with its task and module frames; axe clean', async () => {
+    const cpus = Number(/CPUS: (\d+)/.exec(transcript('softlockup-spin-6.12', 'sys'))![1]);
+    await openPanic(page, host);
+    await expectVerdict(page, truth);
+    const section = page.getByTestId('lockup-section');
+    await expect(section.getByTestId('lockup-task')).toHaveText(`${truth.panic_task.comm} (pid ${truth.panic_task.pid})`);
+    await expect(section.getByTestId('lockup-function')).toContainText(truth.function);
+    await expect(section.getByTestId('lockup-function')).toContainText(`[${truth.module}]`);
+    await expect(section.getByTestId('cpu-row')).toHaveCount(cpus);
+    const stuck = section.locator(`[data-testid="cpu-row"][data-cpu="${truth.panic_task.cpu}"]`);
+    await expect(stuck).toHaveClass(/lockup-row/);
+    await expect(stuck).toContainText(truth.panic_task.comm);
+    await expect(stuck).toContainText(`${truth.function}+`);
+    await expect(stuck).toContainText(`module ${truth.module}`);
+    await expect(stuck.getByTestId('link-console')).toHaveText(`bt -c ${truth.panic_task.cpu}`);
+    await page.screenshot({ path: path.join(shots, 'panic-view-softlockup-spin-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
+test.describe('Panic view on oops-syscall-6.12-mdf172 (a dump makedumpfile 1.7.2 left incomplete)', () => {
+  const truth = fixtureMeta('oops-syscall-6.12-mdf172').truth as unknown as Truth;
+  let host: ServeHandle;
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(startTimeoutMs + 30_000);
+    ({ host, page } = await openDumpPage(browser, 'oops-syscall-6.12-mdf172', startTimeoutMs));
+  });
+  test.afterAll(() => closeDumpPage(host, page));
+
+  test('still names the fault, the task and the module; axe clean', async () => {
+    await openPanic(page, host);
+    await expectVerdict(page, truth);
+    await expect(page.getByTestId('oops-card').getByTestId('oops-function')).toContainText(truth.function);
+    await page.screenshot({ path: path.join(shots, 'panic-view-oops-syscall-6.12-mdf172.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -79,9 +79,9 @@ export function basisText(basis: TriageReport['basis']): string {
   return basis === 'log' ? 'the dump’s own kernel log only (crash did not confirm it)' : 'crash’s reading of the dump (backtraces, tasks, modules) and its kernel log';
 }
 
-/** The Processes view with the task's detail open. */
+/** The Processes view with the task's detail open (not for pid 0: every CPU's idle task has it, the link could not say which). */
 export function taskHref(pid: number | null | undefined): string | null {
-  return typeof pid === 'number' && Number.isInteger(pid) && pid >= 0 ? `#/processes?pid=${pid}` : null;
+  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? `#/processes?pid=${pid}` : null;
 }
 
 /** The Log view scrolled to a record (1-based line number as the Log view counts them). */

@@ -105,7 +105,7 @@ describe('wait chain on incomplete facts', () => {
 describe('deep links', () => {
   it('link only to real pids and lines', () => {
     expect(taskHref(307)).toBe('#/processes?pid=307');
-    expect([taskHref(null), taskHref(-1), taskHref(1.5)]).toEqual([null, null, null]);
+    expect([taskHref(null), taskHref(-1), taskHref(1.5), taskHref(0)]).toEqual([null, null, null, null]);
     expect(logHref(0)).toBe('#/log?line=1');
     expect(logHref(null)).toBeNull();
   });
