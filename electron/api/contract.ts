@@ -13,7 +13,7 @@ export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
   'vm', 'task', 'help', 'vtop -c',
-  // Panic-kind triage follow-ups (analyze/probes.ts): D-state stacks, stack words for the lock,
+  // Panic-kind triage follow-ups (analyze/kind-details.ts): D-state stacks, stack words for the lock,
   // lock owners, source lines and module debuginfo.
   'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
 ] as const;
