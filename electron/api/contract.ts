@@ -210,6 +210,8 @@ export const DumpLogSchema = v.object({
 });
 
 const SessionRef = v.object({ sessionId: v.string() });
+/** An absolute directory (the dump's), for module debuginfo next to it. */
+const ModuleDir = v.pipe(v.string(), v.regex(/^\/[^\0]{0,4095}$/));
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
 /** Annotation tags (electron/report/case-types.ts). */
@@ -373,6 +375,8 @@ export const methods = {
   'analyze.triageRaw': {
     params: v.object({
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      /** The dump's directory on its host, where a module's unstripped .ko may lie (as analyze.triage looks). */
+      moduleDir: v.optional(ModuleDir),
     }),
     result: TriageReportSchema,
   },
@@ -402,6 +406,18 @@ export const methods = {
   'analyze.compare': {
     params: v.object({ log: TriageReportSchema, crash: TriageReportSchema }),
     result: v.object({ agree: v.boolean(), differences: v.array(v.string()) }),
+  },
+  /**
+   * The follow-up crash commands the panic verdict still needs after these outputs (a blocked
+   * task's stack words, the lock's owner, the faulting line...): the caller runs them (cache
+   * first) and asks analyze.triageRaw again with their outputs. Empty when nothing is missing.
+   */
+  'analyze.followUps': {
+    params: v.object({
+      results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      moduleDir: v.optional(ModuleDir),
+    }),
+    result: v.array(GuidedCommandSchema),
   },
   /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker

@@ -9,7 +9,8 @@ import type { ApiContext, CreateApiOptions } from './methods/context.ts';
 import { appInfo, dumpsList, reparse } from './methods/app-and-dumps.ts';
 import { openSession } from './methods/session-open.ts';
 import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
-import { analyzeTriage, analyzeTriageRaw } from '../analyze/api-methods.ts';
+import { analyzeTriage } from '../analyze/api-methods.ts';
+import { analyzeFollowUpsRaw, analyzeTriageRawIn } from '../analyze/follow-ups-raw.ts';
 import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
@@ -38,7 +39,8 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'session.close': (p) => closeSession(ctx, p),
     'parse.reparse': async (p) => reparse(p),
     'analyze.triage': (p) => analyzeTriage(ctx, p),
-    'analyze.triageRaw': async (p) => analyzeTriageRaw(p),
+    'analyze.triageRaw': async (p) => analyzeTriageRawIn(p),
+    'analyze.followUps': async (p) => analyzeFollowUpsRaw(p),
     'dump.identify': (p) => dumpIdentify(ctx, p),
     'analyze.compare': async (p) => analyzeCompare(p),
     'case.open': (p) => caseOpen(ctx, p),

@@ -20,7 +20,7 @@ export const dialogKinds = ['vmcore', 'vmlinux', 'trace', 'case'] as const;
 export type DialogKind = (typeof dialogKinds)[number];
 
 /** The guided views, in navigation order; menu shortcuts CmdOrCtrl+1.. follow this order. */
-export const viewIds = ['overview', 'processes', 'slab', 'zones', 'memory-map', 'page-flags', 'log', 'console', 'traces', 'oom-wizard', 'report'] as const;
+export const viewIds = ['overview', 'processes', 'slab', 'zones', 'memory-map', 'page-flags', 'log', 'console', 'traces', 'panic', 'oom-wizard', 'report'] as const;
 export type ViewId = (typeof viewIds)[number];
 
 /** A dump opened before, for the Recent menu and the start page (local or over SSH). */

@@ -65,6 +65,9 @@ export async function collectCase(
   if (o?.culprit.kind === 'slab' && o.culprit.name) extra.push({ id: 'kmem -S', arg: o.culprit.name.split(/\s/)[0] as string });
   const pid = o?.victim?.pid ?? report.panic.task.pid;
   if (pid !== null && pid !== undefined) extra.push({ id: 'bt', arg: String(pid) }, { id: 'vm', arg: String(pid) });
+  // The Panic view's wait chains link each blocked task and lock owner to its stack.
+  const chainPids = new Set((report.hung?.tasks ?? []).flatMap((h) => [h.pid, h.owner?.pid]).filter((p): p is number => typeof p === 'number' && p !== pid));
+  for (const p of [...chainPids].slice(0, 16)) extra.push({ id: 'bt', arg: String(p) });
   for (const cmd of extra) {
     options.onProgress?.(cmd.arg ? `${cmd.id} ${cmd.arg}` : cmd.id);
     try {

@@ -11,6 +11,7 @@ import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, tra
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
 import { noteHtml } from './note-html.ts';
+import { panicSectionsHtml } from './panic-sections.ts';
 import { decodeTraceSpan, noteTargetText, traceSpanView } from '../../renderer/components/annotations/trace-span.ts';
 
 const css = `
@@ -60,7 +61,10 @@ export function verdictLine(t: TriageReport | null): string {
     const where = o.culprit.module ? ` (module ${o.culprit.module})` : '';
     return `OOM: ${o.culprit.kind} — ${o.culprit.name}${where}, ${o.culprit.bytes === null ? '?' : fmtBytes(o.culprit.bytes)}; confidence ${o.confidence}`;
   }
-  return `Panic: ${t.panic.kind} — ${t.dump.panicMessage ?? t.panic.signature}`;
+  const p = t.panic;
+  const where = p.function ? ` in ${p.function}${p.functionModule ? ` [${p.functionModule}]` : ''}` : '';
+  const who = p.task.comm !== null || p.task.pid !== null ? `; culprit ${p.task.comm ?? '?'} (pid ${p.task.pid ?? '?'})${where}` : '';
+  return `Panic: ${p.kind} — ${t.dump.panicMessage ?? p.signature}${who}`;
 }
 
 function triageSection(c: CaseBundle, t: TriageReport): string {
@@ -71,6 +75,7 @@ function triageSection(c: CaseBundle, t: TriageReport): string {
   out.push(row('Function', `<code>${e(p.function ?? '?')}</code>${p.functionModule ? ` [${e(p.functionModule)}]` : ''}`), row('Signature', `<code>${e(p.signature)}</code>`));
   out.push(row('Taint', e(p.taint === null ? 'unknown' : p.taint || 'not tainted')), row('Tainting modules', e(p.modules.join(', ') || 'none')));
   out.push('</tbody></table><h3>Panic evidence</h3>', evidenceTable(c, p.evidence));
+  out.push(panicSectionsHtml(c, t));
   const o = t.oom;
   if (o) {
     out.push('<h2 id="oom">OOM root cause</h2>');

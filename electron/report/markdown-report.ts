@@ -9,6 +9,7 @@ import { orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case
 import type { CaseBundle } from './case-types.ts';
 import { escapeMarkdown as m, markdownFence, stripControls } from './escape.ts';
 import { verdictLine } from './html-report.ts';
+import { panicSectionsMarkdown } from './panic-sections.ts';
 import { noteTargetText } from '../../renderer/components/annotations/trace-span.ts';
 
 /** A note's Markdown with HTML neutralised (ticket systems render raw HTML in Markdown). */
@@ -23,7 +24,7 @@ export function renderMarkdownReport(c: CaseBundle): string {
   out.push(`# crashdeck report — ${m(d.release ?? 'unknown kernel')}`, '');
   out.push(`Dump ${m(d.vmcoreName)}, fingerprint \`${d.fingerprint.replace(/`/g, "'")}\`, crash ${m(d.crashVersion ?? '?')}; written ${m(c.manifest.createdAt)} by crashdeck ${m(c.manifest.appVersion)}.`, '');
   out.push(`**Verdict:** ${m(verdictLine(c.triage))}`, '');
-  if (c.triage) out.push(renderMarkdown(c.triage).replace(/^# /, '## '), '');
+  if (c.triage) out.push(renderMarkdown(c.triage).replace(/^# /, '## '), '', panicSectionsMarkdown(c, c.triage));
   const notes = orderedNotes(c);
   if (notes.length) {
     out.push('## Notes', '');

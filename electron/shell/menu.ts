@@ -24,6 +24,7 @@ export const viewLabels: Record<ViewId, string> = {
   log: 'Log',
   console: 'Console',
   traces: 'Traces',
+  panic: 'Panic',
   'oom-wizard': 'OOM wizard',
   report: 'Report',
 };

@@ -5,7 +5,7 @@
 import type { ViewId as DesktopViewId } from '../../electron/api/preload-api.ts';
 
 /** Stable ids used in the URL hash and the cache's "visited views" record. */
-export const viewIds = ['overview', 'processes', 'slab', 'zones', 'memory-map', 'page-flags', 'log', 'console', 'traces', 'oom-wizard', 'report'] as const;
+export const viewIds = ['overview', 'processes', 'slab', 'zones', 'memory-map', 'page-flags', 'log', 'console', 'traces', 'panic', 'oom-wizard', 'report'] as const;
 export type ViewId = (typeof viewIds)[number];
 
 /** What the navigation shows for one view. */
@@ -29,6 +29,7 @@ export const views: readonly ViewMeta[] = [
   { id: 'log', label: 'Log', summary: 'The kernel log with the OOM report and the panic folded into blocks.' },
   { id: 'console', label: 'Console', summary: 'Run allowlisted crash commands by hand.' },
   { id: 'traces', label: 'Traces', summary: 'ftrace / perf events lined up with the dump.' },
+  { id: 'panic', label: 'Panic', summary: 'Why it panicked: the fault, who waits for whom, which CPU spun.' },
   { id: 'oom-wizard', label: 'OOM wizard', summary: 'Why the OOM killer ran, with evidence.' },
   { id: 'report', label: 'Report', summary: 'An annotated report a teammate can open without the dump.' },
 ];

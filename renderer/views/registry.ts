@@ -16,6 +16,7 @@ import ConsoleView from './Console/ConsoleView.svelte';
 import ReportView from './Report/ReportView.svelte';
 import OomWizardView from './OomWizard/OomWizardView.svelte';
 import TracesView from './Traces/TracesView.svelte';
+import PanicView from './Panic/PanicView.svelte';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -35,6 +36,7 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
   report: ReportView,
   'oom-wizard': OomWizardView,
   traces: TracesView,
+  panic: PanicView,
 };
 
 /** True when the view has a component. */

@@ -1,7 +1,7 @@
 /**
- * The set-up most view specs share: a serve host with a fixture dump open on crash 8.0.6 and a
- * page of its own browser context (axe needs one made with browser.newContext()), ready once
- * the crash session is.
+ * The set-up most view specs share: a serve host with a fixture dump open on crash 8.0.6 with the
+ * scenario's own debug vmlinux (6.1 or 6.12), and a page of its own browser context (axe needs
+ * one made with browser.newContext()), ready once the crash session is.
  */
 import { expect, type Browser, type Page } from '@playwright/test';
 import { crash806, vmcorePath, vmlinuxPath, type Scenario } from '../support/fixtures.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../support/fixtures.ts';
 
-const dirs = ['renderer/views/Slab', 'renderer/views/Zones', 'renderer/views/MemoryMap', 'renderer/views/PageFlags', 'renderer/views/Console', 'renderer/components/charts'];
+const dirs = ['renderer/views/Slab', 'renderer/views/Zones', 'renderer/views/MemoryMap', 'renderer/views/PageFlags', 'renderer/views/Console', 'renderer/views/Panic', 'renderer/components/charts'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
