@@ -161,7 +161,8 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
       }
     }
     if (!report) {
-      problem('dump', h, e.vmcore, new ApiError('dump-unreadable', `no verdict for ${e.vmcore}: ${rec.reason ?? 'the kernel log could not be read'}`, 'Open it with crash for a full analysis, or check that the capture finished.'), { size: e.size, mtimeMs: e.mtimeMs });
+      const known = notes.length ? ` (${notes.join('; ')})` : '';
+      problem('dump', h, e.vmcore, new ApiError('dump-unreadable', `no verdict for ${e.vmcore}${known}: ${rec.reason ?? 'the kernel log could not be read'}`, 'Open it with crash for a full analysis, or check that the capture finished.'), { size: e.size, mtimeMs: e.mtimeMs });
       return;
     }
     if (fromIndex) s.fromIndex++;

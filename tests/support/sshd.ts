@@ -61,7 +61,7 @@ export function sshKeygenFingerprint(pubFile: string): string {
 }
 
 /** Start sshd. `extraConfig` lines come first in its sshd_config, so they win over the defaults. */
-export async function startSshd(options: { extraConfig?: readonly string[]; name?: string } = {}): Promise<Sshd> {
+export async function startSshd(options: { extraConfig?: readonly string[]; name?: string; /** false: no sftp subsystem (files over commands only). */ sftp?: boolean } = {}): Promise<Sshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `crashdeck-sshd-${options.name ?? 'x'}-`));
   const home = path.join(dir, 'home');
   mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -98,7 +98,7 @@ export async function startSshd(options: { extraConfig?: readonly string[]; name
       'MaxSessions 10',
       'MaxStartups 50:30:100',
       'LogLevel DEBUG1',
-      'Subsystem sftp internal-sftp',
+      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     ].join('\n') + '\n';
     const configFile = path.join(dir, 'sshd_config');
     writeFileSync(configFile, config);
