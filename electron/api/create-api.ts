@@ -15,6 +15,7 @@ import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
+import { createFleetMethods } from '../fleet/api-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -23,6 +24,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
   const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
   const trace = createTraceMethods(ctx.bus);
   const caseTraces = createCaseTraceMethods(ctx, trace.impls);
+  const fleet = createFleetMethods({ bus: ctx.bus, local: ctx.local, ...(options.transportFor ? { transportFor: options.transportFor } : {}) });
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -47,6 +49,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'host.listDir': (p) => hostListDir(ctx, p),
     ...trace.impls,
     ...caseTraces.impls,
+    ...fleet.impls,
   };
   const dispose = async (): Promise<void> => {
     const records = [...ctx.sessions.values()];
@@ -55,6 +58,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     await Promise.allSettled([...ctx.remotes].map((t) => t.close()));
     await trace.dispose();
     await caseTraces.dispose();
+    await fleet.dispose();
   };
   return createApiHost(impls, ctx.bus, dispose);
 }

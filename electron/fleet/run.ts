@@ -36,7 +36,7 @@ export interface FleetRunOptions {
   /** This machine's transport. */
   local: Transport;
   /** The transport for a remote host spec (one per host, shared by its dumps). */
-  transportFor(host: string): Transport;
+  transportFor(host: string): Transport | Promise<Transport>;
   triageDump: LogTriageFn;
   index: FleetIndex | null;
   /** Also run the crash-based triage where crash and the vmlinux are available. */
@@ -88,8 +88,10 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   const signal = o.signal ?? new AbortController().signal;
   const global = new Limiter(o.jobs);
-  const hosts = new Map<string, HostState>();
+  const hosts = new Map<string, Promise<HostState>>();
   const inflight = new Map<string, Promise<IndexedDump>>();
+  /** Fingerprints triaged by this run: their copies are not "from the index" (earlier runs). */
+  const thisRun = new Set<string>();
   const s: FleetSummary = { found: 0, answered: 0, triaged: 0, fromIndex: 0, problems: 0, notReached: 0, interrupted: false };
   const busyRetries = o.busyRetries ?? 2;
   const busyRetryMs = o.busyRetryMs ?? 1500;
@@ -115,11 +117,12 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
     });
   };
 
-  const hostFor = (target: FleetTarget): HostState => {
+  const hostFor = (target: FleetTarget): Promise<HostState> => {
     const key = target.host ?? '';
     let h = hosts.get(key);
     if (!h) {
-      h = { spec: target.host, t: target.host ? o.transportFor(target.host) : o.local, limiter: new Limiter(o.perHost), confirmLimiter: new Limiter(1) };
+      const spec = target.host;
+      h = (async () => ({ spec, t: spec ? await o.transportFor(spec) : o.local, limiter: new Limiter(o.perHost), confirmLimiter: new Limiter(1) }))();
       hosts.set(key, h);
     }
     return h;
@@ -128,6 +131,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   const triageOnce = (h: HostState, path: string, fp: string): Promise<IndexedDump> => {
     let p = inflight.get(fp);
     if (!p) {
+      thisRun.add(fp);
       p = (async () => {
         const r = await o.triageDump(h.t, path, { signal });
         s.triaged++;
@@ -201,7 +205,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
     if (e.size === 0) throw new ApiError('not-a-dump', `${e.vmcore} is empty (0 bytes): the capture failed or never started`, 'Check the kdump service log of that boot; remove the empty file.');
     const known = o.index?.fingerprintAt(h.t.label, e.vmcore, e.size, e.mtimeMs);
     const knownRec = known ? o.index?.dump(known, fleetEngine) : undefined;
-    if (knownRec) return answer(h, e, knownRec, true, []);
+    if (knownRec) return answer(h, e, knownRec, !thisRun.has(knownRec.fp), []);
     const facts = await readDumpFacts(h.t, e.vmcore);
     if (facts.format === 'unknown') throw new ApiError('not-a-dump', `${e.vmcore} is not a kernel dump (no kdump or ELF core header)`, 'Is it a partial copy, or another file named like a dump?');
     const notes: string[] = [];
@@ -209,7 +213,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
     if (facts.format === 'flattened') notes.push('flattened (makedumpfile -F) format: reassemble with makedumpfile -R for crash');
     const fp = dumpFingerprint(facts);
     const indexed = o.index?.dump(fp, fleetEngine);
-    if (indexed) return answer(h, e, indexed, true, notes);
+    if (indexed) return answer(h, e, indexed, !thisRun.has(fp), notes);
     const rec = await triageOnce(h, e.vmcore, fp);
     return answer(h, e, rec, false, notes);
   };
@@ -257,7 +261,14 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   };
 
   const runTarget = async (target: FleetTarget): Promise<void> => {
-    const h = hostFor(target);
+    let h: HostState;
+    try {
+      h = await hostFor(target);
+    } catch (err) {
+      const e = toApiError(err);
+      emit({ schema: 'crashdeck.fleet-problem/1', scope: 'host', source: { host: target.host ?? 'local', path: target.dir, ...(target.host ? { hostSpec: target.host } : {}) }, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
+      return;
+    }
     let dumps: DumpEntry[];
     try {
       const r = await scanCrashDir(h.t, target.dir, { signal });
