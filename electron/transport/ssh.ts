@@ -16,7 +16,7 @@ import { shellCommand, shellQuote } from './quote.ts';
 import { remoteCommandLine, SshProcess } from './ssh/process.ts';
 import { ChannelSlots, SlotsBusyError, type Slot, type SlotKind } from './ssh/channel-slots.ts';
 import { ExecFiles, type RawResult } from './ssh/exec-files.ts';
-import { openExec, openSftp, SessionRefusedError } from './ssh/open-session.ts';
+import { openExec, openSftp, serverCaughtUp, SessionRefusedError } from './ssh/open-session.ts';
 import type { PromptFn } from './ssh/auth.ts';
 import { hostLabel, resolveHost, type ResolvedHost } from './ssh/config.ts';
 import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/connect.ts';
@@ -241,17 +241,19 @@ export class SshTransport implements Transport {
       try {
         return { value: await open(), slot };
       } catch (err) {
+        if (err instanceof SessionRefusedError && err.stage === 'request' && !live.lost) {
+          // The refused request's channel holds the slot until sshd has freed it.
+          await err.closed;
+          await serverCaughtUp(live.conn.client);
+        }
         slot.release();
         if (live.lost) throw live.lost;
         if (!(err instanceof SessionRefusedError)) throw err;
-        if (err.stage === 'request') {
-          await err.closed;
-          throw err;
-        }
+        if (err.stage === 'request') throw err;
         if (err.stage === 'connection') throw new ApiError('connection-lost', `ssh: the connection to ${this.label} was lost while opening a channel for ${what}`, 'Reconnect; results already shown are kept.');
-        // Refused open. sshd frees a closed session's slot on a later pass of its main loop,
-        // so a refusal right after a close may be that lag, not the limit: retry once first.
-        if (lonely === 0 || live.slots.inUse === 0) {
+        // Refused open: with none of ours open, not the limit (retry a little, then say so);
+        // else the limit (slots are only freed once sshd has caught up with a close).
+        if (live.slots.inUse === 0) {
           if (lonely >= 4) {
             throw new ApiError('refused', `ssh: ${this.label} refused a session channel for ${what} while crashdeck had none open (${err.message})`, 'The server allows no sessions for this account (MaxSessions 0, a ForceCommand or resource limits): check its sshd_config and log.');
           }
@@ -279,10 +281,16 @@ export class SshTransport implements Transport {
     const uncount = (): void => {
       if (counted) this.channelCount--;
       counted = false;
-      slot.release();
     };
-    channel.once('close', uncount);
-    live.onLost.add(uncount);
+    channel.once('close', () => {
+      uncount();
+      // The slot is free once sshd has caught up with the close (see serverCaughtUp).
+      void serverCaughtUp(live.conn.client).then(() => slot.release());
+    });
+    live.onLost.add(() => {
+      uncount();
+      slot.release();
+    });
     return channel;
   }
 
@@ -425,8 +433,8 @@ export class SshTransport implements Transport {
         this.sftpLive.set(sftp, live);
         this.sftpSeen = true;
         sftp.once('close', () => {
-          slot.release();
           if (live.sftp === opening) live.sftp = undefined;
+          void serverCaughtUp(live.conn.client).then(() => slot.release());
         });
         live.onLost.add(() => slot.release());
         return sftp;

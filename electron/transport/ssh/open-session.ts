@@ -44,7 +44,7 @@ function allocatedId(client: Client, start: () => void): string | undefined {
 }
 
 /** Close the channel a refused request left open; settles when it is gone (2 s at most). */
-function closeRefused(client: Client, id: string | undefined): Promise<void> {
+function closeRefused(client: Client, id: string | undefined, how: 'close' | 'end'): Promise<void> {
   const ch = id === undefined ? undefined : channelTable(client)?._channels?.[id];
   if (!ch || typeof ch !== 'object') return Promise.resolve();
   const stream = ch as { once?: (ev: string, f: () => void) => void; close?: () => void; end?: () => void; destroy?: () => void };
@@ -55,19 +55,19 @@ function closeRefused(client: Client, id: string | undefined): Promise<void> {
       resolve();
     });
     try {
-      // A Channel has close(); the SFTP wrapper closes its channel on end().
-      if (typeof stream.close === 'function') stream.close();
-      else if (typeof stream.end === 'function') stream.end();
+      // A Channel closes with close() (its end() is only EOF); the SFTP wrapper closes its
+      // channel with end() (its close() is the SFTP request that closes a file handle).
+      stream[how]?.();
     } catch {
       resolve();
     }
   });
 }
 
-function classify(client: Client, err: Error, id: string | undefined, what: string): SessionRefusedError {
+function classify(client: Client, err: Error, id: string | undefined, what: string, how: 'close' | 'end'): SessionRefusedError {
   if (/Channel open failure/i.test(err.message)) return new SessionRefusedError('open', err.message);
   if (/Not connected|No free channels|Channel is not open/i.test(err.message)) return new SessionRefusedError('connection', err.message);
-  return new SessionRefusedError('request', `${what} refused: ${err.message}`, closeRefused(client, id));
+  return new SessionRefusedError('request', `${what} refused: ${err.message}`, closeRefused(client, id, how));
 }
 
 /** An exec channel running `command`; a refused exec request closes its channel. */
@@ -76,7 +76,7 @@ export function openExec(client: Client, command: string): Promise<ClientChannel
     let id: string | undefined;
     const started = (): void => {
       client.exec(command, (err, channel) => {
-        if (err) reject(classify(client, err, id, 'exec request'));
+        if (err) reject(classify(client, err, id, 'exec request', 'close'));
         else resolve(channel);
       });
     };
@@ -94,7 +94,7 @@ export function openSftp(client: Client): Promise<SFTPWrapper> {
     let id: string | undefined;
     const started = (): void => {
       client.sftp((err, sftp) => {
-        if (err) reject(classify(client, err, id, 'sftp subsystem request'));
+        if (err) reject(classify(client, err, id, 'sftp subsystem request', 'end'));
         else resolve(sftp);
       });
     };
@@ -102,6 +102,36 @@ export function openSftp(client: Client): Promise<SFTPWrapper> {
       id = allocatedId(client, started);
     } catch (err) {
       reject(new SessionRefusedError('connection', err instanceof Error ? err.message : String(err)));
+    }
+  });
+}
+
+/**
+ * Settles once sshd has processed everything sent so far: a keepalive global request and its
+ * reply. sshd frees a closed session's slot only after the pass of its main loop that read our
+ * CHANNEL_CLOSE; an open sent right behind the close can be read in that same pass and bounce
+ * off MaxSessions ("no more sessions"). After the reply, the next open arrives in a later pass.
+ * (ssh2 has no public want-reply request without side effects, hence its internals; without
+ * them, a short pause.)
+ */
+export function serverCaughtUp(client: Client): Promise<void> {
+  const c = client as unknown as { _callbacks?: ((hadErr: boolean) => void)[]; _protocol?: { ping?: () => void } };
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (!Array.isArray(c._callbacks) || typeof c._protocol?.ping !== 'function') {
+      clearTimeout(timer);
+      setTimeout(resolve, 50);
+      return;
+    }
+    try {
+      c._callbacks.push(done);
+      c._protocol.ping();
+    } catch {
+      done();
     }
   });
 }
