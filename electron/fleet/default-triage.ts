@@ -1,8 +1,9 @@
 /**
- * The log-based triage fleet runs use: the dump's own kernel log, read on the host holding it.
+ * The log-based triage fleet runs use: dumpinfo's triageFromDumpLog — the dump's own kernel log
+ * (saved dmesg beside it, else makedumpfile --dump-dmesg on the host holding it), basis "log".
  */
-import { interimTriageFromDumpLog } from './interim-log-triage.ts';
+import { triageFromDumpLog } from '../dumpinfo/log-triage.ts';
 import type { LogTriageFn } from './log-triage-port.ts';
 
 /** triageFromDumpLog as the fleet engine calls it. */
-export const defaultLogTriage: LogTriageFn = (t, vmcore) => interimTriageFromDumpLog(t, vmcore);
+export const defaultLogTriage: LogTriageFn = (t, vmcore, opts) => triageFromDumpLog(t, vmcore, opts?.signal ? { signal: opts.signal } : {});

@@ -51,7 +51,7 @@ function targets(): string[] {
 beforeAll(async () => {
   fleet = await startFleetHosts([
     { dumps: [['oom-slab-leak', 2], ['oom-user-hog', 2], ['panic-sysrq', 1], ['oops-syscall-6.12', 1], ['hung-mutex-6.12', 1], ['softlockup-spin-6.12', 1], ['oops-syscall-6.12-mdf172', 1]] },
-    { dumps: [['oom-slab-leak', 3], ['panic-sysrq', 2], ['hung-mutex-6.12', 2]], sshd: { sftp: false, extraConfig: ['MaxSessions 3'] } },
+    { dumps: [['oom-slab-leak', 3], ['panic-sysrq', 2], ['hung-mutex-6.12', 2]], sshd: { sftp: false, maxSessions: 3 } },
     { dumps: [['oom-user-hog', 2], ['softlockup-spin-6.12', 2], ['oops-syscall-6.12', 1]] },
   ]);
   const h3 = fleet.hosts[2]!;
