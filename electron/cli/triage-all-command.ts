@@ -9,7 +9,7 @@
 import { LocalTransport } from '../transport/local.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { bucketLines, printable, renderBuckets } from '../fleet/buckets.ts';
-import { crashConfirmer, type CrashConfirmer } from '../fleet/confirm.ts';
+import type { CrashConfirmer } from '../fleet/confirm.ts';
 import { defaultLogTriage } from '../fleet/default-triage.ts';
 import { FleetIndex } from '../fleet/index-store.ts';
 import type { FleetLine } from '../fleet/lines.ts';
@@ -32,7 +32,7 @@ an ~/.ssh/config alias); a remote target without a directory means /var/crash.
   --confirm          also run the crash-based triage where crash and the vmlinux are found
   --crash BIN        crash binary for --confirm (local dumps)
   --debuginfo-dir D  where --confirm also looks for vmlinux-RELEASE (repeatable)
-  --no-index         triage everything again and leave the index alone
+  --no-index         triage every dump file on its own (copies too), reading and writing no index
                      (the index: $XDG_CACHE_HOME/crashdeck/fleet-index, default ~/.cache/crashdeck)
 `;
 
@@ -96,11 +96,13 @@ export async function triageAllCommand(args: string[]): Promise<number> {
       }
     }
     if (values.confirm) {
+      // Loaded only when asked: the crash session stack is most of the CLI's start-up time.
+      const { crashConfirmer } = await import('../fleet/confirm.ts');
       confirmer = crashConfirmer({ transportFor: ssh.transportFor, ...(values.crash ? { crashPath: values.crash } : {}), ...(values['debuginfo-dir'] ? { debuginfoDirs: values['debuginfo-dir'] } : {}) });
     }
     const started = Date.now();
     const summary = await runFleet({
-      targets, jobs, perHost, local, transportFor: ssh.transportFor, triageDump: defaultLogTriage, index,
+      targets, jobs, perHost, local, transportFor: ssh.transportFor, triageDump: defaultLogTriage, index, shareCopies: !values['no-index'],
       ...(confirmer ? { confirm: confirmer.confirm } : {}),
       signal: controller.signal,
       onLine: (line) => {
@@ -124,6 +126,9 @@ export async function triageAllCommand(args: string[]): Promise<number> {
     await confirmer?.dispose();
     await index?.close();
     await ssh.closeAll();
+    // Everything is printed and closed; do not wait seconds for sshd to finish its side of each
+    // connection's polite shutdown (stdout/stderr to pipes and files are synchronous on Linux).
+    setTimeout(() => process.exit(), 300).unref();
   }
 }
 

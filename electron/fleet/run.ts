@@ -5,6 +5,7 @@
  * one dump (same fingerprint) are triaged once. A host that fails becomes one problem line and the
  * others go on; an abort stops scheduling, lets running work end, and returns what is done.
  */
+import { setMaxListeners } from 'node:events';
 import { ApiError } from '../api/contract.ts';
 import { toApiError } from '../api/handlers.ts';
 import type { TriageReport } from '../analyze/report-types.ts';
@@ -39,6 +40,8 @@ export interface FleetRunOptions {
   transportFor(host: string): Transport | Promise<Transport>;
   triageDump: LogTriageFn;
   index: FleetIndex | null;
+  /** Triage copies of one dump (same fingerprint: hard links, copies on other hosts) once (default true). */
+  shareCopies?: boolean;
   /** Also run the crash-based triage where crash and the vmlinux are available. */
   confirm?: ConfirmFn;
   signal?: AbortSignal;
@@ -87,6 +90,8 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 /** Run fleet triage over the targets (see the module comment). */
 export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   const signal = o.signal ?? new AbortController().signal;
+  // Every queued dump waits on the signal: hundreds of listeners are expected, not a leak.
+  setMaxListeners(0, signal);
   const global = new Limiter(o.jobs);
   const hosts = new Map<string, Promise<HostState>>();
   const inflight = new Map<string, Promise<IndexedDump>>();
@@ -129,7 +134,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   };
 
   const triageOnce = (h: HostState, path: string, fp: string): Promise<IndexedDump> => {
-    let p = inflight.get(fp);
+    let p = o.shareCopies === false ? undefined : inflight.get(fp);
     if (!p) {
       thisRun.add(fp);
       p = (async () => {
