@@ -69,12 +69,15 @@ export class FleetIndex {
   static async open(dir: string = path.join(crashdeckCacheDir(), 'fleet-index')): Promise<FleetIndex> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const idx = new FleetIndex(dir);
-    await idx.load();
+    const intact = await idx.load();
     idx.journal = await open(path.join(dir, 'journal.jsonl'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    // Cut a torn tail off, or the next record would be glued to it and lost as well.
+    if (intact !== null) await idx.journal.truncate(intact);
     return idx;
   }
 
-  private async load(): Promise<void> {
+  /** Load both files; returns the journal's intact length in bytes when its tail is torn, else null. */
+  private async load(): Promise<number | null> {
     const snap = await readFile(path.join(this.dir, 'index.json'), 'utf8').catch(() => null);
     if (snap !== null) {
       try {
@@ -104,6 +107,7 @@ export class FleetIndex {
       this.journalLines++;
     }
     if (torn) this.notes.push(`ignored ${torn} incomplete journal line(s) (a run was killed while writing)`);
+    return text && !text.endsWith('\n') ? Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)) : null;
   }
 
   private apply(rec: JournalRecord): void {

@@ -173,6 +173,34 @@ describe('crashdeck triage --all over three sshd hosts and a local directory', (
   });
 });
 
+describe('crashdeck triage --all stopped with Ctrl-C', () => {
+  it('stops cleanly: what is done is printed as whole lines with its buckets, exit 130', async () => {
+    const h1 = fleet.hosts[0]!;
+    const child = spawn(process.execPath, [crashdeckBin, 'triage', '--all', `${h1.alias}:${h1.dir}`, '--jsonl', '--no-index', '--jobs', '1', '--per-host', '1'], {
+      env: { ...process.env, HOME: fleet.home, SSH_AUTH_SOCK: '', XDG_CACHE_HOME: cache },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const before = stdout;
+        stdout += d.toString();
+        // The user presses Ctrl-C once the first verdict is on screen.
+        if (!before.includes('\n') && stdout.includes('\n')) child.kill('SIGINT');
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code, stderr).toBe(130);
+    const lines = parse(stdout);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(h1.dumps.size);
+    expect(stderr).toMatch(/interrupted; \d+ dump\(s\) not reached/);
+    expect(stderr).toMatch(/dump\(s\) in \d+ bucket/);
+  });
+});
+
 describe('crashdeck triage --all on bad local input', () => {
   it('skips a dump that is still being written, saying so', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-fleet-busy-'));
