@@ -4,21 +4,12 @@
  * The renderer only arranges what the host decided; it never triages.
  */
 import type { ApiErrorShape, EventPayload } from '../../../electron/api/contract.ts';
-import type { Bucket } from '../../../electron/fleet/buckets.ts';
 import type { FleetDumpLine, FleetProblemLine } from '../../../electron/fleet/lines.ts';
 import { toErrorShape, type RendererApi } from '../../lib/api.ts';
 
-/** How buckets and their dumps are ordered. */
-export type FleetSort = 'count' | 'newest' | 'oldest';
+import { groupBuckets, type FleetSort, type ShownBucket } from './group-buckets.ts';
 
-/** A bucket with its dumps, as shown. */
-export interface ShownBucket {
-  signature: string;
-  stats: Bucket | undefined;
-  dumps: FleetDumpLine[];
-}
-
-const crashTime = (l: FleetDumpLine): string => l.fleet.crashTime ?? l.dump.crashTime ?? '';
+export type { FleetSort, ShownBucket } from './group-buckets.ts';
 
 /** Reactive state of the current run. */
 export class FleetRun {
@@ -69,19 +60,7 @@ export class FleetRun {
 
   /** Buckets with their dumps in the chosen order. */
   grouped(sort: FleetSort): ShownBucket[] {
-    const by = new Map<string, FleetDumpLine[]>();
-    for (const d of this.dumps) {
-      const list = by.get(d.bucket);
-      if (list) list.push(d.line);
-      else by.set(d.bucket, [d.line]);
-    }
-    const stats = new Map((this.state?.buckets.buckets ?? []).map((b) => [b.signature, b]));
-    const dir = sort === 'oldest' ? 1 : -1;
-    const out = [...by].map(([signature, dumps]) => ({ signature, stats: stats.get(signature), dumps: [...dumps].sort((a, b) => dir * crashTime(a).localeCompare(crashTime(b))) }));
-    const newest = (b: ShownBucket): string => b.dumps.map(crashTime).sort().at(-1) ?? '';
-    const oldest = (b: ShownBucket): string => b.dumps.map(crashTime).sort()[0] ?? '';
-    out.sort((a, b) => sort === 'count' ? b.dumps.length - a.dumps.length || newest(b).localeCompare(newest(a)) : sort === 'newest' ? newest(b).localeCompare(newest(a)) : oldest(a).localeCompare(oldest(b)));
-    return out;
+    return groupBuckets(this.dumps, this.state?.buckets.buckets ?? [], sort);
   }
 
   /** Stop listening. */
