@@ -25,7 +25,14 @@ export function crashConfirmer(o: { crashPath?: string; debuginfoDirs?: string[]
       const info = await api.call('session.open', { vmcore, ...(hostSpec ? { host: hostSpec } : {}) });
       sessionId = info.id;
       const id = info.id;
+      // Without symbols or crash the session opens 'failed' with the reason: nothing to confirm with.
+      if (info.state === 'failed' || info.state === 'closed') {
+        const why = info.diagnoses.filter((d) => d.severity !== 'info').map((d) => d.message);
+        return { unavailable: why.length ? why.join('; ') : info.message || 'crash could not start on this dump' };
+      }
       const { report } = await triageSession((command) => api.call('session.run', { sessionId: id, command }));
+      const after = await api.call('session.info', { sessionId: id });
+      if (after.state === 'failed' || after.state === 'closed') return { unavailable: after.message || 'crash stopped while triaging' };
       return { report };
     } catch (err) {
       const e = toApiError(err);
