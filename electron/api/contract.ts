@@ -15,6 +15,9 @@ export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
   'vm', 'task', 'help', 'vtop -c',
+  // Panic-kind triage follow-ups (analyze/kind-details.ts): D-state stacks, stack words for the lock,
+  // lock owners, source lines and module debuginfo.
+  'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 
@@ -120,6 +123,7 @@ export const TriageReportSchema = v.object({
     signature: v.string(),
     taint: v.nullable(v.string()),
     evidence: v.array(TriageEvidenceSchema),
+    otherFaults: v.optional(v.array(v.object({ kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']), timestamp: v.nullable(v.number()), summary: v.string() }))),
   }),
   oom: v.nullable(v.object({
     constraint: v.nullable(v.string()),
@@ -155,17 +159,26 @@ export const TriageReportSchema = v.object({
   oops: v.optional(v.nullable(v.object({
     function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
     faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
+    rip: v.optional(v.nullable(v.string())), ripAddress: v.optional(v.nullable(v.string())),
+    callTrace: v.optional(v.array(v.object({ function: v.string(), module: v.nullable(v.string()), offset: v.nullable(v.string()) }))),
+    source: v.optional(v.nullable(v.string())), disassembly: v.optional(v.array(v.string())), debugInfo: v.optional(v.nullable(v.string())),
   }))),
   hung: v.optional(v.nullable(v.object({
     tasks: v.array(v.object({
       pid: v.nullable(v.number()), comm: v.string(), blockedSeconds: v.nullable(v.number()), function: v.nullable(v.string()),
       waitsOn: v.nullable(v.object({ kind: v.string(), symbol: v.nullable(v.string()) })),
-      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()) })),
+      owner: v.nullable(v.object({
+        pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()),
+        task: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+      })),
+      state: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())), note: v.optional(v.nullable(v.string())),
     })),
   }))),
   lockup: v.optional(v.nullable(v.object({
     kind: v.picklist(['soft-lockup', 'hard-lockup']), cpu: v.nullable(v.number()), pid: v.nullable(v.number()), comm: v.nullable(v.string()),
     function: v.nullable(v.string()), module: v.nullable(v.string()), seconds: v.nullable(v.number()),
+    lock: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+    otherCpus: v.optional(v.array(v.object({ cpu: v.number(), pid: v.number(), comm: v.string(), function: v.nullable(v.string()), module: v.nullable(v.string()) }))),
   }))),
   missing: v.array(v.string()),
 });

@@ -160,6 +160,8 @@ export interface LogRecord {
   text: string;
   /** 0-based index of the record's first line in the output. */
   line: number;
+  /** printk caller id (CONFIG_PRINTK_CALLER: "T302" task, "C1" CPU) when the text carried one. */
+  caller?: string | null;
 }
 
 /** The `... invoked oom-killer: gfp_mask=..., order=..., oom_score_adj=...` line. */
@@ -336,6 +338,16 @@ export interface OopsReport {
   /** "RIP: 0010:sysrq_handle_crash+0x16/0x20" -> "sysrq_handle_crash+0x16/0x20". */
   rip: string | null;
   callTrace: string[];
+  /** The die counter of the Oops line ("[#2]"): 1 for the first Oops since boot. */
+  dieCount?: number | null;
+  /** The address that faulted (NULL dereference / page fault / non-canonical GP address, else CR2), hex. */
+  faultAddress?: string | null;
+  /** "#PF: supervisor read access in kernel mode" -> "supervisor read access in kernel mode". */
+  pfAccess?: string | null;
+  /** The page fault error code ("0x0000" from `#PF: error_code(0x0000)` or the Oops line's code). */
+  errorCode?: string | null;
+  /** "#PF: error_code(0x0000) - not-present page" -> "not-present page". */
+  pfReason?: string | null;
 }
 
 /** A `Kernel panic - not syncing: ...` line. */
@@ -358,6 +370,10 @@ export interface HungTaskReport {
   pid: number;
   seconds: number;
   callTrace: string[];
+  /** "task:backupd state:D stack:0 pid:307 ..." -> "D". */
+  state?: string | null;
+  /** 6.15+ CONFIG_DETECT_HUNG_TASK_BLOCKER: "is blocked on a mutex likely owned by task qholder:304". */
+  blockedOn?: { kind: string; ownerComm: string | null; ownerPid: number | null } | null;
 }
 
 /** `watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:123]`. */
@@ -371,6 +387,8 @@ export interface SoftLockupReport {
   callTrace: string[];
   /** "RIP: 0010:native_safe_halt+0xb/0x10" of the report's registers -> "native_safe_halt+0xb/0x10". */
   rip?: string | null;
+  /** 'hard' for "Watchdog detected hard LOCKUP on cpu N" (seconds then 0: the report prints none). */
+  kind?: 'soft' | 'hard';
 }
 
 /** `log` (also vmcore-dmesg.txt, which has the same `[ seconds] text` form). */
