@@ -13,6 +13,7 @@ import type { DumpEntry } from '../api/contract.ts';
 import { readDumpFacts } from '../crash/dump-format.ts';
 import { dumpFingerprint } from '../crash/fingerprint.ts';
 import type { Transport } from '../transport/types.ts';
+import { LOG_PARSER_VERSION } from '../parse/log.ts';
 import { version } from '../version.ts';
 import type { FleetIndex, IndexedDump } from './index-store.ts';
 import { Limiter } from './limiter.ts';
@@ -21,8 +22,8 @@ import type { LogTriageFn } from './log-triage-port.ts';
 import { scanCrashDir } from './scan.ts';
 import type { FleetTarget } from './targets.ts';
 
-/** The verdict engine stamp kept with each indexed result: a new crashdeck re-triages. */
-export const fleetEngine = `crashdeck-${version}/log`;
+/** The verdict engine stamp kept with each indexed result: a new crashdeck or log parser re-triages. */
+export const fleetEngine = `crashdeck-${version}/log-parser-${LOG_PARSER_VERSION}`;
 
 /** Crash-based confirmation of one dump; resolves to the report, or why it is not available. */
 export type ConfirmFn = (t: Transport, hostSpec: string | undefined, vmcore: string, release: string | null, signal: AbortSignal) => Promise<{ report: TriageReport } | { unavailable: string }>;
