@@ -86,8 +86,8 @@ test('picks hosts from ~/.ssh/config, streams every dump grouped by bucket, orde
   const hung = buckets.filter({ hasText: 'hung_task' });
   const hungPath = [...fleet.hosts[1]!.dumps].find(([, s]) => s === 'hung-mutex-6.12')![0];
   await hung.getByRole('button', { name: 'Open' }).click();
-  // Without a debug vmlinux on that host, the open names the dump's own kernel; with one, the dump is on screen.
-  const opened = page.locator('.dump-title', { hasText: hungPath });
-  const refused = page.getByText(fixtureMeta('hung-mutex-6.12').kernel.release).and(page.locator('[role=alert] *, [role=alert]'));
-  await expect(opened.or(refused).first()).toBeVisible({ timeout: 60_000 });
+  // The host has no debug vmlinux for it: the dump still opens (its own log's verdict), on that host.
+  await expect(page.locator('.dump-title', { hasText: hungPath })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: 'Dumps', level: 1 })).toHaveCount(0);
+  await expect(page.getByRole('main')).toContainText(fixtureMeta('hung-mutex-6.12').kernel.release);
 });
