@@ -88,6 +88,14 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
   signal?.addEventListener('abort', done, { once: true });
 });
 
+/** A local fs errno as the ApiError a user can act on; anything else unchanged. */
+function fileError(err: unknown, p: string, host: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return new ApiError('dump-unreadable', `permission denied reading ${p} on ${host}`, 'Dumps are often root-only: run as a user who can read them (or root).');
+  if (code === 'ENOENT') return new ApiError('not-found', `${p} is gone (removed or rotated since the scan)`);
+  return err;
+}
+
 /** Run fleet triage over the targets (see the module comment). */
 export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
   const signal = o.signal ?? new AbortController().signal;
@@ -257,7 +265,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetSummary> {
           s.notReached++;
           return;
         }
-        problem('dump', h, entry.vmcore, err, { size: entry.size, mtimeMs: entry.mtimeMs });
+        problem('dump', h, entry.vmcore, fileError(err, entry.vmcore, h.t.label), { size: entry.size, mtimeMs: entry.mtimeMs });
         return;
       } finally {
         global.release();

@@ -5,7 +5,7 @@
  * fixtures' meta.json truth, not against what the code prints.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync, writeSync, chmodSync, chownSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, closeSync, writeSync, chmodSync, chownSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,6 +242,12 @@ describe('crashdeck triage --all on bad local input', () => {
       const open = placeDump(dir, 'panic-sysrq');
       const closed = placeDump(dir, 'oom-slab-leak');
       chmodSync(path.dirname(closed), 0o700);
+      // A dump file only root may read, in a directory anyone may list.
+      const rootOnly = placeDump(dir, 'hung-mutex-6.12');
+      copyFileSync(rootOnly, `${rootOnly}.tmp`);
+      rmSync(rootOnly);
+      renameSync(`${rootOnly}.tmp`, rootOnly);
+      chmodSync(rootOnly, 0o600);
       const home = path.join(dir, 'nobody-home');
       mkdirSync(home);
       chownSync(home, 65534, 65534);
@@ -261,6 +267,9 @@ describe('crashdeck triage --all on bad local input', () => {
       expect(dumpLines(lines).map((l) => l.source.path)).toEqual([open]);
       const denied = problems(lines).find((l) => l.source.path === path.dirname(closed));
       expect(denied?.error.message).toMatch(/Permission denied/);
+      const unreadable = problems(lines).find((l) => l.source.path === rootOnly);
+      expect(unreadable?.error.code).toBe('dump-unreadable');
+      expect(unreadable?.error.message).toMatch(/permission denied reading/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
