@@ -18,8 +18,12 @@ const subcommands: Record<string, Subcommand> = {
     run: async (args) => (await import('./cli/run-command.ts')).runCommand(args),
   },
   triage: {
-    summary: 'panic triage and OOM root cause: triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md], or triage --dmesg FILE',
+    summary: 'panic triage and OOM root cause: triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md], or triage --dmesg FILE, or triage --all TARGET... [--jsonl]',
     run: async (args) => (await import('./cli/triage-command.ts')).triageCommand(args),
+  },
+  buckets: {
+    summary: 'group triage --all --jsonl output by panic signature: buckets FILE.jsonl... [--json]',
+    run: async (args) => (await import('./cli/buckets-command.ts')).bucketsCommand(args),
   },
   report: {
     summary: 'annotated report or portable case: report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]',

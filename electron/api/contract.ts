@@ -7,6 +7,8 @@ import * as v from 'valibot';
 import type { TraceEvidence } from '../trace/evidence.ts';
 import type { CacheLink, TaskLinkReport, TimelineLink } from '../trace/links.ts';
 import type { TraceSummary } from '../trace/model.ts';
+import type { BucketTable } from '../fleet/buckets.ts';
+import type { FleetLine } from '../fleet/lines.ts';
 
 /** Commands the guided views may send; arguments are validated by crash/allowlist.ts. */
 export const commandIds = [
@@ -573,6 +575,27 @@ export const methods = {
       })),
     }),
   },
+  /** Hosts named in the user's ~/.ssh/config (Host entries without wildcards), for the Dumps view's picker. */
+  'fleet.sshHosts': {
+    params: v.object({}),
+    result: v.object({ hosts: v.array(v.object({ alias: v.string(), hostname: v.nullable(v.string()), user: v.nullable(v.string()), port: v.nullable(v.number()) })) }),
+  },
+  /**
+   * Triage every dump under the targets (as `crashdeck triage --all`: a local directory,
+   * ssh://[user@]host[:port][/dir], [user@]host:[dir]) from its own kernel log. Returns at once;
+   * each dump's line arrives as a 'fleet.line' event and progress (with the buckets so far) as
+   * 'fleet.state', phase 'done' or 'cancelled' once at the end.
+   */
+  'fleet.start': {
+    params: v.object({
+      targets: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))), v.minLength(1), v.maxLength(500)),
+      jobs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(256))),
+      perHost: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
+    }),
+    result: v.object({ runId: v.string() }),
+  },
+  /** Stop a fleet run: running triages finish, nothing new starts; 'fleet.state' says 'cancelled'. */
+  'fleet.cancel': { params: v.object({ runId: v.string() }), result: v.object({ cancelled: v.boolean() }) },
 } as const;
 
 export type Methods = typeof methods;
@@ -605,6 +628,19 @@ export const events = {
     message: v.string(),
     /** Whether the answer may be shown while typed. */
     echo: v.boolean(),
+  }),
+  /** One dump's verdict (crashdeck.triage/1 + source + fleet) or problem line of a fleet run; `bucket` is its signature. */
+  'fleet.line': v.object({ runId: v.string(), line: v.custom<FleetLine>(isObject), bucket: v.nullable(v.string()) }),
+  /** A fleet run's progress and its buckets so far. */
+  'fleet.state': v.object({
+    runId: v.string(),
+    phase: v.picklist(['running', 'done', 'cancelled']),
+    found: v.number(),
+    answered: v.number(),
+    triaged: v.number(),
+    fromIndex: v.number(),
+    problems: v.number(),
+    buckets: v.custom<BucketTable>(isObject),
   }),
 } as const;
 export type Events = typeof events;

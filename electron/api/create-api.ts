@@ -18,6 +18,7 @@ import { reportExport } from './methods/report-methods.ts';
 import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 import { doctorRun } from '../doctor/api-method.ts';
+import { createFleetMethods } from '../fleet/api-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -26,6 +27,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
   const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
   const trace = createTraceMethods(ctx.bus);
   const caseTraces = createCaseTraceMethods(ctx, trace.impls);
+  const fleet = createFleetMethods({ bus: ctx.bus, local: ctx.local, ...(options.transportFor ? { transportFor: options.transportFor } : {}) });
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -54,6 +56,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'doctor.run': (p) => doctorRun(ctx, p),
     ...trace.impls,
     ...caseTraces.impls,
+    ...fleet.impls,
   };
   const dispose = async (): Promise<void> => {
     const records = [...ctx.sessions.values()];
@@ -62,6 +65,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     await Promise.allSettled([...ctx.remotes].map((t) => t.close()));
     await trace.dispose();
     await caseTraces.dispose();
+    await fleet.dispose();
   };
   return createApiHost(impls, ctx.bus, dispose);
 }

@@ -25,6 +25,7 @@ import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand 
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
+       crashdeck triage --all TARGET... [--jsonl] [--jobs N] [--confirm]   (see triage --all --help)
 
 Panic triage (kind, task, function, tainting modules, signature) and, after an OOM, the
 root cause: what ate the memory, whether it could be reclaimed, who would be killed, with
@@ -46,6 +47,7 @@ const command: CliCommand = { name: 'triage', usage };
 
 /** Entry point of `crashdeck triage`; returns the exit code. */
 export async function triageCommand(args: string[]): Promise<number> {
+  if (args.includes('--all')) return (await import('./triage-all-command.ts')).triageAllCommand(args);
   const parsed = parseCommandArgs(command, {
     args,
     strict: true,

@@ -1,17 +1,22 @@
 /**
  * SshTransport: crash and the remote helpers run on the analysis host over one ssh2 connection.
- * Each process gets its own exec channel (closed when it ends, so sshd's MaxSessions is never
- * exhausted); file facts come over one SFTP channel, or over quoted `sudo -n` commands for
- * root-only dumps. A dropped connection fails what was running with 'connection-lost' and the
- * next call reconnects.
+ * Each process gets its own exec channel, taken from a per-connection semaphore over sshd's
+ * MaxSessions (./ssh/channel-slots.ts: learned when sshd refuses, queued instead of failing).
+ * File facts come over one SFTP channel; when sshd has no sftp subsystem (asked once, the
+ * refused channel closed) or for root-only dumps through `sudo -n`, over quoted POSIX commands
+ * on exec channels (./ssh/exec-files.ts). A dropped connection fails what was running with
+ * 'connection-lost' and the next call reconnects.
  */
 import os from 'node:os';
 import path from 'node:path';
 import type { ClientChannel, ParsedKey, SFTPWrapper } from 'ssh2';
 import { ApiError } from '../api/contract.ts';
 import type { ExecResult, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
-import { shellCommand } from './quote.ts';
+import { shellCommand, shellQuote } from './quote.ts';
 import { remoteCommandLine, SshProcess } from './ssh/process.ts';
+import { ChannelSlots, SlotsBusyError, type Slot, type SlotKind } from './ssh/channel-slots.ts';
+import { ExecFiles, type RawResult } from './ssh/exec-files.ts';
+import { openExec, openSftp, serverCaughtUp, SessionRefusedError } from './ssh/open-session.ts';
 import type { PromptFn } from './ssh/auth.ts';
 import { hostLabel, resolveHost, type ResolvedHost } from './ssh/config.ts';
 import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/connect.ts';
@@ -53,20 +58,26 @@ export interface SshTransportOptions {
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /** How long a command waits for one of sshd's session channels before failing; default 60 s. */
+  channelWaitMs?: number;
 }
+
+/** How a transport reaches files right now (for doctor and messages). */
+export type FileAccess = 'sftp' | 'exec' | 'sudo' | 'unknown';
 
 interface Live {
   conn: OpenConnection;
   lost: ApiError | undefined;
   /** Called with the loss when the connection drops. */
   onLost: Set<(err: ApiError) => void>;
+  /** sshd's session channels of this connection. */
+  slots: ChannelSlots;
+  /** The SFTP session while one is open; closed again when idle and someone needs its slot. */
   sftp: Promise<SFTPWrapper> | undefined;
-  /**
-   * A /bin/sh reading commands from its channel, opened with the connection, through which
-   * kill() signals remote processes: it holds one session slot so a kill still works when
-   * crash and other processes use up the rest of sshd's MaxSessions.
-   */
-  control: Promise<ClientChannel | null>;
+  /** SFTP operations in flight (an idle SFTP channel gives its slot back under pressure). */
+  sftpBusy: number;
+  /** Exec-channel file access of this connection (its tool check belongs to the connection). */
+  files: ExecFiles;
 }
 
 
@@ -79,6 +90,9 @@ export class SshTransport implements Transport {
   private closed = false;
   private readonly keyCache = new Map<string, ParsedKey>();
   private readonly lostListeners = new Set<(err: ApiError) => void>();
+  /** sshd refused the sftp subsystem once: remembered, never asked again by this transport. */
+  private sftpRefused = false;
+  private sftpSeen = false;
   /** Notes from the last connect (ignored @cert-authority lines...). */
   readonly notes: string[] = [];
 
@@ -157,9 +171,18 @@ export class SshTransport implements Transport {
       keyCache: this.keyCache,
       notes: this.notes,
     });
-    const live: Live = { conn, lost: undefined, onLost: new Set(), sftp: undefined, control: Promise.resolve(null) };
-    live.control = this.openControl(live);
     const label = this.label;
+    const live: Live = {
+      conn,
+      lost: undefined,
+      onLost: new Set(),
+      slots: new ChannelSlots(),
+      sftp: undefined,
+      sftpBusy: 0,
+      files: undefined as unknown as ExecFiles,
+    };
+    live.files = new ExecFiles((script, args, opts) => this.runRaw(live, script, args, opts), label);
+    live.slots.addReleaser(() => this.releaseIdleSftp(live));
     const drop = (): void => this.endLive(live, new ApiError('connection-lost', `ssh: the connection to ${label} was lost`, 'Reconnect; results already shown are kept.'));
     conn.client.on('close', drop);
     conn.client.on('end', drop);
@@ -176,6 +199,7 @@ export class SshTransport implements Transport {
     if (live.lost) return;
     live.lost = err;
     if (this.live === live) this.live = undefined;
+    live.slots.close(err);
     for (const l of [...live.onLost]) l(err);
     live.conn.client.end();
     for (const hop of [...live.conn.hops].reverse()) hop.end();
@@ -184,78 +208,133 @@ export class SshTransport implements Transport {
 
   private channelCount = 0;
 
-  /** Exec channels open right now (sshd allows MaxSessions, 10 by default, per connection). */
+  /** Exec channels open right now (the SFTP channel not counted). */
   get openChannels(): number {
     return this.channelCount;
   }
 
-  private async openChannel(live: Live, command: string): Promise<ClientChannel> {
-    // sshd frees a closed session's slot on a later pass of its main loop, so an open right
-    // after other channels closed can bounce off MaxSessions for a moment: retry briefly.
-    for (let attempt = 0; ; attempt++) {
+  /** sshd's MaxSessions as learned from a refusal on the current connection, if any. */
+  get learnedMaxSessions(): number | undefined {
+    return this.live?.slots.learnedLimit;
+  }
+
+  /** How files are reached: SFTP, exec commands (no sftp subsystem), sudo, or not yet known. */
+  get fileAccess(): FileAccess {
+    if (this.options.files === 'sudo') return 'sudo';
+    if (this.options.files === 'shell' || this.sftpRefused) return 'exec';
+    return this.sftpSeen ? 'sftp' : 'unknown';
+  }
+
+  /**
+   * A session slot, then a session on it. An open that sshd refuses teaches the slots its
+   * MaxSessions (the channels of ours open at that moment) and waits in the queue for one to
+   * close, instead of failing.
+   */
+  private async withSlot<T>(live: Live, kind: SlotKind, what: string, open: () => Promise<T>, waitMs?: number): Promise<{ value: T; slot: Slot }> {
+    const wait = waitMs ?? this.options.channelWaitMs ?? 60_000;
+    let front = false;
+    for (let lonely = 0; ;) {
+      const slot = await live.slots.acquire(kind, what, wait, front).catch((err: unknown) => {
+        if (err instanceof SlotsBusyError) throw new ApiError('refused', `ssh: ${this.label}: MaxSessions reached: ${err.message}`, 'Close other views of this host, or raise MaxSessions in its sshd_config.');
+        throw live.lost ?? err;
+      });
       try {
-        return await this.tryOpenChannel(live, command);
+        return { value: await open(), slot };
       } catch (err) {
-        if (live.lost || attempt >= 4 || !(err instanceof ApiError) || err.code !== 'refused') throw err;
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        if (err instanceof SessionRefusedError && err.stage === 'request' && !live.lost) {
+          // The refused request's channel holds the slot until sshd has freed it.
+          await err.closed;
+          await serverCaughtUp(live.conn.client);
+        }
+        slot.release();
+        if (live.lost) throw live.lost;
+        if (!(err instanceof SessionRefusedError)) throw err;
+        if (err.stage === 'request') throw err;
+        if (err.stage === 'connection') throw new ApiError('connection-lost', `ssh: the connection to ${this.label} was lost while opening a channel for ${what}`, 'Reconnect; results already shown are kept.');
+        // Refused open: with none of ours open, not the limit (retry a little, then say so);
+        // else the limit (slots are only freed once sshd has caught up with a close).
+        if (live.slots.inUse === 0) {
+          if (lonely >= 4) {
+            throw new ApiError('refused', `ssh: ${this.label} refused a session channel for ${what} while crashdeck had none open (${err.message})`, 'The server allows no sessions for this account (MaxSessions 0, a ForceCommand or resource limits): check its sshd_config and log.');
+          }
+          await new Promise((r) => setTimeout(r, 50 * 2 ** lonely));
+          lonely++;
+          continue;
+        }
+        live.slots.learnFromRefusal(live.slots.inUse);
+        front = true;
       }
     }
   }
 
-  private tryOpenChannel(live: Live, command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      live.conn.client.exec(command, (err, channel) => {
-        if (err) {
-          reject(live.lost ?? new ApiError('refused', `ssh: ${this.label} refused a new channel: ${err.message}`, 'Too many open sessions (sshd MaxSessions)? Close other views of this host.'));
-          return;
-        }
-        this.channelCount++;
-        let counted = true;
-        const uncount = (): void => {
-          if (counted) this.channelCount--;
-          counted = false;
-        };
-        channel.once('close', uncount);
-        live.onLost.add(uncount);
-        resolve(channel);
-      });
+  private async openChannel(live: Live, command: string, kind: SlotKind, what: string, waitMs?: number): Promise<ClientChannel> {
+    let got: { value: ClientChannel; slot: Slot };
+    try {
+      got = await this.withSlot(live, kind, what, () => openExec(live.conn.client, command), waitMs);
+    } catch (err) {
+      if (err instanceof SessionRefusedError) throw new ApiError('refused', `ssh: ${this.label} refused to run ${what} (${err.message})`, 'The account may be limited to SFTP or a forced command (ForceCommand, authorized_keys command=): check its sshd_config.');
+      throw err;
+    }
+    const { value: channel, slot } = got;
+    this.channelCount++;
+    let counted = true;
+    const uncount = (): void => {
+      if (counted) this.channelCount--;
+      counted = false;
+    };
+    channel.once('close', () => {
+      uncount();
+      // The slot is free once sshd has caught up with the close (see serverCaughtUp).
+      void serverCaughtUp(live.conn.client).then(() => slot.release());
     });
+    live.onLost.add(() => {
+      uncount();
+      slot.release();
+    });
+    return channel;
   }
 
   async spawn(spec: SpawnSpec): Promise<RunningProcess> {
+    return this.spawnAs(spec, 'long');
+  }
+
+  private async spawnAs(spec: SpawnSpec, kind: SlotKind): Promise<RunningProcess> {
     const command = remoteCommandLine(spec);
     const live = await this.ensure();
-    const channel = await this.openChannel(live, command);
-    const proc = new SshProcess(channel, live.onLost, async (pid, signal) => {
-      // The exit (or not) shows through the process's own channel.
-      const kill = shellCommand([...(spec.sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
-      const control = await live.control;
-      if (control && !live.lost) {
-        control.write(`${kill} 2>/dev/null\n`);
-        return true;
-      }
-      const r = await this.exec({ command: 'sh', args: ['-c', kill] }, { timeoutMs: 10_000 }).catch(() => null);
-      return r?.code === 0;
-    });
+    const channel = await this.openChannel(live, command, kind, spec.command);
+    const proc = new SshProcess(channel, live.onLost, (pid, signal) => this.signalRemote(live, pid, signal, spec.sudo === true));
     return proc;
   }
 
-  private openControl(live: Live): Promise<ClientChannel | null> {
-    return new Promise((resolve) => {
-      live.conn.client.exec('exec /bin/sh', (err, channel) => {
-        if (err) return resolve(null);
-        // Nothing is read from it; drain so a chatty shell never stalls the window.
-        channel.resume();
-        channel.stderr.resume();
-        channel.on('error', () => undefined);
-        resolve(channel);
+  /**
+   * `kill` a remote pid on a short channel of its own, ahead of every queued request. When no
+   * slot frees up quickly (every one held by long-lived processes), false: the caller then
+   * falls back to a channel signal and closing the process's channel.
+   */
+  private async signalRemote(live: Live, pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL', sudo: boolean): Promise<boolean> {
+    if (live.lost) return false;
+    const kill = shellCommand([...(sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
+    try {
+      const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`, 2000);
+      return await new Promise<boolean>((resolve) => {
+        let code: number | null = null;
+        ch.on('exit', (c: number | null) => {
+          code = c;
+        });
+        ch.on('error', () => undefined);
+        ch.resume();
+        ch.stderr.resume();
+        ch.once('close', () => resolve(code === 0));
+        ch.end();
       });
-    });
+    } catch {
+      return false;
+    }
   }
 
   async exec(spec: SpawnSpec, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
     const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    const proc = await this.spawn(spec);
+    const proc = await this.spawnAs(spec, 'short');
     return new Promise<ExecResult>((resolve, reject) => {
       const out: string[] = [];
       const err: string[] = [];
@@ -286,68 +365,146 @@ export class SshTransport implements Transport {
     });
   }
 
-  /** Run a shell script remotely (`sh -c SCRIPT sh ARGS...`), through sudo -n when asked. */
-  private async script(script: string, args: readonly string[], sudo: boolean, maxBytes?: number): Promise<ExecResult> {
-    return this.exec({ command: 'sh', args: ['-c', script, 'sh', ...args], sudo }, { timeoutMs: 60_000, ...(maxBytes ? { maxBytes } : {}) });
+  /**
+   * Run `sh -c SCRIPT sh ARGS...` on a short exec channel (through `sudo -n` for 'sudo' file
+   * access) and collect stdout as bytes: file data never goes through a text decoder.
+   */
+  private async runRaw(live: Live, script: string, args: readonly string[], o: { what: string; maxBytes: number; timeoutMs: number; stdin?: Buffer }): Promise<RawResult> {
+    // /bin/sh by path: the remote PATH may be minimal. Only quoted words reach the login shell.
+    const argv = [...(this.options.files === 'sudo' ? ['sudo', '-n', '--'] : []), '/bin/sh', '-c', script, 'sh', ...args];
+    const ch = await this.openChannel(live, `exec ${shellCommand(argv)}`, 'short', o.what);
+    return new Promise<RawResult>((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let bytes = 0;
+      let errBytes = 0;
+      let code: number | null = null;
+      let signal: string | null = null;
+      let failure: ApiError | undefined;
+      const stop = (e: ApiError): void => {
+        failure ??= e;
+        ch.close();
+      };
+      const timer = setTimeout(() => stop(new ApiError('timeout', `${o.what} on ${this.label} did not finish within ${Math.round(o.timeoutMs / 1000)} s`)), o.timeoutMs);
+      const lost = (): void => {
+        clearTimeout(timer);
+        reject(new ApiError('connection-lost', `ssh: the connection to ${this.label} was lost while ${o.what}`, 'Reconnect and try again; results already shown are kept.'));
+      };
+      live.onLost.add(lost);
+      ch.on('data', (b: Buffer) => {
+        bytes += b.length;
+        if (bytes > o.maxBytes) return stop(new ApiError('refused', `${o.what} on ${this.label} sent more than ${o.maxBytes} bytes`));
+        out.push(b);
+      });
+      ch.stderr.on('data', (b: Buffer) => {
+        errBytes += b.length;
+        if (errBytes < 64 * 1024) err.push(b);
+      });
+      ch.on('exit', (c: number | null, sig?: string) => {
+        if (typeof c === 'number') code = c;
+        if (sig) signal = sig.startsWith('SIG') ? sig : `SIG${sig}`;
+      });
+      ch.on('error', () => undefined);
+      ch.once('close', () => {
+        live.onLost.delete(lost);
+        clearTimeout(timer);
+        // The connection dropped under the command: say so, not "exit code null".
+        if (live.lost) return lost();
+        if (failure) return reject(failure);
+        resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+      });
+      if (o.stdin) ch.end(o.stdin);
+      else ch.end();
+    });
   }
 
   /** Which connection an SFTP session belongs to, so its errors after a drop say so. */
   private readonly sftpLive = new WeakMap<SFTPWrapper, Live>();
 
-  private async sftp(): Promise<SFTPWrapper> {
-    const l = await this.ensure();
-    l.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
-      l.conn.client.sftp((err, sftp) => {
-        if (err) {
-          l.sftp = undefined;
-          reject(err);
-        } else {
-          this.sftpLive.set(sftp, l);
-          resolve(sftp);
-        }
+  /**
+   * The connection's SFTP session, opened on first use through the slots. null when files go
+   * over exec: configured so, or sshd refused the subsystem (asked once per transport: its
+   * channel is closed at once and the answer remembered).
+   */
+  private async sftp(live: Live): Promise<SFTPWrapper | null> {
+    if (this.options.files === 'shell' || this.options.files === 'sudo' || this.sftpRefused) return null;
+    if (!live.sftp) {
+      const opening: Promise<SFTPWrapper> = this.withSlot(live, 'sftp', 'sftp', () => openSftp(live.conn.client)).then(({ value: sftp, slot }) => {
+        this.sftpLive.set(sftp, live);
+        this.sftpSeen = true;
+        sftp.once('close', () => {
+          if (live.sftp === opening) live.sftp = undefined;
+          void serverCaughtUp(live.conn.client).then(() => slot.release());
+        });
+        live.onLost.add(() => slot.release());
+        return sftp;
       });
-    });
-    return l.sftp;
+      live.sftp = opening;
+      opening.catch(() => {
+        if (live.sftp === opening) live.sftp = undefined;
+      });
+    }
+    try {
+      return await live.sftp;
+    } catch (err) {
+      if (err instanceof SessionRefusedError && err.stage === 'request') {
+        this.sftpRefused = true;
+        this.notes.push(`${this.label} has no sftp subsystem (${err.message}): files are read with POSIX commands over exec channels`);
+        return null;
+      }
+      throw err;
+    }
   }
 
-  private async useSftp(): Promise<SFTPWrapper | null> {
-    if (this.options.files === 'shell' || this.options.files === 'sudo') return null;
+  /** Close the SFTP channel when no operation uses it, so a waiting request gets its slot. */
+  private releaseIdleSftp(live: Live): boolean {
+    const opening = live.sftp;
+    if (!opening || live.sftpBusy > 0) return false;
+    live.sftp = undefined;
+    void opening.then((sftp) => sftp.end(), () => undefined);
+    return true;
+  }
+
+  /** Run one file operation over SFTP, or over exec commands when the host has no SFTP. */
+  private async files<T>(viaSftp: (sftp: SFTPWrapper) => Promise<T>, viaExec: (files: ExecFiles) => Promise<T>): Promise<T> {
+    const live = await this.ensure();
+    live.sftpBusy++;
     try {
-      return await this.sftp();
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      // No sftp subsystem on this server: fall back to commands.
-      return null;
+      const sftp = await this.sftp(live);
+      if (sftp) return await viaSftp(sftp);
+    } finally {
+      live.sftpBusy--;
+      if (live.sftpBusy === 0 && live.slots.waiting > 0) this.releaseIdleSftp(live);
     }
+    return viaExec(live.files);
   }
 
   async stat(p: string): Promise<FileStat | null> {
-    const sftp = await this.useSftp();
-    if (sftp) {
-      return new Promise((resolve, reject) => {
-        sftp.stat(p, (err, st) => {
-          if (err) return sftpMissing(err) ? resolve(null) : reject(this.fileError(err, p, sftp));
-          resolve({ size: st.size, mtimeMs: st.mtime * 1000, isFile: st.isFile(), isDirectory: st.isDirectory() });
-        });
+    return this.files((sftp) => new Promise((resolve, reject) => {
+      sftp.stat(p, (err, st) => {
+        if (err) return sftpMissing(err) ? resolve(null) : reject(this.fileError(err, p, sftp));
+        resolve({ size: st.size, mtimeMs: st.mtime * 1000, isFile: st.isFile(), isDirectory: st.isDirectory() });
       });
-    }
-    const r = await this.script('stat -L -c "%s %Y %F" -- "$1"', [p], this.options.files === 'sudo');
-    if (r.code !== 0) return null;
-    const m = /^(\d+) (\d+) (.+)$/.exec(r.stdout.trim());
-    if (!m) throw new ApiError('internal', `unexpected stat output from ${this.label}: ${JSON.stringify(r.stdout.slice(0, 200))}`);
-    const kind = m[3] ?? '';
-    return { size: Number(m[1]), mtimeMs: Number(m[2]) * 1000, isFile: kind.startsWith('regular'), isDirectory: kind === 'directory' };
+    }), (files) => files.stat(p));
   }
 
   async readRange(p: string, offset: number, length: number): Promise<Buffer> {
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) throw new ApiError('bad-request', 'readRange: offset and length must be non-negative integers');
     if (length === 0) return Buffer.alloc(0);
-    const sftp = await this.useSftp();
-    if (sftp) return this.sftpRead(sftp, p, offset, length);
-    // exec output is text, so the bytes travel as base64.
-    const r = await this.script('tail -c +"$2" -- "$1" | head -c "$3" | base64', [p, String(offset + 1), String(length)], this.options.files === 'sudo', length * 2 + 4096);
-    if (r.code !== 0) throw new ApiError('dump-unreadable', `cannot read ${p} on ${this.label}: ${r.stderr.trim()}`);
-    return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
+    return this.files((sftp) => this.sftpRead(sftp, p, offset, length), (files) => files.readRange(p, offset, length));
+  }
+
+  /** A small file whole (a dmesg text, a config): at most `maxBytes`, else a clear refusal. */
+  async readFile(p: string, maxBytes = 16 * 1024 * 1024): Promise<Buffer> {
+    const data = await this.readRange(p, 0, maxBytes + 1);
+    if (data.length > maxBytes) throw new ApiError('refused', `${p} on ${this.label} is larger than ${maxBytes} bytes`, 'Read it in ranges instead.');
+    return data;
+  }
+
+  /** A new private temp file (mode 0600, under $TMPDIR or /tmp) on the host holding `data`; returns its path. */
+  async writeTempFile(data: Buffer): Promise<string> {
+    const live = await this.ensure();
+    return live.files.writeTempFile(data);
   }
 
   private sftpRead(sftp: SFTPWrapper, p: string, offset: number, length: number): Promise<Buffer> {
@@ -376,19 +533,12 @@ export class SshTransport implements Transport {
   }
 
   async listDir(p: string): Promise<string[] | null> {
-    const sftp = await this.useSftp();
-    if (sftp) {
-      return new Promise((resolve) => {
-        sftp.readdir(p, (err, list) => {
-          if (err) return resolve(null);
-          resolve(list.map((e) => e.filename).filter((n) => n !== '.' && n !== '..'));
-        });
+    return this.files((sftp) => new Promise((resolve) => {
+      sftp.readdir(p, (err, list) => {
+        if (err) return resolve(null);
+        resolve(list.map((e) => e.filename).filter((n) => n !== '.' && n !== '..'));
       });
-    }
-    // Globs instead of ls: names may hold newlines; NUL separates them.
-    const r = await this.script('cd -- "$1" || exit 1; for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then printf "%s\\000" "$f"; fi; done', [p], this.options.files === 'sudo');
-    if (r.code !== 0) return null;
-    return r.stdout.split('\0').filter((n) => n !== '');
+    }), (files) => files.listDir(p));
   }
 
   private fileError(err: Error, p: string, sftp: SFTPWrapper): ApiError {

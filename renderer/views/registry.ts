@@ -17,6 +17,8 @@ import ReportView from './Report/ReportView.svelte';
 import OomWizardView from './OomWizard/OomWizardView.svelte';
 import TracesView from './Traces/TracesView.svelte';
 import PanicView from './Panic/PanicView.svelte';
+import DumpsView from './Dumps/DumpsView.svelte';
+import type { AppState } from '../lib/app-state.svelte.ts';
 
 /** Props every view receives. */
 export interface ViewProps {
@@ -43,3 +45,6 @@ export const viewComponents: Partial<Record<ViewId, Component<ViewProps>>> = {
 export function isBuilt(id: ViewId): boolean {
   return viewComponents[id] !== undefined;
 }
+
+/** Screens about no single dump (no DumpContext), reached by URL hash (#/dumps) from the header. */
+export const appScreens: Record<'dumps', Component<{ app: AppState }>> = { dumps: DumpsView };

@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   analyze: () => import('./analyze.ts'),
   views: () => import('./views.ts'),
   report: () => import('./report.ts'),
+  fleet: () => import('./fleet.ts'),
 };
 
 const wanted = process.argv.slice(2);

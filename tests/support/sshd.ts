@@ -26,9 +26,12 @@ export interface Sshd {
   userKey: string;
   /** `root@127.0.0.1:PORT` */
   spec: string;
-  /** Authorize another public key (file path of a .pub). */
-  authorize(pubFile: string): void;
-  /** sshd's log so far (LogLevel DEBUG1). */
+  /**
+   * Authorize another public key (file path of a .pub); `keyOptions` go before it as in
+   * authorized_keys (e.g. `environment="PATH=/x"`, which needs PermitUserEnvironment yes).
+   */
+  authorize(pubFile: string, keyOptions?: string): void;
+  /** sshd's log so far (LogLevel DEBUG1, written with -E to dir/sshd.log). */
   log(): string;
   /** PIDs of the per-connection sshd processes (children of the listener). */
   connectionPids(): number[];
@@ -61,7 +64,14 @@ export function sshKeygenFingerprint(pubFile: string): string {
 }
 
 /** Start sshd. `extraConfig` lines come first in its sshd_config, so they win over the defaults. */
-export async function startSshd(options: { extraConfig?: readonly string[]; name?: string } = {}): Promise<Sshd> {
+export async function startSshd(options: {
+  extraConfig?: readonly string[];
+  name?: string;
+  /** false: no `Subsystem sftp` line, as on hardened hosts (sshd refuses the subsystem). */
+  sftp?: boolean;
+  /** sshd's MaxSessions (session channels per connection); default 10 as on a stock server. */
+  maxSessions?: number;
+} = {}): Promise<Sshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `crashdeck-sshd-${options.name ?? 'x'}-`));
   const home = path.join(dir, 'home');
   mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
@@ -95,10 +105,10 @@ export async function startSshd(options: { extraConfig?: readonly string[]; name
       'KbdInteractiveAuthentication no',
       'UsePAM no',
       'AllowTcpForwarding yes',
-      'MaxSessions 10',
+      `MaxSessions ${options.maxSessions ?? 10}`,
       'MaxStartups 50:30:100',
       'LogLevel DEBUG1',
-      'Subsystem sftp internal-sftp',
+      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     ].join('\n') + '\n';
     const configFile = path.join(dir, 'sshd_config');
     writeFileSync(configFile, config);
@@ -121,7 +131,7 @@ export async function startSshd(options: { extraConfig?: readonly string[]; name
     home,
     userKey,
     spec: `root@127.0.0.1:${port}`,
-    authorize: (pubFile) => appendFileSync(authorized, readFileSync(pubFile)),
+    authorize: (pubFile, keyOptions) => appendFileSync(authorized, keyOptions ? `${keyOptions} ${readFileSync(pubFile, 'utf8')}` : readFileSync(pubFile)),
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     connectionPids: () => childrenOf(sshd.pid ?? -1),
     stop: async () => {
