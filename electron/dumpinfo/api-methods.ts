@@ -11,7 +11,7 @@ import { CaseSessionRecord } from '../report/case-session.ts';
 import { compareVerdicts } from '../analyze/verdict-diff.ts';
 import type { TriageReport } from '../analyze/report-types.ts';
 import { parseCommandOutput } from '../parse/index.ts';
-import { triageWithIdentity, withoutCallerIds } from './log-triage.ts';
+import { triageWithIdentity } from './log-triage.ts';
 import { identityFromFacts } from './vmcoreinfo.ts';
 
 /** dump.identify: identity + kernel log + log-based verdict, without crash. */
@@ -32,7 +32,7 @@ export async function dumpIdentify(ctx: ApiContext, params: Params<'dump.identif
   const facts = await readCheckedDumpFacts(t, vmcore);
   const identity = await identityFromFacts(t, vmcore, facts);
   const r = await triageWithIdentity(t, vmcore, identity, ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {});
-  const parsed = r.log.text === null ? null : parseCommandOutput('log', withoutCallerIds(r.log.text));
+  const parsed = r.log.text === null ? null : parseCommandOutput('log', r.log.text);
   return { identity: r.identity, log: r.log, parsed, report: r.report, reason: r.reason };
 }
 

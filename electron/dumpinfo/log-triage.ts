@@ -31,8 +31,9 @@ export interface LogTriageOptions {
 
 /**
  * makedumpfile 1.7.6+ and kdump's saved dmesg on CONFIG_PRINTK_CALLER kernels put the caller id
- * after the timestamp (`[    5.823972] [    T302] Oops: ...`); crash's `log` does not. Stopgap
- * until parse/log.ts reads that shape itself: drop the id so the parser sees crash's shape.
+ * after the timestamp (`[    5.823972] [    T302] Oops: ...`); crash's `log` does not. parse/log.ts
+ * reads both shapes (keeping the id); this gives the text in crash's shape, for comparing logs
+ * read by different tools.
  */
 export function withoutCallerIds(text: string): string {
   return text.replace(/^(\[\s*\d{1,10}\.\d{1,9}\]) \[\s*[TC]\d{1,10}\]/gm, '$1');
@@ -40,7 +41,7 @@ export function withoutCallerIds(text: string): string {
 
 /** The log model of a dump's log text, or null when it holds no kernel log lines. */
 export function parseDumpLogText(text: string): LogModel | null {
-  const log = parseLog(withoutCallerIds(text)).model;
+  const log = parseLog(text).model;
   const recognised = log.records.some((r) => r.timestamp !== null) || log.oomReports.length + log.panics.length + log.oopses.length + log.hungTasks.length + log.softLockups.length > 0;
   return recognised ? log : null;
 }

@@ -3,6 +3,7 @@
  * identity: the distribution's debug-kernel package for the release, and the build-id a
  * debuginfod server (or `debuginfod-find`) hands the exact vmlinux out by.
  */
+import { crashMissing } from '../crash/diagnosis.ts';
 import type { DumpIdentity } from './vmcoreinfo.ts';
 
 /** Which distribution family a kernel release string comes from, when its shape says so. */
@@ -46,7 +47,7 @@ export function fullAnalysisHints(identity: Pick<DumpIdentity, 'release' | 'buil
     }
   }
   if (missing.crash) {
-    out.push('Install crash 8.0.4 or newer (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) or pass --crash PATH.');
+    out.push(crashMissing('crash').hint ?? 'Install crash or pass --crash PATH.');
   }
   return out;
 }

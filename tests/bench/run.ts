@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   views: () => import('./views.ts'),
   report: () => import('./report.ts'),
   fleet: () => import('./fleet.ts'),
+  'log-first': () => import('./log-first.ts'),
 };
 
 const wanted = process.argv.slice(2);

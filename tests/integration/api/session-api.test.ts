@@ -148,7 +148,7 @@ describe('session.open refuses quickly what it can check without starting crash'
       expect(info.crashVersion).toBeNull();
       expect(info.release).toBe(fixtureMeta('panic-sysrq').kernel.release);
       const d = info.diagnoses.find((x) => x.code === 'crash-missing');
-      expect(d?.hint).toContain('apt-get install crash');
+      expect(d?.hint).toContain('dnf install crash');
       expect(info.diagnoses.some((x) => x.code === 'symbols-missing')).toBe(false);
       await expect(other.call('session.run', { sessionId: info.id, command: { id: 'log' } })).rejects.toMatchObject({ code: 'crash-missing' });
       expect((await other.call('dump.identify', { sessionId: info.id })).log.source).toBe('saved-dmesg');
