@@ -12,6 +12,8 @@ import * as v from 'valibot';
 const SettingsSchema = v.object({
   /** crash binary to use when neither --crash nor CRASHDECK_CRASH names one. */
   crashPath: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** debuginfod servers tried after $DEBUGINFOD_URLS for debug symbols by build-id (electron/symbols/). */
+  debuginfodUrls: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
 });
 
 /** What settings.json may hold. */

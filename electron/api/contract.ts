@@ -520,6 +520,8 @@ export const apiErrorCodes = [
   'not-a-trace', 'trace-tool-missing',
   // Case bundles (electron/report/): damaged, unsafe or from a newer crashdeck.
   'bad-case',
+  // Debug symbols by build-id (electron/symbols/): no server named; every server 404; none reachable.
+  'debuginfod-not-configured', 'debuginfod-not-found', 'debuginfod-unreachable',
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
