@@ -28,7 +28,8 @@ export const headerBytes = 4096;
 /** Don't read bitmaps larger than this to check truncation (a machine with ~2 TiB of RAM). */
 const maxBitmapBytes = 64 * 1024 * 1024;
 
-function cString(buf: Buffer, start: number, len: number): string {
+/** A NUL-terminated string of at most `len` bytes at `start` (latin1: dump text is bytes). */
+export function cString(buf: Buffer, start: number, len: number): string {
   const slice = buf.subarray(start, start + len);
   const nul = slice.indexOf(0);
   return slice.subarray(0, nul < 0 ? slice.length : nul).toString('latin1');
@@ -64,8 +65,9 @@ async function kdumpExpectedSize(t: Transport, path: string, h: Buffer, size: nu
   const version = h.readInt32LE(8);
   if (blockSize <= 0 || blockSize > 1 << 20 || subHdrSize < 0 || bitmapBlocks === 0) return null;
   if (version >= 6) {
-    const sub = await t.readRange(path, blockSize, 112);
-    if (sub.length >= 112) maxMapnr = Number(sub.readBigUInt64LE(104)) || maxMapnr;
+    // kdump_sub_header.max_mapnr_64 (header_version 6+) sits at byte 96 of the sub-header.
+    const sub = await t.readRange(path, blockSize, 104);
+    if (sub.length >= 104) maxMapnr = Number(sub.readBigUInt64LE(96)) || maxMapnr;
   }
   const bitmapLen = bitmapBlocks * blockSize;
   const half = bitmapLen / 2;
@@ -92,7 +94,7 @@ async function elfExpectedSize(t: Transport, path: string, h: Buffer): Promise<n
   const phoff = Number(h.readBigUInt64LE(32));
   const phentsize = h.readUInt16LE(54);
   const phnum = h.readUInt16LE(56);
-  if (phentsize < 56 || phnum === 0 || phnum === 0xffff) return null;
+  if (!Number.isSafeInteger(phoff) || phentsize < 56 || phnum === 0 || phnum === 0xffff) return null;
   const ph = await t.readRange(path, phoff, phentsize * phnum);
   let end = phoff + phentsize * phnum;
   for (let i = 0; i + phentsize <= ph.length; i += phentsize) {
@@ -103,6 +105,15 @@ async function elfExpectedSize(t: Transport, path: string, h: Buffer): Promise<n
   return end;
 }
 
+/** Byte offsets of struct new_utsname's fields in a kdump-compressed disk_dump_header. */
+const kdumpUtsOffsets = { nodeName: 77, release: 142, machine: 272 } as const;
+
+/** utsname.nodename and utsname.machine of a kdump-compressed header (null when empty). */
+export function kdumpUtsname(header: Buffer): { nodeName: string | null; machine: string | null } {
+  if (header.length < 464) return { nodeName: null, machine: null };
+  return { nodeName: cString(header, kdumpUtsOffsets.nodeName, 65) || null, machine: cString(header, kdumpUtsOffsets.machine, 65) || null };
+}
+
 /** Inspect a dump file; throws only on I/O errors (permission, missing). */
 export async function readDumpFacts(t: Transport, path: string): Promise<DumpFacts> {
   const st = await t.stat(path);
@@ -111,7 +122,7 @@ export async function readDumpFacts(t: Transport, path: string): Promise<DumpFac
   const facts: DumpFacts = { format: 'unknown', size, release: null, crashTimeMs: null, expectedSize: null, truncated: false, header };
   if (header.length >= 464 && header.subarray(0, 8).toString('latin1') === 'KDUMP   ') {
     facts.format = 'kdump-compressed';
-    facts.release = cString(header, 142, 65) || null;
+    facts.release = cString(header, kdumpUtsOffsets.release, 65) || null;
     const sec = Number(header.readBigInt64LE(408));
     const usec = Number(header.readBigInt64LE(416));
     facts.crashTimeMs = sec > 0 ? sec * 1000 + Math.floor(usec / 1000) : null;
