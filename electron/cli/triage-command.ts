@@ -17,6 +17,7 @@ import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
+import { fetchVmlinuxForCli } from './symbols-fetch.ts';
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
@@ -25,7 +26,8 @@ Panic triage (kind, task, function, tainting modules, signature) and, after an O
 root cause: what ate the memory, whether it could be reclaimed, who would be killed, with
 evidence and confidence.
 
-  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
+  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release, then the
+                debuginfod cache by build-id, then fetched from $DEBUGINFOD_URLS)
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --host H      analyse a dump on another machine over SSH (ssh://user@host:port or an ssh alias)
   --dmesg FILE  read only kernel log text (vmcore-dmesg.txt, dmesg output); no dump needed
@@ -89,9 +91,11 @@ export async function triageCommand(args: string[]): Promise<number> {
     const ssh = terminalSshHosts();
     const api = createApi({ transportFor: ssh.transportFor });
     try {
+      const vmcore = positionals[0] as string;
+      const fetched = values.vmlinux ? undefined : await fetchVmlinuxForCli({ name: 'triage', vmcore, host: values.host, transportFor: ssh.transportFor });
       const info = await api.call('session.open', {
-        vmcore: positionals[0] as string,
-        ...openOptions(values),
+        vmcore,
+        ...openOptions({ ...values, vmlinux: values.vmlinux ?? fetched }),
       });
       const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
       ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));

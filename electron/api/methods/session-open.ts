@@ -14,6 +14,7 @@ import { probeCrashVersion, probeOsRelease, resolveCrashPath } from '../../crash
 import { loadSettings } from '../../settings.ts';
 import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
 import { findVmlinux } from '../../crash/discovery.ts';
+import { readDumpIdentity } from '../../dumpinfo/vmcoreinfo.ts';
 import { dumpFingerprint } from '../../crash/fingerprint.ts';
 import type { ApiContext } from './context.ts';
 import { SessionRecord } from './session-record.ts';
@@ -66,7 +67,9 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
   const facts = await dumpFacts(t, params.vmcore);
   const crashVersion = await probeCrashVersion(t, crashPath, ctx.options.commandPrefix);
   const release = await dumpRelease(ctx, t, crashPath, params.vmcore, facts);
-  const vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [] });
+  // The build-id finds a vmlinux fetched earlier into the debuginfod client cache (gdb's, drgn's or ours).
+  const buildId = params.vmlinux ? null : ((await readDumpIdentity(t, params.vmcore).catch(() => null))?.buildId ?? null);
+  const vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [], buildId, ...(ctx.options.env ? { env: ctx.options.env } : {}) });
   const openDiagnoses: Diagnosis[] = [];
   if (facts.truncated) {
     openDiagnoses.push({
