@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages crashdeck's tests and tools use: crash (bookworm's 8.0.2, the
 # "too old" case), trace-cmd, linux-perf, OpenSSH (tests start a real sshd), Chromium (e2e),
-# poppler-utils (PDF checks). Skips what is already there; needs root or sudo.
+# poppler-utils (PDF checks), makedumpfile (reads the kernel log out of a dump without vmlinux:
+# `makedumpfile --dump-dmesg`, the verdict before crash is ready). Skips what is already there;
+# needs root or sudo.
 set -euo pipefail
-pkgs=(crash trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
+pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -169,6 +169,31 @@ export const TriageReportSchema = v.object({
 });
 export type TriageReportShape = v.InferOutput<typeof TriageReportSchema>;
 
+/** What a dump says about itself (electron/dumpinfo/vmcoreinfo.ts documents every field). */
+export const DumpIdentitySchema = v.object({
+  format: v.picklist(['kdump-compressed', 'elf', 'flattened', 'unknown']),
+  size: v.number(),
+  release: v.nullable(v.string()),
+  buildId: v.nullable(v.string()),
+  crashTimeMs: v.nullable(v.number()),
+  pageSize: v.nullable(v.number()),
+  machine: v.nullable(v.string()),
+  nodeName: v.nullable(v.string()),
+  kaslrOffset: v.nullable(v.string()),
+  vmcoreinfo: v.record(v.string(), v.string()),
+  truncated: v.boolean(),
+  expectedSize: v.nullable(v.number()),
+});
+export type DumpIdentityShape = v.InferOutput<typeof DumpIdentitySchema>;
+
+/** The dump's kernel log and where it came from (electron/dumpinfo/dump-log.ts). */
+export const DumpLogSchema = v.object({
+  text: v.nullable(v.string()),
+  source: v.nullable(v.picklist(['saved-dmesg', 'makedumpfile'])),
+  sourcePath: v.nullable(v.string()),
+  notes: v.array(v.string()),
+});
+
 const SessionRef = v.object({ sessionId: v.string() });
 const Path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 
@@ -335,6 +360,33 @@ export const methods = {
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
     }),
     result: TriageReportSchema,
+  },
+  /**
+   * The dump's own facts and verdict without crash or vmlinux, in milliseconds: identity (kdump
+   * header + VMCOREINFO: release, build-id, crash time…), the kernel log (a saved dmesg of this
+   * crash beside the dump, else makedumpfile on the dump's host) parsed as crash's `log` is, and
+   * the log-based triage (`basis: 'log'`). Works before crash is ready and when it cannot run.
+   * Give an open session's id, or a dump path (+ host) directly.
+   */
+  'dump.identify': {
+    params: v.union([SessionRef, v.object({ vmcore: Path, host: v.optional(v.string()) })]),
+    result: v.object({
+      identity: DumpIdentitySchema,
+      log: DumpLogSchema,
+      /** The log parsed as crash's `log` output is (null without a log). */
+      parsed: v.nullable(ParsedSchema),
+      report: v.nullable(TriageReportSchema),
+      /** Why there is no report (null when there is one). */
+      reason: v.nullable(v.string()),
+    }),
+  },
+  /**
+   * Where a log-based verdict and crash's verdict on the same dump differ, each difference said
+   * plainly (panic kind, task, function, OOM culprit); the renderer shows them, never decides.
+   */
+  'analyze.compare': {
+    params: v.object({ log: TriageReportSchema, crash: TriageReportSchema }),
+    result: v.object({ agree: v.boolean(), differences: v.array(v.string()) }),
   },
   /**
    * Import a trace file (text, trace.dat through trace-cmd, perf.data through perf) in a worker

@@ -14,6 +14,7 @@ import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
+import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
@@ -37,6 +38,8 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'parse.reparse': async (p) => reparse(p),
     'analyze.triage': (p) => analyzeTriage(ctx, p),
     'analyze.triageRaw': async (p) => analyzeTriageRaw(p),
+    'dump.identify': (p) => dumpIdentify(ctx, p),
+    'analyze.compare': async (p) => analyzeCompare(p),
     'case.open': (p) => caseOpen(ctx, p),
     'case.contents': async (p) => caseContents(ctx, p),
     'case.attach': (p) => caseAttach(ctx, p),

@@ -2,6 +2,8 @@
  * `crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--json|--md]` and
  * `crashdeck triage --dmesg FILE [--json|--md]`: panic triage and the OOM verdict, from a dump
  * through a crash session, or from OOM report text alone (vmcore-dmesg.txt, dmesg, journal).
+ * Without a debug vmlinux or without crash, a dump still gets the verdict of its own kernel log
+ * (`basis: "log"`), with what to install for the full analysis on stderr.
  * Exit codes: 0 triage printed, 2 usage, 3 the dump or file could not be read.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import { triage, type Gathered } from '../analyze/triage.ts';
 import type { TraceSummary } from '../trace/model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
+import { parseDumpLogText } from '../dumpinfo/log-triage.ts';
+import type { Diagnosis } from '../api/contract.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 import { fetchVmlinuxForCli } from './symbols-fetch.ts';
@@ -24,7 +28,9 @@ const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--h
 
 Panic triage (kind, task, function, tainting modules, signature) and, after an OOM, the
 root cause: what ate the memory, whether it could be reclaimed, who would be killed, with
-evidence and confidence.
+evidence and confidence. Without the debug vmlinux or crash, the verdict comes from the dump's
+own kernel log (basis "log"; the saved dmesg of this crash, else makedumpfile --dump-dmesg),
+and stderr says what to install for the full analysis.
 
   --vmlinux P   debug vmlinux (default: searched from the dump's kernel release, then the
                 debuginfod cache by build-id, then fetched from $DEBUGINFOD_URLS)
@@ -92,11 +98,28 @@ export async function triageCommand(args: string[]): Promise<number> {
     const api = createApi({ transportFor: ssh.transportFor });
     try {
       const vmcore = positionals[0] as string;
+      // The dump's own log first: milliseconds, and the answer when crash cannot run.
+      const early = await api.call('dump.identify', { vmcore, ...(values.host ? { host: values.host } : {}) });
+      // No vmlinux here: fetch it by the dump's build-id when debuginfod servers are configured.
       const fetched = values.vmlinux ? undefined : await fetchVmlinuxForCli({ name: 'triage', vmcore, host: values.host, transportFor: ssh.transportFor });
-      const info = await api.call('session.open', {
-        vmcore,
-        ...openOptions({ ...values, vmlinux: values.vmlinux ?? fetched }),
-      });
+      const info = await api.call('session.open', { vmcore, ...openOptions({ ...values, vmlinux: values.vmlinux ?? fetched }) });
+      const unavailable = info.state === 'failed' ? info.diagnoses.filter((d) => d.code === 'symbols-missing' || d.code === 'crash-missing') : [];
+      if (unavailable.length) {
+        const model = early.log.text === null ? null : parseDumpLogText(early.log.text);
+        if (!early.report || !model) {
+          process.stderr.write(`crashdeck triage: no verdict for ${vmcore}: ${early.reason ?? 'no kernel log'}\n`);
+          writeUnavailable(unavailable);
+          return 3;
+        }
+        report = early.report;
+        gathered = { log: model, logOnly: true };
+        for (const d of unavailable) report.missing.push(d.message);
+        const from = early.log.source === 'saved-dmesg' ? `the saved dmesg ${early.log.sourcePath ?? ''}` : 'the dump (makedumpfile --dump-dmesg)';
+        process.stderr.write(`crashdeck triage: verdict from the dump's own kernel log, read from ${from}; crash has not confirmed it.\n`);
+        for (const n of early.log.notes) process.stderr.write(`crashdeck triage: ${n}\n`);
+        writeUnavailable(unavailable);
+        return printReport(await withTraces(report, gathered, summaries), values);
+      }
       const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
       ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
       for (const d of (await api.call('session.info', { sessionId: info.id })).diagnoses) {
@@ -109,15 +132,31 @@ export async function triageCommand(args: string[]): Promise<number> {
       await ssh.closeAll();
     }
   }
-  if (summaries.length) {
-    // Second pass: the first verdict tells the trace linker which cache or task to look for.
-    const missing = report.missing;
-    gathered.traces = traceEvidenceFor(summaries, gathered, report);
-    report = triage(gathered);
-    report.missing = missing;
-  }
+  return printReport(await withTraces(report, gathered, summaries), values);
+}
+
+/** Second pass with traces: the first verdict tells the trace linker which cache or task to look for. */
+async function withTraces(first: TriageReport, gathered: Gathered, summaries: TraceSummary[]): Promise<TriageReport> {
+  if (!summaries.length) return first;
+  gathered.traces = traceEvidenceFor(summaries, gathered, first);
+  const report = triage(gathered);
+  report.missing = first.missing;
+  report.basis = first.basis;
+  report.dump = { ...report.dump, release: first.dump.release, crashTime: first.dump.crashTime };
+  return report;
+}
+
+function printReport(report: TriageReport, values: { json?: boolean | undefined; md?: boolean | undefined }): number {
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (values.md) process.stdout.write(renderMarkdown(report));
   else process.stdout.write(renderText(report));
   return 0;
+}
+
+/** What is missing for crash's analysis and what to install, on stderr (stdout stays the report). */
+function writeUnavailable(diagnoses: Diagnosis[]): void {
+  for (const d of diagnoses) {
+    process.stderr.write(`crashdeck triage: ${d.message}\n`);
+    if (d.hint) process.stderr.write(`crashdeck triage: for the full analysis: ${d.hint}\n`);
+  }
 }

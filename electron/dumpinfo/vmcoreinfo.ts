@@ -5,7 +5,7 @@
  * Transport, so it is instant locally and over SSH, and it names the exact debug vmlinux by
  * build-id before anything slow starts.
  */
-import { cString, kdumpUtsname, readDumpFacts, type DumpFormat } from '../crash/dump-format.ts';
+import { cString, kdumpUtsname, readDumpFacts, type DumpFacts, type DumpFormat } from '../crash/dump-format.ts';
 import type { Transport } from '../transport/types.ts';
 
 /** What a dump says about itself. */
@@ -53,7 +53,7 @@ export function parseVmcoreinfo(text: string): Record<string, string> {
     const eq = line.indexOf('=');
     if (eq <= 0 || eq > 128) continue;
     const key = line.slice(0, eq);
-    if (!/^[A-Za-z0-9_().\-/]+$/.test(key)) continue;
+    if (!/^[A-Za-z0-9_().\-/]+$/.test(key) || key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     out[key] = line.slice(eq + 1, eq + 1 + 4096).replace(/\r$/, '');
     if (++n >= maxEntries) break;
   }
@@ -156,7 +156,11 @@ const buildIdRe = /^[0-9a-f]{2,128}$/;
 
 /** Read a dump's identity through a Transport; throws only on I/O errors (missing file, permission). */
 export async function readDumpIdentity(t: Transport, path: string): Promise<DumpIdentity> {
-  const facts = await readDumpFacts(t, path);
+  return identityFromFacts(t, path, await readDumpFacts(t, path));
+}
+
+/** The identity of a dump whose header facts were already read (session.open reads them anyway). */
+export async function identityFromFacts(t: Transport, path: string, facts: DumpFacts): Promise<DumpIdentity> {
   const id: DumpIdentity = {
     format: facts.format,
     size: facts.size,

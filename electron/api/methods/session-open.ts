@@ -1,25 +1,33 @@
 /**
  * session.open: checks synchronously what is quick to check — the dump exists and is readable,
- * crash exists, `crash --osrelease` recognises the dump, a matching vmlinux is found — and throws
- * an ApiError for those, so a typo never waits for crash. Then it returns the session in state
- * 'starting' at once; crash starts in the background and 'session.state' events report progress,
- * 'ready' or 'failed' (message + diagnoses). session.run queues until ready and rejects with the
- * startup error if crash never got there.
+ * `crash --osrelease` recognises the dump, a given vmlinux matches — and throws an ApiError for
+ * those, so a typo never waits for crash. Then it returns the session in state 'starting' at
+ * once; crash starts in the background and 'session.state' events report progress, 'ready' or
+ * 'failed' (message + diagnoses). session.run queues until ready and rejects with the startup
+ * error if crash never got there.
+ *
+ * A missing crash or a debug vmlinux found nowhere is no reason to refuse the dump: the session
+ * opens 'failed' with a 'crash-missing' / 'symbols-missing' diagnosis whose hint names what to
+ * install (from the dump's own release and build-id), and dump.identify still gives the kernel
+ * log and its verdict.
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../contract.ts';
+import { UnavailableCrash } from '../../crash/unavailable-session.ts';
+import { identityFromFacts } from '../../dumpinfo/vmcoreinfo.ts';
+import { fullAnalysisHints } from '../../dumpinfo/symbol-hints.ts';
 import type { Transport } from '../../transport/types.ts';
 import { CrashSession } from '../../crash/session.ts';
 import { probeCrashVersion, probeOsRelease, resolveCrashPath } from '../../crash/crash-binary.ts';
 import { loadSettings } from '../../settings.ts';
 import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
 import { findVmlinux } from '../../crash/discovery.ts';
-import { readDumpIdentity } from '../../dumpinfo/vmcoreinfo.ts';
 import { dumpFingerprint } from '../../crash/fingerprint.ts';
 import type { ApiContext } from './context.ts';
 import { SessionRecord } from './session-record.ts';
 
-async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {
+/** The Transport for a host given to session.open / dump.identify (local when omitted). */
+export async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {
   if (!host || host === 'local') return ctx.local;
   if (!ctx.options.transportFor) throw new ApiError('bad-request', `remote host ${host} is not supported by this build`, 'Open the dump locally or use a build with the SSH transport.');
   const t = await ctx.options.transportFor(host);
@@ -27,7 +35,8 @@ async function transportFor(ctx: ApiContext, host: string | undefined): Promise<
   return t;
 }
 
-async function dumpFacts(t: Transport, vmcore: string): Promise<DumpFacts> {
+/** Header facts of a dump, with a missing, unreadable or directory path named as an ApiError. */
+export async function readCheckedDumpFacts(t: Transport, vmcore: string): Promise<DumpFacts> {
   const st = await t.stat(vmcore).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EACCES') throw new ApiError('dump-unreadable', `cannot read ${vmcore}: permission denied`, 'Give your user read access to the dump (or its directory).');
     throw err;
@@ -43,6 +52,16 @@ async function dumpFacts(t: Transport, vmcore: string): Promise<DumpFacts> {
   }
 }
 
+/** Throws for a file crash cannot read at all: makedumpfile's flattened format, or no dump. */
+function refuseNonDump(vmcore: string, facts: DumpFacts, said: string): void {
+  if (facts.format === 'flattened') {
+    throw new ApiError('not-a-dump', `${vmcore} is in makedumpfile's flattened format, which crash cannot read`, `Convert it first: makedumpfile -R ${vmcore}.converted < ${vmcore}`);
+  }
+  if (facts.format === 'unknown') {
+    throw new ApiError('not-a-dump', `${vmcore} is not a crash dump (${said || 'no kdump or ELF core header'})`, 'Pick the vmcore / dump.<stamp> file kdump wrote under /var/crash, not the dmesg text beside it.');
+  }
+}
+
 /** The release crash reads from the dump; throws when crash says the file is no dump or unreadable. */
 async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmcore: string, facts: DumpFacts): Promise<string | null> {
   const probe = await probeOsRelease(t, crashPath, vmcore, ctx.options.commandPrefix);
@@ -51,12 +70,7 @@ async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmc
   if (/Permission denied/i.test(probe.output)) {
     throw new ApiError('dump-unreadable', `crash cannot read ${vmcore}: ${said}`, 'Give the user running crash read access to the dump (e.g. add it to the group owning the file), or open it over SSH with sudo.');
   }
-  if (facts.format === 'flattened') {
-    throw new ApiError('not-a-dump', `${vmcore} is in makedumpfile's flattened format, which crash cannot read`, `Convert it first: makedumpfile -R ${vmcore}.converted < ${vmcore}`);
-  }
-  if (facts.format === 'unknown') {
-    throw new ApiError('not-a-dump', `${vmcore} is not a crash dump (crash --osrelease: ${said || 'unknown'})`, 'Pick the vmcore / dump.<stamp> file kdump wrote under /var/crash, not the dmesg text beside it.');
-  }
+  refuseNonDump(vmcore, facts, `crash --osrelease: ${said || 'unknown'}`);
   return facts.release;
 }
 
@@ -64,13 +78,41 @@ async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmc
 export async function openSession(ctx: ApiContext, params: Params<'session.open'>): Promise<SessionInfo> {
   const t = await transportFor(ctx, params.host);
   const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, await loadSettings(ctx.options.env));
-  const facts = await dumpFacts(t, params.vmcore);
-  const crashVersion = await probeCrashVersion(t, crashPath, ctx.options.commandPrefix);
-  const release = await dumpRelease(ctx, t, crashPath, params.vmcore, facts);
-  // The build-id finds a vmlinux fetched earlier into the debuginfod client cache (gdb's, drgn's or ours).
-  const buildId = params.vmlinux ? null : ((await readDumpIdentity(t, params.vmcore).catch(() => null))?.buildId ?? null);
-  const vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [], buildId, ...(ctx.options.env ? { env: ctx.options.env } : {}) });
+  const facts = await readCheckedDumpFacts(t, params.vmcore);
+  const identity = await identityFromFacts(t, params.vmcore, facts);
   const openDiagnoses: Diagnosis[] = [];
+  const missing: ApiError[] = [];
+  let crashVersion: string | null = null;
+  try {
+    crashVersion = await probeCrashVersion(t, crashPath, ctx.options.commandPrefix);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'crash-missing')) throw err;
+    missing.push(err);
+    openDiagnoses.push({ code: 'crash-missing', severity: 'error', message: `${err.message}: only the kernel log's verdict is available`, ...(err.hint ? { hint: err.hint } : {}) });
+  }
+  let release: string | null;
+  if (crashVersion !== null) {
+    release = await dumpRelease(ctx, t, crashPath, params.vmcore, facts);
+  } else {
+    refuseNonDump(params.vmcore, facts, '');
+    release = identity.release;
+  }
+  let vmlinux: string | null = null;
+  try {
+    // The build-id finds a vmlinux fetched earlier into the debuginfod client cache (gdb's, drgn's or ours).
+    vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [], buildId: params.vmlinux ? null : identity.buildId, ...(ctx.options.env ? { env: ctx.options.env } : {}) });
+  } catch (err) {
+    // A vmlinux the user named that is wrong is a mistake to report now; one found nowhere is
+    // the usual 3 a.m. case (a 300-900 MB package nobody pre-installs) and no reason to refuse.
+    if (!(err instanceof ApiError && err.code === 'vmlinux-not-found' && !params.vmlinux)) throw err;
+    missing.push(err);
+    openDiagnoses.push({
+      code: 'symbols-missing',
+      severity: 'error',
+      message: `debug symbols missing: ${err.message}; only the kernel log's verdict is available`,
+      hint: fullAnalysisHints({ release, buildId: identity.buildId }, { vmlinux: true, crash: false }).join(' '),
+    });
+  }
   if (facts.truncated) {
     openDiagnoses.push({
       code: 'dump-truncated',
@@ -80,12 +122,20 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     });
   }
   const id = randomUUID();
+  const fingerprint = dumpFingerprint(facts, release);
+  if (missing.length) {
+    const what = missing.map((e) => (e.code === 'crash-missing' ? 'crash is not installed' : 'the debug vmlinux is missing')).join(' and ');
+    const session = new UnavailableCrash(t, params.vmcore, missing[0] as ApiError, `${what}: showing the verdict from the dump's own kernel log`);
+    const record = new SessionRecord({ id, fingerprint, vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses }, session, t, ctx.bus);
+    ctx.sessions.set(id, record);
+    return record.info();
+  }
   const session = new CrashSession({
     transport: t,
     crashPath,
     vmcore: params.vmcore,
-    vmlinux,
-    crashVersion,
+    vmlinux: vmlinux as string,
+    crashVersion: crashVersion as string,
     release,
     dumpFacts: { truncated: facts.truncated, notADump: facts.format === 'unknown' },
     ...(ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {}),
@@ -93,7 +143,7 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     ...(ctx.options.startupTimeoutMs ? { startupTimeoutMs: ctx.options.startupTimeoutMs } : {}),
   });
   const record = new SessionRecord(
-    { id, fingerprint: dumpFingerprint(facts, release), vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses },
+    { id, fingerprint, vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses },
     session,
     t,
     ctx.bus,

@@ -51,6 +51,7 @@ describe('crashdeck triage <vmcore> --json (real crash 8.0.6)', () => {
       expect(code).toBe(0);
       const r = JSON.parse(stdout) as TriageReport;
       expectTruth(r, s);
+      expect(r.basis).toBe('crash');
       expect(r.dump.release).toBe(fixtureMeta(s).kernel.release);
       // a complete session leaves nothing out
       expect(r.missing).toEqual([]);

@@ -124,18 +124,46 @@ describe('session.open refuses quickly what it can check without starting crash'
     await expect(api.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: path.join(dir, 'vmlinux-nope') })).rejects.toMatchObject({ code: 'vmlinux-not-found' });
   });
 
-  it('no vmlinux given and none installed for the release', async () => {
-    const err = await api.call('session.open', { vmcore: vmcorePath('panic-sysrq') }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'vmlinux-not-found' });
-    expect((err as Error).message).toContain('/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64');
+  it('no vmlinux given and none installed: the session opens failed with symbols-missing naming the package and build-id; the log verdict works', async () => {
+    const info = await api.call('session.open', { vmcore: vmcorePath('panic-sysrq') });
+    expect(info.state).toBe('failed');
+    expect(info.vmlinux).toBeNull();
+    const d = info.diagnoses.find((x) => x.code === 'symbols-missing');
+    expect(d?.message).toContain('/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64');
+    expect(d?.hint).toContain('linux-image-6.1.0-56-cloud-amd64-dbg');
+    expect(d?.hint).toContain(`debuginfod-find debuginfo ${(await api.call('dump.identify', { sessionId: info.id })).identity.buildId}`);
+    await expect(api.call('session.run', { sessionId: info.id, command: { id: 'sys' } })).rejects.toMatchObject({ code: 'vmlinux-not-found' });
+    const early = await api.call('dump.identify', { sessionId: info.id });
+    expect(early.report?.basis).toBe('log');
+    expect(early.report?.panic.kind).toBe('sysrq');
+    expect(early.report?.panic.task.pid).toBe(fixtureMeta('panic-sysrq').truth.panic_task.pid);
+    expect(await api.call('session.close', { sessionId: info.id })).toEqual({ closed: true });
   });
 
-  it('crash missing (CRASHDECK_CRASH points nowhere): the message names what to install', async () => {
+  it('crash missing (CRASHDECK_CRASH points nowhere): the session opens failed with crash-missing naming what to install', async () => {
     const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed') } });
-    const err = await other.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath() }).catch((e: unknown) => e);
+    try {
+      const info = await other.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath() });
+      expect(info.state).toBe('failed');
+      expect(info.crashVersion).toBeNull();
+      expect(info.release).toBe(fixtureMeta('panic-sysrq').kernel.release);
+      const d = info.diagnoses.find((x) => x.code === 'crash-missing');
+      expect(d?.hint).toContain('apt-get install crash');
+      expect(info.diagnoses.some((x) => x.code === 'symbols-missing')).toBe(false);
+      await expect(other.call('session.run', { sessionId: info.id, command: { id: 'log' } })).rejects.toMatchObject({ code: 'crash-missing' });
+      expect((await other.call('dump.identify', { sessionId: info.id })).log.source).toBe('saved-dmesg');
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('crash missing and a file that is no dump: still refused as not-a-dump', async () => {
+    const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed') } });
+    const f = path.join(dir, 'plain.txt');
+    writeFileSync(f, 'not a dump\n'.repeat(100));
+    const err = await other.call('session.open', { vmcore: f }).catch((e: unknown) => e);
     await other.dispose();
-    expect(err).toMatchObject({ code: 'crash-missing' });
-    expect((err as { hint?: string }).hint).toContain('apt-get install crash');
+    expect(err).toMatchObject({ code: 'not-a-dump' });
   });
 
   it('a dump the analysing user may not read (crash run as another user)', async () => {
