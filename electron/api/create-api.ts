@@ -14,6 +14,7 @@ import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
+import { createSymbolsMethods } from '../symbols/api-methods.ts';
 import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 
@@ -24,6 +25,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
   const ctx: ApiContext = { options, bus: new EventBus(), local: new LocalTransport(), sessions: new Map(), remotes: new Set() };
   const trace = createTraceMethods(ctx.bus);
   const caseTraces = createCaseTraceMethods(ctx, trace.impls);
+  const symbols = createSymbolsMethods(ctx);
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -44,6 +46,8 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'case.contents': async (p) => caseContents(ctx, p),
     'case.attach': (p) => caseAttach(ctx, p),
     'report.export': (p) => reportExport(ctx, p),
+    'symbols.fetch': (p) => symbols.fetch(p),
+    'symbols.cancel': async (p) => symbols.cancel(p),
     'ssh.acceptHostKey': (p) => sshAcceptHostKey(ctx, p),
     'ssh.answer': async (p) => sshAnswer(ctx, p),
     'host.probe': (p) => hostProbe(ctx, p),
@@ -52,6 +56,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     ...caseTraces.impls,
   };
   const dispose = async (): Promise<void> => {
+    symbols.dispose();
     const records = [...ctx.sessions.values()];
     ctx.sessions.clear();
     await Promise.allSettled(records.map((r) => r.close()));
