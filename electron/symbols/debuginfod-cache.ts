@@ -26,9 +26,9 @@ export function debuginfodCacheDir(env: NodeJS.ProcessEnv = process.env): string
 export const remoteCacheDirScript = 'if [ -n "$DEBUGINFOD_CACHE_PATH" ]; then c=$DEBUGINFOD_CACHE_PATH; elif [ -d "$HOME/.debuginfod_client_cache" ]; then c=$HOME/.debuginfod_client_cache; else c=${XDG_CACHE_HOME:-$HOME/.cache}/debuginfod_client; fi';
 
 /** The client cache directory on the transport's host. */
-export async function cacheDirOn(t: Transport, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function cacheDirOn(t: Transport, env: NodeJS.ProcessEnv = process.env, hostEnv?: Readonly<Record<string, string>>): Promise<string | null> {
   if (t.kind === 'local') return debuginfodCacheDir(env);
-  const r = await t.exec({ command: 'sh', args: ['-c', `${remoteCacheDirScript}; printf '%s\\n' "$c"`] }, { timeoutMs: 15_000 }).catch(() => null);
+  const r = await t.exec({ command: 'sh', args: ['-c', `${remoteCacheDirScript}; printf '%s\\n' "$c"`], ...(hostEnv ? { env: hostEnv } : {}) }, { timeoutMs: 15_000 }).catch(() => null);
   const dir = r?.code === 0 ? r.stdout.trim() : '';
   return dir.startsWith('/') ? dir : null;
 }

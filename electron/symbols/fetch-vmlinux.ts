@@ -25,6 +25,8 @@ export interface VmlinuxRequest {
   signal?: AbortSignal;
   onProgress?(p: FetchProgress): void;
   stallTimeoutMs?: number;
+  /** Variables for the fetch on a remote host (its DEBUGINFOD_CACHE_PATH, say); unused locally. */
+  hostEnv?: Readonly<Record<string, string>>;
 }
 
 /** The vmlinux for the dump, cached or freshly fetched and verified. */
@@ -46,8 +48,8 @@ export async function fetchVmlinux(r: VmlinuxRequest): Promise<FetchedDebuginfo>
     const local = r.transport instanceof LocalTransport ? r.transport : new LocalTransport();
     return fetchDebuginfo({ buildId: r.buildId, servers: urls, cacheDir, local, stallTimeoutMs, ...signal, ...progress });
   }
-  const cacheDir = await cacheDirOn(r.transport, env);
+  const cacheDir = await cacheDirOn(r.transport, env, r.hostEnv);
   const cached = cacheDir ? await findCachedDebuginfo(r.transport, cacheDir, r.buildId) : null;
   if (cached) return { path: cached, server: null, bytes: (await r.transport.stat(cached))?.size ?? 0 };
-  return fetchOnHost({ transport: r.transport, buildId: r.buildId, servers: urls, stallTimeoutMs, ...signal, ...progress });
+  return fetchOnHost({ transport: r.transport, buildId: r.buildId, servers: urls, stallTimeoutMs, ...(r.hostEnv ? { hostEnv: r.hostEnv } : {}), ...signal, ...progress });
 }

@@ -66,7 +66,7 @@ for u in $urls; do
       *refused*|*resolve*|*unreachable*|*"Network"*) echo "result $u unreachable $said" ;;
       *) echo "result $u failed \${said:-debuginfod-find exit $rc}" ;;
     esac
-    rm -rf "$stage"
+    rm -rf "$stage" "$hdr"
   else
     if [ $tool = curl ]; then
       curl -sS -L --connect-timeout "$to" -y "$to" -Y 1 -D "$hdr" -o "$file" "$u/buildid/$id/debuginfo" 2>/dev/null &
@@ -98,6 +98,8 @@ export interface RemoteFetchOptions {
   /** Servers to use there; empty: that host's own DEBUGINFOD_URLS or /etc/debuginfod/*.urls. */
   servers: readonly string[];
   stallTimeoutMs: number;
+  /** Variables for the script on that host (e.g. DEBUGINFOD_CACHE_PATH), set by `env`. */
+  hostEnv?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
   onProgress?(p: FetchProgress): void;
 }
@@ -112,7 +114,8 @@ interface Outcome {
 export async function fetchOnHost(o: RemoteFetchOptions): Promise<FetchedDebuginfo> {
   const t = o.transport;
   const to = String(Math.max(1, Math.round(o.stallTimeoutMs / 1000)));
-  const proc = await t.spawn({ command: 'sh', args: ['-c', script, 'crashdeck-debuginfod', o.buildId, to, ...o.servers] });
+  const env = o.hostEnv ? { env: o.hostEnv } : {};
+  const proc = await t.spawn({ command: 'sh', args: ['-c', script, 'crashdeck-debuginfod', o.buildId, to, ...o.servers], ...env });
   let cache: string | null = null;
   let server = '';
   let done: string | null = null;
@@ -156,7 +159,7 @@ export async function fetchOnHost(o: RemoteFetchOptions): Promise<FetchedDebugin
     o.signal?.removeEventListener('abort', onAbort);
   }
   if (o.signal?.aborted) {
-    await cleanup(t, cache, o.buildId, proc);
+    await cleanup(t, cache, o.buildId, proc, o.hostEnv);
     throw new ApiError('cancelled', `download of the debuginfo for ${o.buildId} on ${t.label} cancelled; nothing was left in ${cache ?? 'the cache'}`);
   }
   if (noUrls) throw new ApiError('debuginfod-not-configured', `no debuginfod server configured here or on ${t.label}`, 'Set DEBUGINFOD_URLS (here, or in /etc/debuginfod/*.urls on that host) or add "debuginfodUrls" to ~/.config/crashdeck/settings.json.');
@@ -165,23 +168,23 @@ export async function fetchOnHost(o: RemoteFetchOptions): Promise<FetchedDebugin
   const file: string = done;
   const got = await readBuildId(t, file).catch((err: Error) => ({ buildId: null, reason: err.message }));
   if (got.buildId !== o.buildId) {
-    await t.exec({ command: 'rm', args: ['-f', '--', file] }).catch(() => undefined);
+    await t.exec({ command: 'sh', args: ['-c', 'rm -f -- "$1"; rmdir -- "${1%/*}" 2>/dev/null; exit 0', 'crashdeck-debuginfod', file] }).catch(() => undefined);
     throw new ApiError('vmlinux-mismatch', `could not fetch the debuginfo for build-id ${o.buildId} on ${t.label}: ${server} sent ${got.buildId ? `a file with build-id ${got.buildId}` : 'a file without that build-id'}: refused and deleted`, 'The server is misconfigured or not what its URL says. Try another server.');
   }
   const target = cachedDebuginfoPath(cache, o.buildId);
-  const mv = await t.exec({ command: 'sh', args: ['-c', 'chmod 0400 "$1" && mv -f "$1" "$2" || { rm -f "$1"; exit 1; }', 'crashdeck-debuginfod', file, target] });
+  const mv = await t.exec({ command: 'sh', args: ['-c', 'chmod 0400 "$1" && mv -f "$1" "$2" || { rm -f "$1"; exit 1; }', 'crashdeck-debuginfod', file, target], ...env });
   if (mv.code !== 0) throw new ApiError('internal', `cannot move the fetched debuginfo into ${target} on ${t.label}: ${mv.stderr.trim()}`);
   const st = await t.stat(target).catch(() => null);
   return { path: target, server, bytes: st?.size ?? 0 };
 }
 
-async function cleanup(t: Transport, cache: string | null, buildId: string, proc: RunningProcess): Promise<void> {
+async function cleanup(t: Transport, cache: string | null, buildId: string, proc: RunningProcess, hostEnv: Readonly<Record<string, string>> | undefined): Promise<void> {
   proc.kill('SIGKILL');
   if (!cache) return;
   // The script's trap removes its temps on TERM; over SSH the signal may arrive as a SIGKILL
   // from the remote guard instead, so remove every temp whose writer is gone.
   const dir = `${cache}/${buildId}`;
-  await t.exec({ command: 'sh', args: ['-c', `for f in "$1"/${tempPrefix}*; do [ -e "$f" ] || continue; p=\${f##*/${tempPrefix}}; p=\${p%%-*}; kill -0 "$p" 2>/dev/null || rm -rf "$f"; done; rmdir "$1" 2>/dev/null; exit 0`, 'crashdeck-debuginfod', dir] }, { timeoutMs: 15_000 }).catch(() => undefined);
+  await t.exec({ command: 'sh', args: ['-c', `for f in "$1"/${tempPrefix}*; do [ -e "$f" ] || continue; p=\${f##*/${tempPrefix}}; p=\${p%%-*}; kill -0 "$p" 2>/dev/null || rm -rf "$f"; done; rmdir "$1" 2>/dev/null; exit 0`, 'crashdeck-debuginfod', dir], ...(hostEnv ? { env: hostEnv } : {}) }, { timeoutMs: 15_000 }).catch(() => undefined);
 }
 
 function remoteFailure(buildId: string, label: string, outcomes: readonly Outcome[]): ApiError {
