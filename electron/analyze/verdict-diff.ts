@@ -15,7 +15,7 @@ function task(t: TriageReport['panic']['task']): string {
   return t.comm === null && t.pid === null ? 'unknown' : `${t.comm ?? '?'} (pid ${t.pid ?? '?'})`;
 }
 
-/** Compare the facts a user reads first: panic kind, task, function, signature and the OOM verdict line. */
+/** Compare the facts a user reads first: panic kind, task, function, module and the OOM verdict line. */
 export function compareVerdicts(log: TriageReport, crash: TriageReport): VerdictDiff {
   const out: string[] = [];
   const say = (what: string, a: string | null | undefined, b: string | null | undefined): void => {
@@ -25,7 +25,9 @@ export function compareVerdicts(log: TriageReport, crash: TriageReport): Verdict
   // crash may know the task when the log only has a line without it; a gap is no disagreement.
   if (log.panic.task.pid !== null && crash.panic.task.pid !== null) say('panic task', task(log.panic.task), task(crash.panic.task));
   if (log.panic.function !== null && crash.panic.function !== null) say('function', log.panic.function, crash.panic.function);
-  if (log.panic.kind === crash.panic.kind) say('signature', log.panic.signature, crash.panic.signature);
+  if (log.panic.functionModule !== null && crash.panic.functionModule !== null) say('module', log.panic.functionModule, crash.panic.functionModule);
+  // Signatures are built from kind + function + module, compared above; one side knowing the
+  // module when the other does not is a gap, not a different answer.
   const a = log.oom;
   const b = crash.oom;
   if (a && b) {

@@ -7,7 +7,7 @@
  * inject fake-indexeddb through the constructor.
  */
 import { Dexie, type Table, type Transaction } from 'dexie';
-import type { Diagnosis, Parsed } from '../../electron/api/contract.ts';
+import type { Diagnosis, Parsed, Result } from '../../electron/api/contract.ts';
 import type { DecodedTraceChunk } from './trace-chunk.ts';
 
 /** A dump the user has opened. */
@@ -23,6 +23,8 @@ export interface DumpRecord {
   lastOpened: number;
   /** Views the user opened for this dump (the ones that come back from the cache). */
   visitedViews: string[];
+  /** The dump's own facts, kernel log and log-based verdict (dump.identify) and when they were read. Not indexed. */
+  early?: { result: Result<'dump.identify'>; at: number };
 }
 
 /** One command's output for one dump, as the Api returned it. */
@@ -217,10 +219,16 @@ export async function touchDump(db: CrashdeckDb, d: Omit<DumpRecord, 'firstOpene
       firstOpened: old?.firstOpened ?? now,
       lastOpened: now,
       visitedViews: old?.visitedViews ?? [],
+      ...(old?.early ? { early: old.early } : {}),
     };
     await db.dumps.put(rec);
     return rec;
   });
+}
+
+/** Keep a dump's dump.identify answer beside it (the verdict shows at once on the next open). */
+export async function storeEarly(db: CrashdeckDb, fingerprint: string, result: Result<'dump.identify'>, at = Date.now()): Promise<void> {
+  await db.dumps.update(fingerprint, { early: { result, at } });
 }
 
 /** Remember that a view was opened for a dump, so a later offline reopen knows what to show. */

@@ -8,6 +8,7 @@ import type { ApiErrorShape, GuidedCommand, SessionInfo } from '../../electron/a
 import { toErrorShape, type RendererApi } from './api.ts';
 import { cacheResponse } from './result-cache.ts';
 import { getResult, markVisited, type CrashdeckDb, type DumpRecord, type ResultRecord } from './db.ts';
+import { EarlyVerdict } from './early-verdict.svelte.ts';
 
 /** The command line a guided command runs as ("vm 251"); also the cache key. */
 export function commandKey(cmd: GuidedCommand): string {
@@ -53,6 +54,8 @@ export class DumpContext {
   readonly #reparsedKeys = new Set<string>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #rerunForCrash = new Set<string>();
+  /** The dump's own kernel log and its verdict, before (or without) crash. */
+  readonly early: EarlyVerdict;
 
   constructor(
     private readonly api: RendererApi,
@@ -62,6 +65,8 @@ export class DumpContext {
   ) {
     this.dump = dump;
     this.session = session;
+    this.early = new EarlyVerdict(api, db);
+    void this.early.load(dump, session);
   }
 
   get fingerprint(): string {
@@ -132,6 +137,7 @@ export class DumpContext {
     this.session = session;
     if (!wasLive && this.live) {
       for (const e of this.#entries.values()) if (e.status === 'error') void this.#load(e);
+      if (this.early.status === 'error') void this.early.load(this.dump, session);
     }
     for (const e of this.#entries.values()) if (this.#otherCrash(e)) void this.#run(e);
   }
