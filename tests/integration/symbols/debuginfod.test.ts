@@ -159,7 +159,7 @@ describe('symbols.fetch on a session opened without a vmlinux (Api, real crash 8
     } finally {
       await api.dispose();
     }
-  });
+  }, 300_000); // debuginfod's first extraction of the 560 MB vmlinux plus a crash start: slow on a loaded 2-core machine
 });
 
 describe('fetching on the dump\'s host over SSH (real sshd, the same debuginfod)', () => {
@@ -263,7 +263,7 @@ describe('crashdeck triage / run without a local vmlinux (real debuginfod + cras
     expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     expect(statSync(file).mode & 0o777).toBe(0o400);
     expect(await sha256(file)).toBe((truth.kernel as unknown as { vmlinux_sha256: string }).vmlinux_sha256);
-  });
+  }, 300_000);
 
   it('crashdeck run then uses the cached vmlinux with the server stopped (no network)', async () => {
     expect(cache).not.toBe('');
