@@ -25,6 +25,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: 'annotated report or portable case: report <vmcore|case.crashcase> --format html|md|pdf|case -o FILE [--vmlinux P] [--crash BIN]',
     run: async (args) => (await import('./cli/report-command.ts')).reportCommand(args),
   },
+  doctor: {
+    summary: 'what works and what to fix: doctor [--host H] [--dump VMCORE [--vmlinux P]] [--crash BIN] [--json] (exit 1 when something a dump needs is missing)',
+    run: async (args) => (await import('./cli/doctor-command.ts')).doctorCommand(args),
+  },
   trace: {
     summary: 'import a trace: trace import FILE [--dump VMCORE --vmlinux P] [--kallsyms K] [--json] (trace-cmd/tracefs/function_graph/perf text, trace.dat, perf.data)',
     run: async (args) => (await import('./cli/trace-command.ts')).traceCommand(args),

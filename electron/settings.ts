@@ -2,7 +2,7 @@
  * The user's settings file, `$XDG_CONFIG_HOME/crashdeck/settings.json` (default
  * ~/.config/crashdeck/settings.json). Today it names the crash binary, so a machine whose
  * distribution crash is too old for its kernels can point at a newer one once
- * (native-tools/setup.sh writes it). A missing or malformed file means "no settings".
+ * (native-tools/install-crash.sh writes it). A missing or malformed file means "no settings".
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import * as v from 'valibot';
 const SettingsSchema = v.object({
   /** crash binary to use when neither --crash nor CRASHDECK_CRASH names one. */
   crashPath: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** debuginfod servers tried after $DEBUGINFOD_URLS for debug symbols by build-id (electron/symbols/). */
+  /** debuginfod servers tried after $DEBUGINFOD_URLS for debug symbols by build-id (electron/symbols/; `crashdeck doctor` checks they answer). */
   debuginfodUrls: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
 });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One-time set-up on a fresh Debian/Ubuntu machine: system packages, crash 8.0.6 when the
-# distribution's crash is older than the kernels it must read (and the fixtures are present),
+# One-time set-up on a fresh Debian/Ubuntu machine: system packages, a crash new enough for
+# today's kernels (native-tools/install-crash.sh: Debian trixie's 8.0.6 in a private prefix when
+# the distribution's crash is older),
 # npm dependencies (without Electron's binary download), and the renderer build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,17 +12,14 @@ else
   echo "setup: not a Debian system; install crash, trace-cmd, perf and chromium yourself" >&2
 fi
 
-fixtures=${CRASHDECK_FIXTURES:-$(cd .. && pwd)/shared/fixtures}
-if [ -x "$fixtures/install-crash.sh" ]; then
-  echo "setup: installing crash 8.0.6 for the fixtures' 6.1 kernels" >&2
-  crash806=$("$fixtures/install-crash.sh")
-  # Name it in the settings (unless the user chose a crash already), so `npm run serve` uses it.
-  settings=${XDG_CONFIG_HOME:-$HOME/.config}/crashdeck/settings.json
-  if [ ! -f "$settings" ]; then
-    mkdir -p "$(dirname "$settings")"
-    printf '{ "crashPath": "%s" }\n' "$crash806" >"$settings"
-    echo "setup: $settings now names $crash806" >&2
-  fi
+# A crash that reads today's kernels (6.1 needs 8.0.4+, 6.9+ need 8.0.6+): the distribution's
+# own when it is new enough, else Debian trixie's 8.0.6 in a private prefix, recorded in
+# ~/.config/crashdeck/settings.json so `npm run serve` and the CLI use it. Elsewhere the script
+# prints the package command; set-up goes on (crashdeck doctor says what is still missing).
+if ! crash_path=$(bash native-tools/install-crash.sh); then
+  echo "setup: no crash installed (see the message above); crashdeck doctor will say what is missing" >&2
+else
+  echo "setup: crash for crashdeck: $crash_path" >&2
 fi
 
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund

@@ -5,7 +5,7 @@
  */
 import type { Params, Result } from '../api/contract.ts';
 import type { ApiContext } from '../api/methods/context.ts';
-import { runGuided } from '../api/methods/session-commands.ts';
+import { runGuided, sessionInfo } from '../api/methods/session-commands.ts';
 import { parseCommandOutput } from '../parse/index.ts';
 import type { VmModel } from '../parse/models.ts';
 import { triageSession } from './gather.ts';
@@ -13,7 +13,10 @@ import { gatheredCommands, triage, type Gathered } from './triage.ts';
 
 /** analyze.triage: gather the triage commands through the session and return the triage JSON. */
 export async function analyzeTriage(ctx: ApiContext, params: Params<'analyze.triage'>): Promise<Result<'analyze.triage'>> {
-  const { report } = await triageSession((command) => runGuided(ctx, { sessionId: params.sessionId, command }));
+  const info = sessionInfo(ctx, { sessionId: params.sessionId });
+  // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
+  const dir = info.vmcore.includes('/') ? info.vmcore.slice(0, info.vmcore.lastIndexOf('/')) : null;
+  const { report } = await triageSession((command) => runGuided(ctx, { sessionId: params.sessionId, command }), { moduleDir: dir && dir.startsWith('/') ? dir : null });
   return report;
 }
 
@@ -30,7 +33,11 @@ export function gatheredFromRaw(results: ReadonlyArray<{ command: string; raw: s
       continue;
     }
     const key = byCommand.get(cmd);
-    if (!key) continue;
+    if (!key) {
+      // Anything else may be a panic-kind follow-up (bt -F, struct mutex.owner, sym...): kind-details reads it by its line.
+      (g.probes ??= {})[cmd] = raw;
+      continue;
+    }
     if (parsed?.model) (g as Record<string, unknown>)[key] = parsed.model;
     else (g.failures as Record<string, string>)[cmd] = 'no parser for this command';
   }

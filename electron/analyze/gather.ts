@@ -4,9 +4,10 @@
  * command that failed or has no parser the reason, so the report can name what was missing.
  */
 import type { CommandId, CommandResponse, GuidedCommand } from '../api/contract.ts';
+import { buildGuidedCommand } from '../crash/allowlist.ts';
 import type { VmModel } from '../parse/models.ts';
 import type { Gathered, gatheredCommands } from './triage.ts';
-import { triage } from './triage.ts';
+import { triage, triageFollowUps } from './triage.ts';
 import type { TraceEvidence } from './facts.ts';
 import type { TriageReport } from './report-types.ts';
 
@@ -55,13 +56,45 @@ function firstLine(s: string): string {
   return s.split('\n')[0]?.slice(0, 200) ?? '';
 }
 
+/** Rounds of follow-up commands: D-state stacks -> the lock on the stack -> its owner -> the owner's stack. */
+const MAX_PROBE_ROUNDS = 4;
+
 /**
- * Gather, triage, then fetch `vm` of the culprit or victim task and triage again with it (the
- * pid is only known after the first pass). Returns the report and the gathered inputs.
+ * Run the follow-up commands the panic kind needs (kind-details.ts decides which), round by
+ * round, until the details are complete. A failed command's error text is kept as its output,
+ * so it is not asked again and the report can say what crash answered.
  */
-export async function triageSession(run: RunGuided, options: { traces?: TraceEvidence | null; onProgress?: (c: string) => void } = {}): Promise<{ report: TriageReport; gathered: Gathered }> {
+export async function runFollowUps(run: RunGuided, g: Gathered, onProgress?: (c: string) => void): Promise<void> {
+  const probes = (g.probes ??= {});
+  for (let round = 0; round < MAX_PROBE_ROUNDS; round++) {
+    const wanted = triageFollowUps(g);
+    if (wanted.length === 0) return;
+    for (const cmd of wanted) {
+      const line = buildGuidedCommand(cmd);
+      onProgress?.(line);
+      try {
+        const r = await run(cmd);
+        probes[line] = r.error && !r.raw.includes(r.error) ? `${r.raw}\n${r.error}` : r.raw;
+      } catch (err) {
+        probes[line] = `error: ${err instanceof Error ? firstLine(err.message) : String(err)}`;
+      }
+    }
+  }
+}
+
+/**
+ * Gather, triage, run the panic kind's follow-up commands, then fetch `vm` of the culprit or
+ * victim task and triage again with it (the pid is only known after the first pass). Returns
+ * the report and the gathered inputs. `moduleDir`: where module debuginfo may lie (`<dir>/<mod>.ko`).
+ */
+export async function triageSession(
+  run: RunGuided,
+  options: { traces?: TraceEvidence | null; onProgress?: (c: string) => void; moduleDir?: string | null } = {},
+): Promise<{ report: TriageReport; gathered: Gathered }> {
   const g = await gatherFromSession(run, options.onProgress);
   if (options.traces) g.traces = options.traces;
+  if (options.moduleDir) g.moduleDir = options.moduleDir;
+  await runFollowUps(run, g, options.onProgress);
   let report = triage(g);
   const pids = [report.oom?.culprit.pid, report.oom?.victim?.pid].filter((p): p is number => typeof p === 'number');
   const vms: Record<number, VmModel> = {};

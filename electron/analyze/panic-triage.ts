@@ -5,8 +5,10 @@
  */
 import type { BtModel, BtTask, LogModel, ModModel, ModTaintModel, SysModel, SysTaintModel } from '../parse/models.ts';
 import type { Frame } from './facts.ts';
+import { primaryFault, type LogFault } from './faults.ts';
 import { baseName, isAllocatorFrame } from './module-owner.ts';
 import type { Evidence, PanicKind, TriagePanic } from './report-types.ts';
+import { MACHINERY, WAITING, moduleOfAddress } from './stack-frames.ts';
 
 export interface PanicInputs {
   sys: SysModel | null;
@@ -17,30 +19,39 @@ export interface PanicInputs {
   modT: ModTaintModel | null;
 }
 
-/** Frames that are the panic/oops/NMI machinery itself, never the cause. */
-const MACHINERY = /^(?:machine_kexec|__crash_kexec|crash_kexec|panic|vpanic|nmi_panic|oops_end|die|die_body|__die\w*|do_trap|do_error_trap|handle_invalid_op|exc_\w+|asm_exc_\w+|asm_sysvec_\w+|sysvec_\w+|handle_bug|report_bug|__warn|warn_slowpath\w*|dump_stack\w*|show_stack|show_trace_log_lvl|_printk|printk|vprintk\w*|notifier_call_chain|atomic_notifier_call_chain|\w*notify_die|crash_nmi_callback|nmi_handle|default_do_nmi|nmi_cpu_backtrace\w*|watchdog_timer_fn|watchdog_overflow_callback|__hrtimer_run_queues|hrtimer_interrupt|__sysvec_apic_timer_interrupt|irq_exit_rcu|__irq_exit_rcu|__do_softirq|do_softirq\w*|handle_softirqs|page_fault_oops|kernelmode_fixup_or_oops|__bad_area_nosemaphore|bad_area_nosemaphore|no_context|do_user_addr_fault|do_kern_addr_fault|handle_page_fault|__do_page_fault|do_page_fault|check_panic_on_oom|out_of_memory|dump_header|oom_kill_process|__oom_kill_process|hung_task_panic|check_hung_uninterruptible_tasks|check_hung_task|watchdog|kthread|ret_from_fork\w*|mce_panic|do_machine_check|mce_timed_out)$/;
-
-/** Scheduler and lock-wait frames that say "waiting", not "where": skipped for hung tasks. */
-const WAITING = /^(?:__schedule|schedule\w*|io_schedule\w*|preempt_schedule\w*|context_switch|__switch_to\w*|wait_for_completion\w*|__wait_for_common|wait_for_common\w*|do_wait_for_common|rwsem_down_\w+|down_\w+|__down\w*|mutex_lock\w*|__mutex_lock\w*|rt_mutex\w*|bit_wait\w*|out_of_line_wait_on_bit\w*|__wait_on_bit\w*|wait_on_page_bit\w*|folio_wait_bit\w*|__folio_lock\w*|__lock_page\w*|wait_woken|__wait_event\w*|prepare_to_wait\w*|finish_wait)$/;
+/** The panic triage plus the fault report it rests on (for the per-kind details). */
+export interface PanicVerdict {
+  panic: TriagePanic;
+  fault: LogFault | null;
+  panicBt: BtTask | null;
+}
 
 /** Triage the panic from whatever inputs exist. */
 export function triagePanic(inp: PanicInputs): TriagePanic {
+  return triagePanicVerdict(inp).panic;
+}
+
+/** Triage the panic and keep the fault report that decided it. */
+export function triagePanicVerdict(inp: PanicInputs): PanicVerdict {
   const evidence: Evidence[] = [];
   const message = panicMessage(inp);
-  const kind = classify(message, inp.log);
+  let kind = classify(message, inp.log);
+  const { primary, others } = primaryFault(kind, inp.log);
+  if (primary) kind = primary.kind;
   if (message) evidence.push({ command: inp.sys?.panic ? 'sys' : 'log', row: 'PANIC', detail: message });
+  if (primary) evidence.push({ command: 'log', row: primary.summary, detail: `first fault report: ${primary.summary}` });
 
   const panicBt = pickPanicTask(inp.bt, inp.sys);
-  const task = panicTaskOf(inp, panicBt);
-  const { fn, module, from } = faultingFunction(kind, inp, panicBt);
-  if (fn) evidence.push({ command: from, row: fn, detail: `${kind === 'oom' ? 'allocation site' : 'faulting function'}: ${fn}${module ? ` [${module}]` : ''}` });
+  const task = culpritTask(kind, primary, inp, panicBt);
+  const { fn, module, from } = faultingFunction(kind, inp, panicBt, primary);
+  if (fn) evidence.push({ command: from, row: fn, detail: `${kind === 'oom' ? 'allocation site' : kind === 'hung-task' ? 'blocked in' : 'faulting function'}: ${fn}${module ? ` [${module}]` : ''}` });
 
   const modules = taintingModules(inp);
   const taint = taintLetters(inp);
   if (modules.length) evidence.push({ command: inp.modT ? 'mod -t' : inp.mod ? 'mod' : 'log', row: modules[0] as string, detail: `modules tainting the kernel: ${modules.join(', ')}` });
   if (taint) evidence.push({ command: inp.sysT ? 'sys -t' : 'log', row: 'TAINTED_MASK', detail: `kernel taint ${taint}` });
 
-  return {
+  const panic: TriagePanic = {
     kind,
     task,
     function: fn,
@@ -50,16 +61,26 @@ export function triagePanic(inp: PanicInputs): TriagePanic {
     taint,
     evidence,
   };
+  if (others.length) panic.otherFaults = others.map((f) => ({ kind: f.kind, timestamp: f.timestamp, summary: f.summary }));
+  return { panic, fault: primary, panicBt };
 }
 
-/** The panic string: crash's `sys` PANIC, else the last `Kernel panic - not syncing` record, else an oops header. */
+/** The task to blame: the one that faulted, spun or is blocked (not khungtaskd, not the CPU that panicked later). */
+function culpritTask(kind: PanicKind, fault: LogFault | null, inp: PanicInputs, bt: BtTask | null): TriagePanic['task'] {
+  if (fault && fault.pid !== null && (kind === 'hung-task' || fault.oops || fault.lockup)) return { pid: fault.pid, comm: fault.comm };
+  return panicTaskOf(inp, bt);
+}
+
+/** The panic string: crash's `sys` PANIC, else the last `Kernel panic - not syncing` record, else the last Oops line. */
 export function panicMessage(inp: Pick<PanicInputs, 'sys' | 'log'>): string | null {
   const fromSys = inp.sys?.panic?.trim();
   if (fromSys) return fromSys;
   const last = inp.log?.panics.at(-1);
   if (last) return `Kernel panic - not syncing: ${last.message}`;
+  // panic_on_oops with kdump loaded: oops_end() jumps to the capture kernel before panic() prints,
+  // so the Oops line is the panic (crash's sys PANIC shows the same line).
   const oops = inp.log?.oopses.at(-1);
-  return oops ? oops.header : null;
+  return oops ? (oops.oopsLine ?? oops.header) : null;
 }
 
 /** The panic kind from the message and the reports in the log. */
@@ -129,33 +150,35 @@ function firstMeaningful(frames: Frame[], skip: (fn: string) => boolean): Frame 
   return null;
 }
 
-function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null): { fn: string | null; module: string | null; from: string } {
+function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null, fault: LogFault | null): { fn: string | null; module: string | null; from: string } {
   const btFrames: Frame[] = bt ? bt.frames.map((f) => ({ fn: baseName(f.function), module: f.module, unreliable: false })) : [];
   const none = (): boolean => false;
+  // crash's exception frame is the panicking task's: it speaks for the fault only when that task reported it.
+  const sameTask = !fault || fault.pid === null || bt === null || bt.pid === fault.pid;
+  const exc = sameTask ? bt?.exceptionFrames.find((e) => e.exceptionRip && !e.userMode) : undefined;
+  const excModule = (fn: string): string | null =>
+    moduleOfAddress(inp.mod, exc?.registers.RIP) ?? bt?.frames.find((fr) => baseName(fr.function) === fn)?.module ?? null;
   if (kind === 'oops' || kind === 'bug') {
-    const oops = inp.log?.oopses.at(-1);
+    const oops = fault?.oops ?? inp.log?.oopses[0];
     if (oops?.rip) {
       const f = splitSymbol(oops.rip);
-      if (f.fn) return { fn: f.fn, module: f.module, from: 'log' };
+      if (f.fn) return { fn: f.fn, module: f.module ?? (sameTask ? moduleOfAddress(inp.mod, exc?.registers.RIP) : null), from: 'log' };
     }
-    const exc = bt?.exceptionFrames.find((e) => e.exceptionRip && !e.userMode);
     if (exc?.exceptionRip) {
       const f = splitSymbol(exc.exceptionRip);
-      const mod = bt?.frames.find((fr) => baseName(fr.function) === f.fn)?.module ?? null;
-      return { fn: f.fn, module: mod, from: 'bt' };
+      return { fn: f.fn, module: excModule(f.fn), from: 'bt' };
     }
   }
   if (kind === 'soft-lockup' || kind === 'hard-lockup') {
-    const exc = bt?.exceptionFrames.find((e) => e.exceptionRip && !e.userMode);
-    if (exc?.exceptionRip) {
-      const f = splitSymbol(exc.exceptionRip);
-      return { fn: f.fn, module: bt?.frames.find((fr) => baseName(fr.function) === f.fn)?.module ?? null, from: 'bt' };
-    }
-    const sl = inp.log?.softLockups.at(-1);
-    // The watchdog prints the stuck CPU's registers: RIP is where it was spinning.
+    const sl = fault?.lockup ?? inp.log?.softLockups[0];
+    // The watchdog prints the stuck CPU's registers: RIP is where it was spinning, with its [module].
     if (sl?.rip && /^[\w.$]{1,128}\+0x/.test(sl.rip)) {
       const f = splitSymbol(sl.rip);
-      if (f.fn) return { fn: f.fn, module: f.module, from: 'log' };
+      if (f.fn) return { fn: f.fn, module: f.module ?? (sameTask ? moduleOfAddress(inp.mod, exc?.registers.RIP) : null), from: 'log' };
+    }
+    if (exc?.exceptionRip) {
+      const f = splitSymbol(exc.exceptionRip);
+      return { fn: f.fn, module: excModule(f.fn), from: 'bt' };
     }
     if (sl) {
       const f = firstMeaningful(sl.callTrace.map(splitSymbol), none);
@@ -163,11 +186,13 @@ function faultingFunction(kind: PanicKind, inp: PanicInputs, bt: BtTask | null):
     }
   }
   if (kind === 'hung-task') {
-    const h = inp.log?.hungTasks.at(-1);
+    const h = fault?.hung ?? inp.log?.hungTasks[0];
     if (h) {
       const f = firstMeaningful(h.callTrace.map(splitSymbol), (fn) => WAITING.test(fn));
       if (f) return { fn: f.fn, module: f.module, from: 'log' };
     }
+    // Without a report (or its stack) the blocked task's own stack is filled in by the hung-task details.
+    return { fn: null, module: null, from: 'bt' };
   }
   if (kind === 'oom') {
     const oom = inp.log?.oomReports.at(-1);

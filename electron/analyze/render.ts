@@ -4,6 +4,7 @@
  * characters that would turn a process name into markup or a link.
  */
 import { fmtBytes } from './oom-rules.ts';
+import { kindLines } from './render-kinds.ts';
 import type { TriageReport } from './report-types.ts';
 
 /** Remove control characters (C0, DEL, C1) so dump text cannot drive the terminal. */
@@ -31,6 +32,7 @@ export function renderText(r: TriageReport): string {
   out.push(`Signature: ${t(r.panic.signature)}`);
   if (r.panic.modules.length) out.push(`Tainting modules: ${r.panic.modules.map(t).join(', ')}`);
   out.push(`Kernel:    ${t(r.dump.release) || '?'}   crash time: ${t(r.dump.crashTime) || '?'}   uptime: ${r.dump.uptimeSeconds ?? '?'} s`);
+  out.push(...kindLines(r, t));
   const o = r.oom;
   if (o) {
     out.push('', `OOM verdict: ${o.culprit.kind} — ${t(o.culprit.name)}${o.culprit.module ? ` (module ${t(o.culprit.module)})` : ''}${o.culprit.cgroup ? ` (cgroup ${t(o.culprit.cgroup)})` : ''}, ${bytes(o.culprit.bytes)}; confidence ${o.confidence}`);

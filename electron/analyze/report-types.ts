@@ -50,6 +50,8 @@ export interface TriagePanic {
   /** Taint letters of the running kernel, e.g. "OE", or "" when not tainted; null when unknown. */
   taint: string | null;
   evidence: Evidence[];
+  /** Other fault reports in the log besides the one the verdict names (a second Oops, an earlier lockup), oldest first. */
+  otherFaults?: Array<{ kind: PanicKind; timestamp: number | null; summary: string }>;
 }
 
 export interface TriageVictim {
@@ -146,6 +148,17 @@ export interface TriageOops {
   errorCode: string | null;
   /** Where it ran: 'syscall' | 'kworker' | 'irq' | 'softirq' | 'kthread' | 'unknown'. */
   context: string;
+  /** The RIP as printed ("qdrv_submit.constprop.0+0x5/0x30 [qdrv]"), and its address when crash read it. */
+  rip?: string | null;
+  ripAddress?: string | null;
+  /** The call trace innermost first, module frames carrying their module. */
+  callTrace?: Array<{ function: string; module: string | null; offset: string | null }>;
+  /** "qdrv.c: 43" from the debug info (`sym` on RIP), null when there is none. */
+  source?: string | null;
+  /** `dis -rl` up to the faulting instruction (last lines), when crash could disassemble it. */
+  disassembly?: string[];
+  /** What is missing for the source line (module debuginfo, crash), or null. */
+  debugInfo?: string | null;
 }
 
 /** A task the hung-task detector (or crash's `ps`) found blocked in D state. */
@@ -158,7 +171,12 @@ export interface TriageHungTask {
   /** What it waits on: kind 'mutex' | 'rwsem' | 'completion' | 'folio-lock' | 'io' | 'unknown'; symbol when named. */
   waitsOn: { kind: string; symbol: string | null } | null;
   /** The lock's owner read from the dump (mutex.owner with flag bits masked), or null when unknown. */
-  owner: { pid: number | null; comm: string | null; state: string | null; function: string | null } | null;
+  owner: { pid: number | null; comm: string | null; state: string | null; function: string | null; task?: string | null; stack?: string[] } | null;
+  /** Task state (crash `ps`: UN; log: D) and the blocked stack, innermost first. */
+  state?: string | null;
+  stack?: string[];
+  /** What could not be established and why ("owner needs crash", "owner task not in the task list"). */
+  note?: string | null;
 }
 
 /** A soft or hard lockup: which CPU spun in what, for how long. */
@@ -170,6 +188,12 @@ export interface TriageLockup {
   function: string | null;
   module: string | null;
   seconds: number | null;
+  /** The lock the spinning code holds or wants, when a register names one (`sym` on RDI). */
+  lock?: string | null;
+  /** The spinning task's stack, innermost first. */
+  stack?: string[];
+  /** What the other CPUs were doing (`bt -a`). */
+  otherCpus?: Array<{ cpu: number; pid: number; comm: string; function: string | null; module: string | null }>;
 }
 
 /** The whole `crashdeck.triage/1` document. */

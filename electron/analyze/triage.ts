@@ -7,11 +7,14 @@ import type {
   BtModel, KmemFreeModel, KmemInfoModel, KmemSlabModel, KmemVmStatModel, KmemZoneModel, LogModel, ModModel, ModTaintModel,
   PsModel, SysModel, SysTaintModel, VmModel,
 } from '../parse/models.ts';
+import type { GuidedCommand } from '../api/contract.ts';
 import type { TraceEvidence } from './facts.ts';
 import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-models.ts';
+import { kindDetails, type Details } from './kind-details.ts';
 import { analyzeOom } from './oom-rules.ts';
-import { panicMessage, triagePanic } from './panic-triage.ts';
-import type { TriageReport } from './report-types.ts';
+import { panicMessage, triagePanicVerdict, type PanicInputs, type PanicVerdict } from './panic-triage.ts';
+import type { TriagePanic, TriageReport } from './report-types.ts';
+import { hungSignature, oomSignature, plainSignature } from './signature.ts';
 
 /** What the engine reads; each field may be missing. */
 export interface Gathered {
@@ -35,10 +38,14 @@ export interface Gathered {
   failures?: Record<string, string>;
   /** True for `--dmesg` mode: only the log exists, no dump. */
   logOnly?: boolean;
+  /** Raw output of the panic-kind follow-up commands (kind-details.ts), keyed by exact command line. */
+  probes?: Record<string, string>;
+  /** Directory to look for module debuginfo (`<dir>/<module>.ko`): usually the dump's own. */
+  moduleDir?: string | null;
 }
 
 /** Input name -> the crash command it comes from, for "not available" messages. */
-export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly'>, string> = {
+export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir'>, string> = {
   sys: 'sys', sysT: 'sys -t', log: 'log', bt: 'bt', kmemI: 'kmem -i', kmemZ: 'kmem -z', kmemF: 'kmem -f',
   kmemS: 'kmem -s', kmemV: 'kmem -V', ps: 'ps', mod: 'mod', modT: 'mod -t',
 };
@@ -54,8 +61,17 @@ export function triage(g: Gathered): TriageReport {
   }
   if (g.logOnly) missing.push('the dump itself (--dmesg mode: only the kernel log)');
 
-  const panicInputs = { sys: g.sys ?? null, sysT: g.sysT ?? null, bt: g.bt ?? null, log: g.log ?? null, mod: g.mod ?? null, modT: g.modT ?? null };
-  const panic = triagePanic(panicInputs);
+  const panicInputs: PanicInputs = { sys: g.sys ?? null, sysT: g.sysT ?? null, bt: g.bt ?? null, log: g.log ?? null, mod: g.mod ?? null, modT: g.modT ?? null };
+  const verdict = triagePanicVerdict(panicInputs);
+  const panic = verdict.panic;
+  const details = detailsOf(g, verdict);
+  if (g.bt && !verdict.panicBt?.frames.length) {
+    missing.push(`a usable stack of the panicking task (crash bt showed no frames${verdict.fault ? '; the kernel log\'s report is used instead' : ''})`);
+  }
+  adoptHungCulprit(panic, details);
+  // crash's `mod` text ranges may name the module of a RIP the log did not print.
+  const detailModule = details.oops?.module ?? details.lockup?.module ?? null;
+  if (panic.functionModule === null && detailModule && panic.function === (details.oops?.function ?? details.lockup?.function)) panic.functionModule = detailModule;
   const report = lastOomReport(g.log);
   let oom: TriageReport['oom'] = null;
   if (report || panic.kind === 'oom') {
@@ -75,6 +91,8 @@ export function triage(g: Gathered): TriageReport {
     }
     addVmEvidence(oom, g.vms);
   }
+  panic.signature = oom && panic.kind === 'oom' ? oomSignature(oom.culprit)
+    : panic.kind === 'hung-task' ? hungSignature(panic, details.hung?.tasks[0]) : plainSignature(panic);
   const uptime = g.sys?.uptimeSeconds ?? g.log?.panics.at(-1)?.timestamp ?? null;
   return {
     schema: 'crashdeck.triage/1',
@@ -87,8 +105,50 @@ export function triage(g: Gathered): TriageReport {
     },
     panic,
     oom,
+    oops: details.oops,
+    hung: details.hung,
+    lockup: details.lockup,
     missing,
   };
+}
+
+function detailsOf(g: Gathered, v: PanicVerdict): Details {
+  return kindDetails(v.panic.kind, v.fault, v.panicBt, {
+    log: g.log ?? null, bt: g.bt ?? null, ps: g.ps ?? null, mod: g.mod ?? null, probes: g.probes ?? {}, moduleDir: g.moduleDir ?? null, logOnly: Boolean(g.logOnly),
+  });
+}
+
+/**
+ * For a hung task the culprit is the first blocked task and where it sleeps (never khungtaskd);
+ * when the log had no report or stack for it, crash's D-state stacks name it. The wait chain
+ * becomes evidence: "backupd waits for qdrv_cfg_mutex held by qholder, which sleeps in qdrv_hold_locked".
+ */
+function adoptHungCulprit(panic: TriagePanic, d: Details): void {
+  const first = d.hung?.tasks[0];
+  if (panic.kind !== 'hung-task' || !first) return;
+  if (panic.task.pid === null || panic.function === null) {
+    panic.task = { pid: first.pid, comm: first.comm };
+    if (first.function) {
+      panic.function = first.function;
+      panic.functionModule = /\[([\w-]+)\]$/.exec(first.stack?.find((f) => f.startsWith(`${first.function}`)) ?? '')?.[1] ?? null;
+    }
+  }
+  for (const t of d.hung?.tasks ?? []) {
+    const lock = t.waitsOn?.symbol ?? (t.waitsOn && t.waitsOn.kind !== 'unknown' ? `a ${t.waitsOn.kind}` : 'something');
+    const holder = t.owner ? `held by ${t.owner.comm ?? `task ${t.owner.task ?? '?'}`}${t.owner.function ? `, which sleeps in ${t.owner.function}` : ''}${t.owner.state ? ` (state ${t.owner.state})` : ''}` : '';
+    panic.evidence.push({
+      command: t.owner?.task ? (t.waitsOn?.kind === 'rwsem' ? 'struct rw_semaphore.owner' : 'struct mutex.owner') : 'log',
+      row: t.comm,
+      detail: `${t.comm} waits for ${lock}${holder ? ` ${holder}` : ''}${t.note ? `; ${t.note}` : ''}`,
+    });
+  }
+}
+
+/** The follow-up crash commands the panic-kind details still need (empty when complete or log-only). */
+export function triageFollowUps(g: Gathered): GuidedCommand[] {
+  if (g.logOnly) return [];
+  const panicInputs: PanicInputs = { sys: g.sys ?? null, sysT: g.sysT ?? null, bt: g.bt ?? null, log: g.log ?? null, mod: g.mod ?? null, modT: g.modT ?? null };
+  return detailsOf(g, triagePanicVerdict(panicInputs)).wanted;
 }
 
 function addVmEvidence(oom: NonNullable<TriageReport['oom']>, vms: Record<number, VmModel> | undefined): void {

@@ -13,6 +13,11 @@ export const commandIds = [
   'sys', 'sys -t', 'log', 'ps', 'ps -G', 'bt', 'bt -a', 'foreach bt', 'mod', 'mod -t', 'dev',
   'kmem -i', 'kmem -s', 'kmem -S', 'kmem -z', 'kmem -f', 'kmem -V', 'kmem -g', 'kmem -p',
   'vm', 'task', 'help', 'vtop -c',
+  // Task states and how long since each task last ran (hung tasks, stalls).
+  'ps -m', 'ps -S',
+  // Panic-kind triage follow-ups (analyze/kind-details.ts): D-state stacks, stack words for the lock,
+  // lock owners, source lines and module debuginfo.
+  'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 
@@ -118,6 +123,7 @@ export const TriageReportSchema = v.object({
     signature: v.string(),
     taint: v.nullable(v.string()),
     evidence: v.array(TriageEvidenceSchema),
+    otherFaults: v.optional(v.array(v.object({ kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']), timestamp: v.nullable(v.number()), summary: v.string() }))),
   }),
   oom: v.nullable(v.object({
     constraint: v.nullable(v.string()),
@@ -153,17 +159,26 @@ export const TriageReportSchema = v.object({
   oops: v.optional(v.nullable(v.object({
     function: v.nullable(v.string()), module: v.nullable(v.string()), offset: v.nullable(v.string()),
     faultAddress: v.nullable(v.string()), errorCode: v.nullable(v.string()), context: v.string(),
+    rip: v.optional(v.nullable(v.string())), ripAddress: v.optional(v.nullable(v.string())),
+    callTrace: v.optional(v.array(v.object({ function: v.string(), module: v.nullable(v.string()), offset: v.nullable(v.string()) }))),
+    source: v.optional(v.nullable(v.string())), disassembly: v.optional(v.array(v.string())), debugInfo: v.optional(v.nullable(v.string())),
   }))),
   hung: v.optional(v.nullable(v.object({
     tasks: v.array(v.object({
       pid: v.nullable(v.number()), comm: v.string(), blockedSeconds: v.nullable(v.number()), function: v.nullable(v.string()),
       waitsOn: v.nullable(v.object({ kind: v.string(), symbol: v.nullable(v.string()) })),
-      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()) })),
+      owner: v.nullable(v.object({
+        pid: v.nullable(v.number()), comm: v.nullable(v.string()), state: v.nullable(v.string()), function: v.nullable(v.string()),
+        task: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+      })),
+      state: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())), note: v.optional(v.nullable(v.string())),
     })),
   }))),
   lockup: v.optional(v.nullable(v.object({
     kind: v.picklist(['soft-lockup', 'hard-lockup']), cpu: v.nullable(v.number()), pid: v.nullable(v.number()), comm: v.nullable(v.string()),
     function: v.nullable(v.string()), module: v.nullable(v.string()), seconds: v.nullable(v.number()),
+    lock: v.optional(v.nullable(v.string())), stack: v.optional(v.array(v.string())),
+    otherCpus: v.optional(v.array(v.object({ cpu: v.number(), pid: v.number(), comm: v.string(), function: v.nullable(v.string()), module: v.nullable(v.string()) }))),
   }))),
   missing: v.array(v.string()),
 });
@@ -531,6 +546,23 @@ export const methods = {
       path: v.string(),
       entries: v.array(v.object({ name: v.string(), isDir: v.boolean(), size: v.number() })),
       truncated: v.boolean(),
+    }),
+  },
+  /**
+   * `crashdeck doctor`'s checks (electron/doctor/): on the dump's host (`host` as in
+   * session.open; omitted = this machine) SSH, crash and whether it is new enough for `dump` (or
+   * the dumps in crashDir), the debug vmlinux, makedumpfile, kdump; on this machine trace-cmd,
+   * perf, Chromium, debuginfod. Each failing check carries its fix; `ok` = nothing failed.
+   */
+  'doctor.run': {
+    params: v.object({ host: v.optional(v.string()), dump: v.optional(Path), vmlinux: v.optional(Path), crash: v.optional(Path), crashDir: v.optional(Path) }),
+    result: v.object({
+      schema: v.literal('crashdeck.doctor/1'),
+      host: v.string(),
+      ok: v.boolean(),
+      checks: v.array(v.object({
+        id: v.string(), where: v.string(), title: v.string(), status: v.picklist(['ok', 'fail', 'warn', 'skip']), detail: v.string(), fix: v.optional(v.string()),
+      })),
     }),
   },
 } as const;

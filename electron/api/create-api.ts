@@ -17,6 +17,7 @@ import { reportExport } from './methods/report-methods.ts';
 import { createSymbolsMethods } from '../symbols/api-methods.ts';
 import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
+import { doctorRun } from '../doctor/api-method.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 
@@ -52,6 +53,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'ssh.answer': async (p) => sshAnswer(ctx, p),
     'host.probe': (p) => hostProbe(ctx, p),
     'host.listDir': (p) => hostListDir(ctx, p),
+    'doctor.run': (p) => doctorRun(ctx, p),
     ...trace.impls,
     ...caseTraces.impls,
   };

@@ -7,6 +7,7 @@
  * Exit codes: 0 triage printed, 2 usage, 3 the dump or file could not be read.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createApi } from '../api/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { triageSession } from '../analyze/gather.ts';
@@ -121,7 +122,10 @@ export async function triageCommand(args: string[]): Promise<number> {
         return printReport(await withTraces(report, gathered, summaries), values);
       }
       const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
-      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), progress ? { onProgress: progress } : {}));
+      // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
+      const dumpDir = path.dirname(positionals[0] as string);
+      const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
+      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), { moduleDir, ...(progress ? { onProgress: progress } : {}) }));
       for (const d of (await api.call('session.info', { sessionId: info.id })).diagnoses) {
         if (d.severity !== 'info') report.missing.push(`session: ${d.message}`);
       }

@@ -11,7 +11,7 @@
  */
 import { ApiError, commandIds, type CommandId, type GuidedCommand } from '../api/contract.ts';
 
-type ArgKind = 'pid' | 'address' | 'cache' | 'command' | 'pid-addresses';
+type ArgKind = 'pid' | 'address' | 'cache' | 'command' | 'pid-addresses' | 'symbol-or-address' | 'module-object';
 
 /** How each guided command takes its argument: none, optional or required, and of which kind. */
 const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = {
@@ -20,6 +20,8 @@ const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = 
   log: null,
   ps: null,
   'ps -G': null,
+  'ps -m': null,
+  'ps -S': null,
   bt: { kind: 'pid', required: false },
   'bt -a': null,
   'foreach bt': null,
@@ -38,6 +40,13 @@ const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = 
   task: { kind: 'pid', required: false },
   help: { kind: 'command', required: false },
   'vtop -c': { kind: 'pid-addresses', required: true },
+  'foreach UN bt': null,
+  'bt -F': { kind: 'pid', required: true },
+  sym: { kind: 'symbol-or-address', required: true },
+  'struct mutex.owner': { kind: 'symbol-or-address', required: true },
+  'struct rw_semaphore.owner': { kind: 'symbol-or-address', required: true },
+  'mod -s': { kind: 'module-object', required: true },
+  'dis -rl': { kind: 'address', required: true },
 };
 
 /** Largest pid Linux allows (PID_MAX_LIMIT on 64-bit). */
@@ -68,6 +77,19 @@ function validateArg(kind: ArgKind, arg: string): string {
       }
       return [validateArg('pid', parts[0] as string), ...parts.slice(1).map((a) => validateArg('address', a))].join(' ');
     }
+    case 'symbol-or-address': {
+      if (/^(?:0x)?[0-9a-fA-F]{9,16}$/.test(arg)) return validateArg('address', arg);
+      if (!/^[A-Za-z_][A-Za-z0-9_.]{0,127}$/.test(arg)) throw new ApiError('bad-request', `not a kernel symbol or hex address: ${JSON.stringify(arg)}`);
+      return arg;
+    }
+    case 'module-object': {
+      // "NAME" (crash searches the module tree) or "NAME /abs/path/NAME.ko[.debug]": crash only reads the file.
+      const m = /^([A-Za-z0-9_][A-Za-z0-9_-]{0,63})(?: (\/[A-Za-z0-9_.+/-]{1,200}\.(?:ko|ko\.debug|debug)))?$/.exec(arg);
+      if (!m || (m[2] ?? '').split('/').includes('..')) {
+        throw new ApiError('bad-request', `mod -s takes a module name and optionally an absolute path to its .ko (letters, digits, _ . + - /), not ${JSON.stringify(arg)}`);
+      }
+      return m[2] ? `${m[1]} ${m[2]}` : (m[1] as string);
+    }
     case 'command': {
       if (!/^[a-z][a-z0-9_]{0,31}$/.test(arg)) throw new ApiError('bad-request', `not a crash command name: ${JSON.stringify(arg)}`);
       return arg;
@@ -85,7 +107,7 @@ export function buildGuidedCommand(cmd: GuidedCommand): string {
     return cmd.id;
   }
   if (arg === '') {
-    if (spec.required) throw new ApiError('bad-request', `${cmd.id} needs a ${spec.kind === 'cache' ? 'slab cache name' : spec.kind === 'pid-addresses' ? 'pid and addresses' : spec.kind}`);
+    if (spec.required) throw new ApiError('bad-request', `${cmd.id} needs a ${spec.kind === 'cache' ? 'slab cache name' : spec.kind === 'pid-addresses' ? 'pid and addresses' : spec.kind.replaceAll('-', ' ')}`);
     return cmd.id;
   }
   return `${cmd.id} ${validateArg(spec.kind, arg)}`;

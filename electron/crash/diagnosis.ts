@@ -3,24 +3,45 @@
  * with a next step; a crash too old for the dump's kernel becomes a 'crash-too-old' Diagnosis.
  */
 import { ApiError, type Diagnosis } from '../api/contract.ts';
+import { crashNewEnough, crashRequirementFor, installableCrashFor, verifiedCrashReleases } from './crash-requirements.ts';
 
 /**
- * The oldest crash release that reads Linux 6.1 dumps correctly, Debian's 6.1.1xx included
- * (from crash-utility/crash's history):
- * - 8.0.3 walks 6.1's maple-tree VMAs: 872cad2d63b3 "Port the maple tree data structures and
- *   functions" and 9efc1f68a44f "Introduce maple tree vma iteration to vm_area_dump()" (without
- *   them `vm` fails with "invalid structure member offset: mm_struct_mmap"); also 120d6e89fc14
- *   (kmem -s|-S on 6.1) and 41d4b85ea50e (kmem -i SLAB).
- * - 8.0.4 reads the task table when `struct pid.numbers` is a flexible array: 88580068b7dd "Fix
- *   failure of gathering task table on Linux 6.5-rc1 and later" (kernel b69f0aeb0689, which
- *   Debian backported into 6.1.1xx; without it crash warns "active task ... not found in PID
- *   hash" and `ps` lists only the active tasks, 3 of 68 on our fixture).
- * 8.0.6 is the release we verify against the fixtures.
+ * The oldest crash release that reads Debian's 6.1 dumps (see crash-requirements.ts for every
+ * kernel, with the crash-utility/crash commits and what was measured on the fixtures).
  */
 export const minimumCrashForNewKernels = '8.0.4';
 
-/** The crash release crashdeck's tests run against the Debian 6.1 fixtures. */
+/** The crash release crashdeck's tests first verified against the fixtures (9.0.2 too). */
 export const verifiedCrash = '8.0.6';
+
+/**
+ * The exact way to get a crash that reads a dump of `release`: locally the project's
+ * native-tools/install-crash.sh (Debian/Ubuntu; it records the path in settings.json); on a
+ * remote host (its label), the same script copied there and run, its printed path passed as
+ * --crash. Other distributions: their package manager (the script prints the command).
+ */
+export function installCrashCommand(release: string | null, host: string | null = null): string {
+  const version = installableCrashFor(release);
+  const arg = version === '8.0.6' ? '' : ` ${version}`;
+  if (!host) return `bash native-tools/install-crash.sh${arg}`;
+  const m = /^(.*):(\d+)$/.exec(host);
+  const target = m ? (m[1] as string) : host;
+  const port = m && m[2] !== '22' ? m[2] : null;
+  return `scp ${port ? `-P ${port} ` : ''}native-tools/install-crash.sh ${target}: && ssh ${port ? `-p ${port} ` : ''}${target} bash install-crash.sh${arg}`;
+}
+
+/** "Use crash X or newer ... run: CMD" for a dump of `release` (on `host` when remote). */
+export function newerCrashHint(release: string | null, host: string | null = null): string {
+  const req = crashRequirementFor(release);
+  const minimum = req?.minimum ?? minimumCrashForNewKernels;
+  const kernel = release ? `kernel ${release}` : 'this kernel';
+  const basis = req?.basis === 'history' ? ' (from crash\'s history; no fixture of this kernel was measured)' : '';
+  const caveat = req?.caveat ? ` Note: ${req.caveat}.` : '';
+  const where = host
+    ? `On ${host} (Debian/Ubuntu) run: ${installCrashCommand(release, host)} — it prints the new crash's path there; open again with --crash THAT_PATH (or CRASHDECK_CRASH). Other distributions: install their newest crash package (dnf/zypper/pacman).`
+    : `Run: ${installCrashCommand(release)} (Debian/Ubuntu: installs it privately and records it in crashdeck's settings; elsewhere it prints your package manager's command), then open the dump again.`;
+  return `${kernel} needs crash ${minimum} or newer${basis} (${verifiedCrashReleases.join(' and ')} verified on Debian 6.1 and 6.12 dumps). ${where}${caveat}`;
+}
 
 /** What crashdeck knows when classifying a failed start. */
 export interface StartupContext {
@@ -31,6 +52,10 @@ export interface StartupContext {
   truncated: boolean;
   /** Short description of the dump format, when it could not be recognised. */
   notADump: boolean;
+  /** `crash --version` of the crash that failed, when known. */
+  crashVersion?: string | null;
+  /** The remote host's label when crash ran over SSH (hints say what to run there). */
+  host?: string | null;
 }
 
 function lastLines(text: string, n: number): string {
@@ -68,16 +93,35 @@ export function classifyStartupFailure(output: string, ctx: StartupContext): Api
   if (ctx.notADump || /not a supported file format/.test(text)) {
     return new ApiError('not-a-dump', `${ctx.vmcore} is not a crash dump crash can read${quote}`, 'Pick the vmcore / dump.<stamp> file kdump wrote under /var/crash, not the dmesg text beside it.');
   }
+  if (crashNewEnough(ctx.crashVersion, ctx.release) === false || (/invalid structure member offset/.test(text) && crashNewEnough(ctx.crashVersion, ctx.release) !== true)) {
+    return new ApiError('crash-too-old', `crash ${ctx.crashVersion ?? '(unknown version)'} is too old for kernel ${ctx.release ?? 'of this dump'} and could not open it${quote}`, newerCrashHint(ctx.release, ctx.host ?? null));
+  }
   if (ctx.truncated) {
     return new ApiError('dump-truncated', `${ctx.vmcore} is truncated (shorter than its header says)${quote}`, 'Copy the dump again completely (check free space where kdump wrote it); crashdeck tried --zero_excluded and --minimal.');
   }
   return new ApiError('dump-unreadable', `crash could not open the dump${quote || ' (it exited without a message)'}`, 'Check that the vmlinux matches the dump; crashdeck tried --zero_excluded and --minimal too.');
 }
 
-/** Findings from crash's startup output (with -s only warnings precede the prompt). */
-export function diagnoseStartup(startupText: string, crashVersion: string | null, release: string | null): Diagnosis[] {
+/**
+ * Findings from crash's startup output (with -s only warnings precede the prompt). The PID-hash
+ * warning means "crash too old" only when this crash is older than the kernel needs; from a crash
+ * new enough for the kernel it means the dump itself lacks pages (e.g. written by a makedumpfile
+ * older than the kernel, as the oops-syscall-6.12-mdf172 fixture is).
+ */
+export function diagnoseStartup(startupText: string, crashVersion: string | null, release: string | null, host: string | null = null): Diagnosis[] {
   const out: Diagnosis[] = [];
-  if (/WARNING: active task \S+ on cpu \d+ not found in PID hash/.test(startupText)) out.push(tooOld(crashVersion, release, 'its task table misses almost every task ("active task ... not found in PID hash")'));
+  if (/WARNING: active task \S+ on cpu \d+ not found in PID hash/.test(startupText)) {
+    if (crashNewEnough(crashVersion, release) === true) {
+      out.push({
+        code: 'dump-incomplete',
+        severity: 'warning',
+        message: `crash ${crashVersion} reads kernel ${release}, yet it finds the active task outside the PID hash ("active task ... not found in PID hash"): the dump lacks pages crash needs, so task lists are incomplete.`,
+        hint: 'Such dumps come from a makedumpfile older than the kernel (e.g. bookworm\'s 1.7.2 under a 6.12 kernel). Install a makedumpfile that supports the running kernel on the crashed host (crashdeck doctor checks it); this dump stays incomplete.',
+      });
+    } else {
+      out.push(tooOld(crashVersion, release, 'its task table misses almost every task ("active task ... not found in PID hash")', host));
+    }
+  }
   if (/kernel version inconsistency between vmlinux and dumpfile/.test(startupText)) {
     out.push({
       code: 'vmlinux-mismatch',
@@ -90,18 +134,18 @@ export function diagnoseStartup(startupText: string, crashVersion: string | null
 }
 
 /** Findings from one command's output (an error that only an outdated crash produces). */
-export function diagnoseCommand(raw: string, crashVersion: string | null, release: string | null): Diagnosis[] {
+export function diagnoseCommand(raw: string, crashVersion: string | null, release: string | null, host: string | null = null): Diagnosis[] {
   const m = /invalid structure member offset: (\S+)/.exec(raw);
-  return m ? [tooOld(crashVersion, release, `it does not know this kernel's structures ("invalid structure member offset: ${m[1]}")`)] : [];
+  return m ? [tooOld(crashVersion, release, `it does not know this kernel's structures ("invalid structure member offset: ${m[1]}")`, host)] : [];
 }
 
-/** The 'crash-too-old' finding, naming the version needed. */
-export function tooOld(crashVersion: string | null, release: string | null, why: string): Diagnosis {
+/** The 'crash-too-old' finding: names the version the kernel needs and the command that gets it. */
+export function tooOld(crashVersion: string | null, release: string | null, why: string, host: string | null = null): Diagnosis {
   return {
     code: 'crash-too-old',
     severity: 'error',
     message: `crash ${crashVersion ?? '(unknown version)'} is too old for kernel ${release ?? 'of this dump'}: ${why}. Its output is incomplete or wrong; do not trust it.`,
-    hint: `Use crash ${minimumCrashForNewKernels} or newer (${verifiedCrash} verified with Debian 6.1 kernels; 8.0.3 reads 6.1's maple-tree VMAs but still misses most tasks where struct pid has a flexible array, as in Debian's 6.1.1xx), e.g. Debian trixie's crash package, and point CRASHDECK_CRASH or --crash at it.`,
+    hint: newerCrashHint(release, host),
   };
 }
 
@@ -114,6 +158,6 @@ export function crashMissing(crashPath: string): ApiError {
   return new ApiError(
     'crash-missing',
     `crash not found (${crashPath})`,
-    `Install it (Debian/Ubuntu: apt-get install crash; RHEL/Fedora: dnf install crash) — kernels 6.1+ need crash ${minimumCrashForNewKernels} or newer (${verifiedCrash} verified) — or set CRASHDECK_CRASH to its path.`,
+    `Install it: on Debian/Ubuntu \`bash native-tools/install-crash.sh\` (a crash new enough for 6.1–6.12 kernels, recorded in crashdeck's settings; the distribution's own may be too old: kernels 6.1+ need crash ${minimumCrashForNewKernels} or newer, 6.9+ need 8.0.6, ${verifiedCrash} verified); RHEL/Fedora: dnf install crash; openSUSE: zypper install crash; Arch: pacman -S crash — or set CRASHDECK_CRASH to its path.`,
   );
 }

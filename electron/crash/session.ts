@@ -26,6 +26,7 @@ import { CommandFramer, newNonce, type Frame } from './framing.ts';
 import { scanOutput } from './output-scan.ts';
 import { SpawnError } from '../transport/local.ts';
 import { pathArg } from './crash-binary.ts';
+import { diagnoseIncompleteDump, incompleteDumpCode, taskCountCommands } from './incomplete-dump.ts';
 
 /** Fallback modes of the ladder, in order. */
 export type DegradedMode = 'zero_excluded' | 'minimal';
@@ -76,6 +77,8 @@ interface QueueItem {
   timeoutMs: number;
   resolve(result: CommandResult): void;
   reject(err: ApiError): void;
+  /** The session's own check: runs synchronously before the next command, so its finding travels with it. */
+  internal?: (raw: string) => void;
 }
 
 interface InFlight {
@@ -206,7 +209,14 @@ export class CrashSession {
       release: this.options.release ?? null,
       truncated: this.options.dumpFacts?.truncated ?? false,
       notADump: this.options.dumpFacts?.notADump ?? false,
+      crashVersion: this.options.crashVersion ?? null,
+      host: this.remoteHost(),
     };
+  }
+
+  /** The host's label when crash runs over SSH (hints then say what to run there), else null. */
+  private remoteHost(): string | null {
+    return this.options.transport.kind === 'ssh' ? this.options.transport.label : null;
   }
 
   private async firstStart(): Promise<void> {
@@ -224,7 +234,7 @@ export class CrashSession {
         this.degraded = mode;
         this.startupText = outcome.startupText;
         this.startupWarnings = scanOutput('crash', outcome.startupText).warnings;
-        this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null);
+        this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null, this.remoteHost());
         if (mode) {
           this.diagnoses.push({
             code: 'degraded',
@@ -233,6 +243,7 @@ export class CrashSession {
             hint: 'The dump is probably incomplete; results may be partial.',
           });
         }
+        if (mode !== 'minimal' && !this.diagnoses.some((d) => d.code === 'crash-too-old')) this.queueTaskCheck();
         this.setState('ready', mode ? `ready (degraded: --${mode})` : 'ready');
         this.pump();
         return;
@@ -248,6 +259,31 @@ export class CrashSession {
     const failure = firstError ?? new ApiError('internal', 'crash did not start');
     this.fail(failure);
     throw failure;
+  }
+
+  /**
+   * Before anything else, count the tasks crash found against the kernel's own count (see
+   * incomplete-dump.ts): a dump missing pages crash needs must say so on every result.
+   */
+  private queueTaskCheck(): void {
+    const raws: string[] = [];
+    const items = taskCountCommands.map((command): QueueItem => ({
+      command,
+      timeoutMs: 60_000,
+      resolve: () => {},
+      reject: () => {},
+      internal: (raw) => {
+        raws.push(raw);
+        if (raws.length < taskCountCommands.length) return;
+        const d = diagnoseIncompleteDump({ startupText: this.startupText, sysRaw: raws[0] ?? '', nrThreadsRaw: raws[1] ?? '', release: this.options.release ?? null });
+        if (!d) return;
+        // diagnosis.ts may already have said so from the PID-hash warning alone; the counts say more.
+        const known = this.diagnoses.findIndex((x) => x.code === incompleteDumpCode);
+        if (known >= 0) this.diagnoses[known] = d;
+        else this.diagnoses.push(d);
+      },
+    }));
+    this.queue.unshift(...items);
   }
 
   private fail(err: ApiError): void {
@@ -368,8 +404,13 @@ export class CrashSession {
     const raw = frame.text;
     const scan = scanOutput(f.item.command, raw);
     // Session-wide findings that make every output suspect travel with each result.
-    const diagnoses = this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded' || d.code === 'vmlinux-mismatch');
-    for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null)) {
+    if (f.item.internal) {
+      f.item.internal(raw);
+      this.pump();
+      return;
+    }
+    const diagnoses = this.diagnoses.filter((d) => d.code === 'crash-too-old' || d.code === 'degraded' || d.code === 'vmlinux-mismatch' || d.code === incompleteDumpCode);
+    for (const d of diagnoseCommand(raw, this.options.crashVersion ?? null, this.options.release ?? null, this.remoteHost())) {
       if (!this.diagnoses.some((x) => x.code === d.code)) this.diagnoses.push(d);
       if (!diagnoses.some((x) => x.code === d.code)) diagnoses.push(d);
     }

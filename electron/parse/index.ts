@@ -18,6 +18,8 @@ import { KMEM_ZONE_PARSER_VERSION, parseKmemZone } from './kmem-zone.ts';
 import { LOG_PARSER_VERSION, parseLog } from './log.ts';
 import { MOD_PARSER_VERSION, parseMod, parseModTaint } from './mod.ts';
 import { PS_PARSER_VERSION, parsePs } from './ps.ts';
+import { PS_LASTRUN_PARSER_VERSION, parsePsLastRun } from './ps-lastrun.ts';
+import { PS_STATES_PARSER_VERSION, parsePsStates } from './ps-states.ts';
 import { SYS_PARSER_VERSION, parseSys } from './sys.ts';
 import { SYS_TAINT_PARSER_VERSION, parseSysTaint } from './sys-taint.ts';
 import { VM_PARSER_VERSION, parseVm } from './vm.ts';
@@ -35,6 +37,8 @@ export { parseKmemZone } from './kmem-zone.ts';
 export { parseLog } from './log.ts';
 export { parseMod, parseModTaint } from './mod.ts';
 export { parsePs } from './ps.ts';
+export { parsePsLastRun } from './ps-lastrun.ts';
+export { parsePsStates } from './ps-states.ts';
 export { parseSys, uptimeSeconds } from './sys.ts';
 export { parseSysTaint, decodeTaint, TAINT_FLAGS } from './sys-taint.ts';
 export { parseVm } from './vm.ts';
@@ -97,8 +101,21 @@ const entries: ParserEntry[] = [
     parse: parsePs,
   },
   {
+    // -m (time since last run) and -l (last-run ns) share one layout; pid/comm filters and -C keep it.
+    parser: 'ps -m', version: PS_LASTRUN_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'ps' && args.filter((a) => a === '-m' || a === '-l').length === 1
+      && args.every((a) => !a.startsWith('-') || ['-m', '-l', '-G', '-k', '-u', '-y'].includes(a) || /^-C[\d,-]{1,64}$/.test(a)),
+    parse: parsePsLastRun,
+  },
+  {
+    parser: 'ps -S', version: PS_STATES_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'ps' && args.length === 1 && args[0] === '-S',
+    parse: parsePsStates,
+  },
+  {
+    // `kmem -i=shared` (crash 9.0+) adds SHARED back; same layout.
     parser: 'kmem -i', version: KMEM_INFO_PARSER_VERSION,
-    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && args[0] === '-i',
+    accepts: (verb, args) => verb === 'kmem' && args.length === 1 && (args[0] === '-i' || args[0] === '-i=shared'),
     parse: parseKmemInfo,
   },
   {

@@ -6,13 +6,22 @@ import { Diagnostics, crashMessage, fields, guarded, int, noDataDiagnosis, sizeT
 import type { ParseResult } from './common.ts';
 import type { KmemInfoModel, KmemInfoRow } from './models.ts';
 
-export const KMEM_INFO_PARSER_VERSION = 1;
+export const KMEM_INFO_PARSER_VERSION = 2;
+
+/**
+ * Rows crash 8.x always printed but later releases may leave out: crash 9.0.0 stopped printing
+ * SHARED (it walks every page; crash-utility/crash b39f8b558f9c "Enhance kmem -i[=shared]")
+ * unless asked with `kmem -i=shared`.
+ */
+const OPTIONAL_ROWS: Record<string, string> = {
+  SHARED: 'crash 9.0 and later print SHARED only for `kmem -i=shared` (crash-utility/crash b39f8b558f9c: counting shared pages walks every page)',
+};
 
 const UNITS = new Set(['B', 'KB', 'MB', 'GB', 'TB', 'PB']);
 
 /** Parse `kmem -i`. */
 export function parseKmemInfo(text: string): ParseResult<KmemInfoModel> {
-  return guarded('kmem -i', () => ({ rows: [], byLabel: {} }), () => {
+  return guarded('kmem -i', () => ({ rows: [], byLabel: {}, notPrinted: [] }), () => {
     const diags = new Diagnostics('kmem -i');
     const rows: KmemInfoRow[] = [];
     const byLabel: Record<string, KmemInfoRow> = {};
@@ -32,7 +41,21 @@ export function parseKmemInfo(text: string): ParseResult<KmemInfoModel> {
       byLabel[r.label] = r;
     }
     if (rows.length === 0) noDataDiagnosis(diags, 'kmem -i', text);
-    return { model: { rows, byLabel }, diagnostics: diags.finish() };
+    const notPrinted: string[] = [];
+    if (rows.length > 0 && byLabel['TOTAL MEM']) {
+      for (const [label, why] of Object.entries(OPTIONAL_ROWS)) {
+        if (byLabel[label]) continue;
+        notPrinted.push(label);
+        diags.add('row-not-printed', 'info', `kmem -i: no ${label} row: ${why}; it is unknown here, not zero.`);
+      }
+    }
+    const committed = byLabel.COMMITTED;
+    if (committed && committed.pages === 0) {
+      // crash reads vm_committed_as.count only (memory.c dump_kmeminfo), never the per-CPU deltas.
+      committed.lowerBound = true;
+      diags.add('lower-bound', 'info', 'kmem -i: COMMITTED 0 is a lower bound: crash reads only the global part of the per-CPU counter vm_committed_as, not the per-CPU batches (the kernel\'s Committed_AS adds them).');
+    }
+    return { model: { rows, byLabel, notPrinted }, diagnostics: diags.finish() };
   });
 }
 

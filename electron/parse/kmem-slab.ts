@@ -8,7 +8,7 @@ import { Diagnostics, crashMessage, fields, guarded, noDataDiagnosis, sizeToByte
 import type { ParseResult } from './common.ts';
 import type { KmemSlabModel, SlabCache } from './models.ts';
 
-export const KMEM_SLAB_PARSER_VERSION = 1;
+export const KMEM_SLAB_PARSER_VERSION = 2;
 
 
 /** Parse `kmem -s`. */
@@ -21,6 +21,7 @@ export function parseKmemSlab(text: string): ParseResult<KmemSlabModel> {
     let cols = ['CACHE', 'OBJSIZE', 'ALLOCATED', 'TOTAL', 'SLABS', 'SSIZE', 'NAME'];
     let idx = columnIndexes(cols);
     let unknown = 0;
+    let unnamed = 0;
     const unknownNames: string[] = [];
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
@@ -58,9 +59,20 @@ export function parseKmemSlab(text: string): ParseResult<KmemSlabModel> {
         diags.skip(i + 1, line, 'unreadable number');
         continue;
       }
-      caches.push({
+      const row: SlabCache = {
         address: addr, name, objSize, allocated, total, slabs, slabSize: ssize, slabSizeText: ssizeText, totalBytes: objSize * total,
-      });
+      };
+      // crash's placeholder when the name string is on a page the dump does not have.
+      if (name === '(unknown)') {
+        row.nameUnknown = true;
+        unnamed++;
+      }
+      caches.push(row);
+    }
+    if (unnamed > 0) {
+      diags.add('slab-names-unknown', 'warning',
+        `kmem -s: crash could not read the names of ${unnamed} cache(s) (printed "(unknown)"): the pages holding them are missing from the dump`,
+        'Their sizes and counts are still listed; the dump is incomplete, so caches cannot be told apart by name.');
     }
     if (unknown > 0) {
       diags.add('slab-counts-unknown', 'warning',

@@ -6,7 +6,7 @@ import { Diagnostics, crashMessage, guarded, int, noDataDiagnosis, splitLines } 
 import type { ParseResult } from './common.ts';
 import type { KmemZone, KmemZoneModel } from './models.ts';
 
-export const KMEM_ZONE_PARSER_VERSION = 1;
+export const KMEM_ZONE_PARSER_VERSION = 2;
 
 const ZONE_HEADER = /^NODE: (\d{1,5}) +ZONE: (\d{1,3}) +ADDR: ([0-9a-f]{1,16}) +NAME: "([^"]{0,40})"\s*$/;
 const STAT = /^ {0,40}([A-Z][A-Z0-9_]{0,60}): +(-?\d{1,20})\s*$/;
@@ -47,7 +47,8 @@ export function parseKmemZone(text: string): ParseResult<KmemZoneModel> {
         const present = /PRESENT: (\d{1,16})/.exec(t);
         const wm = /MIN\/LOW\/HIGH: (\d{1,16})\/(\d{1,16})\/(\d{1,16})/.exec(t);
         cur.spanned = size ? Number(size[1]) : null;
-        cur.present = present ? Number(present[1]) : null;
+        // crash prints PRESENT only when it is below SIZE (memory.c dump_zone_stats), so no PRESENT means all spanned pages are present.
+        cur.present = present ? Number(present[1]) : cur.spanned;
         if (wm) {
           cur.min = Number(wm[1]);
           cur.low = Number(wm[2]);

@@ -19,8 +19,8 @@ import type {
   OomZone, OopsReport, PanicRecord, SoftLockupReport,
 } from './models.ts';
 
-/** 2: OOM reports gained `hugepages` and `memcg`, soft lockups `rip` (cached parses of version 1 lack them). */
-export const LOG_PARSER_VERSION = 2;
+/** 2: OOM reports gained `hugepages` and `memcg`, soft lockups `rip`; 3: printk caller ids, journal text, Oops fault decode, hung-task state/blocker, hard lockups. */
+export const LOG_PARSER_VERSION = 3;
 
 const TS_LINE = /^\[ {0,12}(\d{1,10}\.\d{1,9})\] ?(?:<([0-9a-fA-F]{1,3})>)?(.*)$/;
 // log -T: "[Thu Nov 26 04:35:31 UTC 2026] text"
@@ -46,8 +46,42 @@ export function parseLog(text: string): ParseResult<LogModel> {
   });
 }
 
+/** printk caller id after the timestamp (makedumpfile 1.7.6+ --dump-dmesg, dmesg on CONFIG_PRINTK_CALLER kernels). */
+const CALLER = /^\[ {0,8}([TC]\d{1,7})\] ?/;
+// journalctl -k (short / short-iso / short-precise): "Dec 04 13:15:15 host kernel: text".
+const JOURNAL_LINE = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) \S{1,64} (\S{1,64}?)(?:\[\d{1,10}\])?: ?(.*)$/;
+
+/** Journal text: keep only the kernel's lines, without the journal's own prefix. */
+function unjournal(lines: string[]): string[] | null {
+  let journal = 0;
+  let probed = 0;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    if (JOURNAL_LINE.test(l)) journal++;
+    if (++probed >= 200) break;
+  }
+  if (journal === 0 || journal * 2 < probed) return null;
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = JOURNAL_LINE.exec(l);
+    if (!m) out.push(l);
+    else if (m[1] === 'kernel') out.push(m[2] as string);
+    else out.push('');
+  }
+  return out;
+}
+
+function withCaller(rec: LogRecord): LogRecord {
+  const c = CALLER.exec(rec.text);
+  if (!c) return rec;
+  rec.caller = c[1] as string;
+  rec.text = rec.text.slice(c[0].length);
+  return rec;
+}
+
 function toRecords(text: string, diags: Diagnostics): LogRecord[] {
-  const lines = splitLines(text);
+  const raw = splitLines(text);
+  const lines = unjournal(raw) ?? raw;
   // Timestamped logs print continuation lines of a record indented and without a timestamp.
   let stamped = 0;
   let probed = 0;
@@ -67,12 +101,12 @@ function toRecords(text: string, diags: Diagnostics): LogRecord[] {
     if (timestamped) {
       const m = TS_LINE.exec(line);
       if (m) {
-        records.push({ timestamp: Number(m[1]), level: level(m[2]), text: m[3] as string, line: i });
+        records.push(withCaller({ timestamp: Number(m[1]), level: level(m[2]), text: m[3] as string, line: i }));
         continue;
       }
       const h = HUMAN_TS_LINE.exec(line);
       if (h) {
-        records.push({ timestamp: null, level: level(h[1]), text: h[2] as string, line: i });
+        records.push(withCaller({ timestamp: null, level: level(h[1]), text: h[2] as string, line: i }));
         continue;
       }
       const prev = records[records.length - 1];
@@ -81,12 +115,12 @@ function toRecords(text: string, diags: Diagnostics): LogRecord[] {
         continue;
       }
       if (line.trim() === '') continue;
-      records.push({ timestamp: null, level: null, text: line, line: i });
+      records.push(withCaller({ timestamp: null, level: null, text: line, line: i }));
       continue;
     }
     if (line.trim() === '') continue;
     const lm = /^<([0-9a-fA-F]{1,3})>(.*)$/.exec(line);
-    records.push({ timestamp: null, level: lm ? level(lm[1]) : null, text: lm ? (lm[2] as string) : line, line: i });
+    records.push(withCaller({ timestamp: null, level: lm ? level(lm[1]) : null, text: lm ? (lm[2] as string) : line, line: i }));
   }
   return records;
 }
@@ -109,6 +143,7 @@ interface Open {
   panic?: PanicRecord;
   oom?: OomReport;
   lockup?: SoftLockupReport;
+  hung?: HungTaskReport;
 }
 
 type Section = 'none' | 'meminfo' | 'slab' | 'tasks' | 'memcgstat';
@@ -179,6 +214,15 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       st.open.oops.rip = ripText(t);
       continue;
     }
+    if (st.open?.oops && oopsDetail(t, st.open.oops)) continue;
+    if (st.open?.hung && hungDetail(t, st.open.hung)) continue;
+    const blocker = /^INFO: task (.{1,64}):(\d{1,10}) is blocked on an? ([\w-]{1,32})\b(?:.*?owned by task (.{1,64}):(\d{1,10}))?/.exec(t);
+    if (blocker) {
+      // hung_task.c debug_show_blocker() (6.15+), printed after the blocked task's stack.
+      const h = model.hungTasks.findLast((x) => x.pid === Number(blocker[2]));
+      if (h) h.blockedOn = { kind: blocker[3] as string, ownerComm: blocker[4] ?? null, ownerPid: blocker[5] ? Number(blocker[5]) : null };
+      continue;
+    }
     // A soft lockup report prints the interrupted registers (show_regs) when the watchdog had them.
     if (t.startsWith('RIP: ') && st.open?.lockup && st.open.lockup.rip === null) {
       st.open.lockup.rip = ripText(t);
@@ -210,7 +254,7 @@ function analyse(model: LogModel, diags: Diagnostics): void {
         recordIndex: i, timestamp: rec.timestamp, comm: hung[1] as string, pid: Number(hung[2]), seconds: Number(hung[3]), callTrace: [],
       };
       model.hungTasks.push(h);
-      startOpen(i, { callTrace: h.callTrace, pid: h.pid, comm: h.comm });
+      startOpen(i, { callTrace: h.callTrace, pid: h.pid, comm: h.comm, hung: h });
       continue;
     }
     const lock = /^(?:watchdog: )?BUG: soft lockup - CPU#(\d{1,5}) stuck for (\d{1,10})s! \[(.{1,64}):(\d{1,10})\]/.exec(t);
@@ -223,17 +267,31 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       startOpen(i, { callTrace: l.callTrace, pid: l.pid, comm: l.comm, cpu: l.cpu, lockup: l });
       continue;
     }
+    // kernel/watchdog.c watchdog_hardlockup_check(): the task comes from the CPU: line that follows.
+    const hard = /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP on cpu (\d{1,5})/.exec(t);
+    if (hard) {
+      const l: SoftLockupReport = {
+        recordIndex: i, timestamp: rec.timestamp, cpu: Number(hard[1]), seconds: 0, comm: '', pid: 0, callTrace: [], rip: null, kind: 'hard',
+      };
+      model.softLockups.push(l);
+      startOpen(i, { callTrace: l.callTrace, cpu: l.cpu, lockup: l });
+      continue;
+    }
     if (isOopsHeader(t)) {
       const prev = st.open;
       // "Oops: ..." right after a BUG: header belongs to that header.
-      if (t.startsWith('Oops: ') && prev?.oops && prev.oops.oopsLine === null && i - prev.startedAt <= 3) {
+      // (6.x prints #PF: lines and the page table walk between them.)
+      if (t.startsWith('Oops: ') && prev?.oops && prev.oops.oopsLine === null && i - prev.startedAt <= 8) {
         prev.oops.oopsLine = t;
+        oopsLineDetail(t, prev.oops);
         continue;
       }
       const oops: OopsReport = {
         recordIndex: i, timestamp: rec.timestamp, header: t, oopsLine: t.startsWith('Oops: ') ? t : null,
         pid: null, comm: null, cpu: null, taint: null, rip: null, callTrace: [],
+        dieCount: null, faultAddress: faultAddressOf(t), pfAccess: null, errorCode: null, pfReason: null,
       };
+      if (oops.oopsLine !== null || t.startsWith('general protection fault')) oopsLineDetail(t, oops);
       model.oopses.push(oops);
       startOpen(i, { callTrace: oops.callTrace, oops });
     }
@@ -323,6 +381,7 @@ function oomLine(t: string, st: State, diags: Diagnostics): boolean {
 function applyOpen(o: Open): void {
   if (o.oops) Object.assign(o.oops, { pid: o.pid, comm: o.comm, cpu: o.cpu, taint: o.taint });
   if (o.panic) Object.assign(o.panic, { pid: o.pid, comm: o.comm, cpu: o.cpu });
+  if (o.lockup && o.lockup.kind === 'hard' && o.pid !== null) Object.assign(o.lockup, { pid: o.pid, comm: o.comm ?? '' });
   if (o.oom) {
     o.oom.invoker.pid = o.pid;
     o.oom.invoker.cpu = o.cpu;
@@ -473,6 +532,49 @@ function oomNodeLine(t: string, oom: OomReport, diags: Diagnostics): boolean {
     presentKb: counters.present ?? null, managedKb: counters.managed ?? null, lowmemReserve: null,
   };
   oom.zones.push(zone);
+  return true;
+}
+
+/** "BUG: kernel NULL pointer dereference, address: 0000000000000004" and the older / GP forms -> the address. */
+function faultAddressOf(t: string): string | null {
+  const m = /(?:, address: |for address: |paging request at |dereference at |non-canonical address )(?:0x)?([0-9a-f]{1,16})\b/.exec(t);
+  return m ? `0x${(m[1] as string).replace(/^0+(?=.)/, '')}` : null;
+}
+
+/** "Oops: 0002 [#1] ..." / "Oops: Oops: 0000 [#1]" / "general protection fault ...: 0000 [#1]": error code and die counter. */
+function oopsLineDetail(t: string, oops: OopsReport): void {
+  const m = /: ([0-9a-f]{4}) \[#(\d{1,6})\]/.exec(t);
+  if (!m) return;
+  oops.dieCount = Number(m[2]);
+  oops.errorCode ??= `0x${m[1]}`;
+}
+
+/** Lines of an Oops report after its header: #PF decode, CR2. */
+function oopsDetail(t: string, oops: OopsReport): boolean {
+  let m = /^#PF: error_code\((0x[0-9a-f]{1,8})\)(?: - (.{1,80}))?$/.exec(t);
+  if (m) {
+    oops.errorCode = m[1] as string;
+    oops.pfReason = m[2]?.trim() ?? null;
+    return true;
+  }
+  m = /^#PF: (.{1,80})$/.exec(t);
+  if (m) {
+    oops.pfAccess = (m[1] as string).trim();
+    return true;
+  }
+  m = /^CR2: ([0-9a-f]{1,16})\b/.exec(t);
+  if (m) {
+    oops.faultAddress ??= `0x${(m[1] as string).replace(/^0+(?=.)/, '')}`;
+    return !t.includes('CR3:') && t.length < 30;
+  }
+  return false;
+}
+
+/** "task:backupd state:D stack:0 pid:307 tgid:307 ppid:174 flags:0x00000002" (sched_show_task). */
+function hungDetail(t: string, h: HungTaskReport): boolean {
+  const m = /^task:(.{1,64}?)\s+state:(\S{1,4})\s/.exec(t);
+  if (!m) return false;
+  h.state = m[2] as string;
   return true;
 }
 

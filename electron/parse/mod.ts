@@ -1,12 +1,12 @@
 /**
  * `mod` (loaded modules: address, name, base, size, debuginfo object) and `mod -t` (taint
- * letters per module). crash 7.x prints no BASE column; the header decides.
+ * letters per module). crash 7.x prints no BASE column, crash on 6.4+ kernels TEXT_BASE; the header decides.
  */
 import { Diagnostics, crashMessage, fields, guarded, noDataDiagnosis, splitLines } from './common.ts';
 import type { ParseResult } from './common.ts';
 import type { ModModel, ModTaintModel, ModuleRow } from './models.ts';
 
-export const MOD_PARSER_VERSION = 1;
+export const MOD_PARSER_VERSION = 2;
 
 /** Parse `mod`. */
 export function parseMod(text: string): ParseResult<ModModel> {
@@ -21,7 +21,8 @@ export function parseMod(text: string): ParseResult<ModModel> {
       if (line.trim() === '') continue;
       const f = fields(line);
       if (f[0] === 'MODULE' && f[1] === 'NAME') {
-        hasBase = f.includes('BASE');
+        // 6.4+ kernels split module memory (struct module_memory): crash then heads the column TEXT_BASE.
+        hasBase = f.includes('BASE') || f.includes('TEXT_BASE');
         header = true;
         continue;
       }

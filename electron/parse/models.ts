@@ -149,6 +149,35 @@ export interface PsModel {
   tasks: PsTask[];
 }
 
+/** One `ps -m` / `ps -l` row. */
+export interface PsLastRunTask {
+  pid: number;
+  task: string;
+  cpu: number;
+  command: string;
+  /** RU, IN, UN, ID, ... as in `ps`. */
+  state: string;
+  /** `ps -m`: time since the task last ran, in ms (crash: runqueue clock minus the task's last arrival); null for `ps -l`. */
+  sinceLastRunMs: number | null;
+  /** `ps -l`: the raw last-run timestamp in ns, as printed (may exceed 2^53); null for `ps -m`. */
+  lastRunNs: string | null;
+}
+
+/** `ps -m` / `ps -l`: tasks, most recently run first (crash's order). */
+export interface PsLastRunModel {
+  /** Which form crash printed; null when no row was read. */
+  format: 'since-last-run' | 'last-run-timestamp' | null;
+  tasks: PsLastRunTask[];
+}
+
+/** `ps -S`: task count per state. */
+export interface PsStatesModel {
+  /** State (RU, IN, UN, ID, ...) -> number of tasks. */
+  counts: Record<string, number>;
+  /** Sum of the counts: the tasks crash found. */
+  total: number;
+}
+
 // ---------------------------------------------------------------------------------------- log
 
 /** One kernel log record. Continuation lines (no timestamp, indented) are folded into `text`. */
@@ -160,6 +189,8 @@ export interface LogRecord {
   text: string;
   /** 0-based index of the record's first line in the output. */
   line: number;
+  /** printk caller id (CONFIG_PRINTK_CALLER: "T302" task, "C1" CPU) when the text carried one. */
+  caller?: string | null;
 }
 
 /** The `... invoked oom-killer: gfp_mask=..., order=..., oom_score_adj=...` line. */
@@ -336,6 +367,16 @@ export interface OopsReport {
   /** "RIP: 0010:sysrq_handle_crash+0x16/0x20" -> "sysrq_handle_crash+0x16/0x20". */
   rip: string | null;
   callTrace: string[];
+  /** The die counter of the Oops line ("[#2]"): 1 for the first Oops since boot. */
+  dieCount?: number | null;
+  /** The address that faulted (NULL dereference / page fault / non-canonical GP address, else CR2), hex. */
+  faultAddress?: string | null;
+  /** "#PF: supervisor read access in kernel mode" -> "supervisor read access in kernel mode". */
+  pfAccess?: string | null;
+  /** The page fault error code ("0x0000" from `#PF: error_code(0x0000)` or the Oops line's code). */
+  errorCode?: string | null;
+  /** "#PF: error_code(0x0000) - not-present page" -> "not-present page". */
+  pfReason?: string | null;
 }
 
 /** A `Kernel panic - not syncing: ...` line. */
@@ -358,6 +399,10 @@ export interface HungTaskReport {
   pid: number;
   seconds: number;
   callTrace: string[];
+  /** "task:backupd state:D stack:0 pid:307 ..." -> "D". */
+  state?: string | null;
+  /** 6.15+ CONFIG_DETECT_HUNG_TASK_BLOCKER: "is blocked on a mutex likely owned by task qholder:304". */
+  blockedOn?: { kind: string; ownerComm: string | null; ownerPid: number | null } | null;
 }
 
 /** `watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:123]`. */
@@ -371,6 +416,8 @@ export interface SoftLockupReport {
   callTrace: string[];
   /** "RIP: 0010:native_safe_halt+0xb/0x10" of the report's registers -> "native_safe_halt+0xb/0x10". */
   rip?: string | null;
+  /** 'hard' for "Watchdog detected hard LOCKUP on cpu N" (seconds then 0: the report prints none). */
+  kind?: 'soft' | 'hard';
 }
 
 /** `log` (also vmcore-dmesg.txt, which has the same `[ seconds] text` form). */
@@ -397,6 +444,8 @@ export interface KmemInfoRow {
   percent: number | null;
   /** What the percentage is of ("TOTAL MEM", "TOTAL SWAP", "TOTAL LIMIT"). */
   percentOf: string | null;
+  /** Set on COMMITTED 0: crash reads only the global part of vm_committed_as, so this is a lower bound. */
+  lowerBound?: true;
 }
 
 /** `kmem -i`. */
@@ -404,6 +453,11 @@ export interface KmemInfoModel {
   rows: KmemInfoRow[];
   /** Rows by label for convenience (same objects). */
   byLabel: Record<string, KmemInfoRow>;
+  /**
+   * Rows this crash release did not print (unknown, not zero): SHARED from crash 9.0 on. Absent
+   * in models cached by an older parser.
+   */
+  notPrinted?: string[];
 }
 
 /** A `kmem -s` row. */
@@ -419,6 +473,8 @@ export interface SlabCache {
   slabSizeText: string;
   /** objSize * total. */
   totalBytes: number;
+  /** crash printed "(unknown)": the name is on a page missing from the dump. */
+  nameUnknown?: true;
 }
 
 /** `kmem -s` (also `kmem -s <cache>`). */
@@ -471,6 +527,7 @@ export interface KmemZone {
   populated: boolean;
   /** SIZE (spanned pages). */
   spanned: number | null;
+  /** PRESENT; crash prints it only when below SIZE, so without it this is SIZE (null only when SIZE is unreadable). */
   present: number | null;
   min: number | null;
   low: number | null;
@@ -614,6 +671,7 @@ export interface VmModel {
 export interface ModuleRow {
   module: string;
   name: string;
+  /** BASE (or TEXT_BASE on 6.4+ kernels, where a module has separate text/data areas): the text start. */
   base: string | null;
   size: number;
   /** Path of the loaded debuginfo object, or null for "(not loaded)". */

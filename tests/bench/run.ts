@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   analyze: () => import('./analyze.ts'),
   views: () => import('./views.ts'),
   report: () => import('./report.ts'),
+  'log-first': () => import('./log-first.ts'),
 };
 
 const wanted = process.argv.slice(2);

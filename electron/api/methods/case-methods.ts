@@ -62,6 +62,15 @@ export async function caseAttach(ctx: ApiContext, params: Params<'case.attach'>)
     ...(params.vmlinux ? { vmlinux: params.vmlinux } : {}),
     ...(params.crash ? { crash: params.crash } : {}),
   });
+  // Attaching is for crash: without it (or its vmlinux) the case's own results are worth more
+  // than a crash-less session, so the case stays open and the missing piece is named.
+  const unavailable = info.diagnoses.find((d) => d.code === 'symbols-missing' || d.code === 'crash-missing');
+  if (unavailable) {
+    const opened = ctx.sessions.get(info.id);
+    ctx.sessions.delete(info.id);
+    await opened?.close();
+    throw new ApiError(unavailable.code === 'crash-missing' ? 'crash-missing' : 'vmlinux-not-found', unavailable.message, unavailable.hint);
+  }
   if (info.fingerprint !== record.bundle.dump.fingerprint) {
     const opened = ctx.sessions.get(info.id);
     ctx.sessions.delete(info.id);

@@ -77,7 +77,8 @@ async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmc
 /** Open a dump: validate, then start crash in the background. */
 export async function openSession(ctx: ApiContext, params: Params<'session.open'>): Promise<SessionInfo> {
   const t = await transportFor(ctx, params.host);
-  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, await loadSettings(ctx.options.env));
+  // settings.json names a crash on this machine (install-crash.sh writes it): never a path on a remote host.
+  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, t.kind === 'local' ? await loadSettings(ctx.options.env) : {});
   const facts = await readCheckedDumpFacts(t, params.vmcore);
   const identity = await identityFromFacts(t, params.vmcore, facts);
   const openDiagnoses: Diagnosis[] = [];

@@ -46,3 +46,23 @@ describe('crash 8.0.2 on a 6.1 dump', () => {
     expect(r.diagnoses?.find((d) => d.code === 'crash-too-old')).toBeDefined();
   });
 });
+
+describe('crash 8.0.2 on a 6.12 dump (measured: it cannot start, "invalid structure member offset: module_core_size")', () => {
+  it('fails as crash-too-old naming 8.0.6 and the install command, without the degraded-mode retries', async () => {
+    const api612 = createApi({ crashPath: crash802() });
+    try {
+      const opened = await api612.call('session.open', { vmcore: vmcorePath('oops-syscall-6.12'), vmlinux: vmlinuxPath('oops-syscall-6.12') });
+      const err = await api612.call('session.run', { sessionId: opened.id, command: { id: 'sys' } }).then(() => null, (e: unknown) => e as { code?: string; message?: string; hint?: string });
+      expect(err?.code).toBe('crash-too-old');
+      expect(err?.message).toContain('crash 8.0.2 is too old for kernel ' + fixtureMeta('oops-syscall-6.12').kernel.release);
+      expect(err?.message).toContain('module_core_size');
+      expect(err?.hint).toContain('needs crash 8.0.6 or newer');
+      expect(err?.hint).toContain('bash native-tools/install-crash.sh');
+      const after = await api612.call('session.info', { sessionId: opened.id });
+      expect(after.state).toBe('failed');
+      expect(after.degraded).toBeNull();
+    } finally {
+      await api612.dispose();
+    }
+  });
+});

@@ -9,12 +9,12 @@ import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { createApi } from '../../../electron/api/create-api.ts';
 import { triage } from '../../../electron/analyze/triage.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
-import { fixtureMeta, scenarios, transcript } from '../../support/fixtures.ts';
+import { allScenarios, fixtureMeta, transcript } from '../../support/fixtures.ts';
 import { gatheredFromTranscripts } from './gather-transcripts.ts';
 
 describe('triage report shape', () => {
   it('matches TriageReportSchema on every fixture, complete and degraded', () => {
-    for (const s of scenarios) {
+    for (const s of allScenarios) {
       for (const r of [triage(gatheredFromTranscripts(s)), triage(gatheredFromTranscripts(s, ['log'])), triage({ log: parseLog(transcript(s, 'log')).model, logOnly: true }), triage({})]) {
         const res = v.safeParse(TriageReportSchema, r);
         expect(res.success, JSON.stringify(res.issues?.[0]?.path?.map((p) => p.key))).toBe(true);

@@ -102,7 +102,9 @@ describe('panic kinds from the log', () => {
       CPU(30, 'khungtaskd'),
     ]);
     expect(r.panic.kind).toBe('hung-task');
-    expect(r.panic.signature).toBe('hung-task:jbd2!jbd2_journal_commit_transaction');
+    // the wait kind joins the bucket: jbd2 waiting on I/O is another bug than jbd2 waiting on a mutex
+    expect(r.panic.signature).toBe('hung-task:jbd2!jbd2_journal_commit_transaction<-io');
+    expect(r.hung?.tasks[0]).toMatchObject({ pid: 123, comm: 'jbd2/vda-8', function: 'jbd2_journal_commit_transaction', waitsOn: { kind: 'io', symbol: null }, state: 'D' });
   });
 
   it('soft lockup: kind and the looping module', () => {

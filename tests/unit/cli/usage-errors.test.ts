@@ -12,6 +12,7 @@ const subcommands: [string, string[]][] = [
   ['triage', ['triage']],
   ['report', ['report']],
   ['trace import', ['trace', 'import']],
+  ['doctor', ['doctor']],
 ];
 
 describe('crashdeck subcommand usage errors', () => {

@@ -66,8 +66,26 @@ describe('buildGuidedCommand', () => {
     }
   });
 
+  it('panic-kind follow-ups: symbols or addresses, a module and its .ko, a pid for bt -F', () => {
+    expect(buildGuidedCommand({ id: 'struct mutex.owner', arg: 'qdrv_cfg_mutex' })).toBe('struct mutex.owner qdrv_cfg_mutex');
+    expect(buildGuidedCommand({ id: 'sym', arg: 'FFFFFFFFC02140E5' })).toBe('sym 0xffffffffc02140e5');
+    expect(buildGuidedCommand({ id: 'dis -rl', arg: '0xffffffffc02140e5' })).toBe('dis -rl 0xffffffffc02140e5');
+    expect(buildGuidedCommand({ id: 'bt -F', arg: '307' })).toBe('bt -F 307');
+    expect(buildGuidedCommand({ id: 'foreach UN bt' })).toBe('foreach UN bt');
+    expect(buildGuidedCommand({ id: 'mod -s', arg: 'qdrv' })).toBe('mod -s qdrv');
+    expect(buildGuidedCommand({ id: 'mod -s', arg: 'qdrv /var/crash/x/qdrv.ko' })).toBe('mod -s qdrv /var/crash/x/qdrv.ko');
+    for (const arg of ['qdrv ../qdrv.ko', 'qdrv /var/crash/../../etc/shadow.ko', 'qdrv /etc/shadow', 'qdrv /a b.ko', 'qdrv /x.ko extra', '-d qdrv', 'qdrv;ls']) {
+      expect(code(() => buildGuidedCommand({ id: 'mod -s', arg })), JSON.stringify(arg)).toBe('bad-request');
+    }
+    for (const arg of ['qdrv_cfg_mutex+8', '*ptr', '$rdi', '-l', 'a b', '(x)']) {
+      expect(code(() => buildGuidedCommand({ id: 'sym', arg })), JSON.stringify(arg)).toBe('bad-request');
+      expect(code(() => buildGuidedCommand({ id: 'struct mutex.owner', arg })), JSON.stringify(arg)).toBe('bad-request');
+    }
+    expect(code(() => buildGuidedCommand({ id: 'bt -F' }))).toBe('bad-request');
+  });
+
   it('refuses every hostile argument for every command that takes one', () => {
-    for (const id of ['bt', 'vm', 'task', 'kmem -p', 'kmem -S', 'help'] as CommandId[]) {
+    for (const id of ['bt', 'vm', 'task', 'kmem -p', 'kmem -S', 'help', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl'] as CommandId[]) {
       for (const arg of hostile) {
         expect(code(() => buildGuidedCommand({ id, arg })), `${id} ${JSON.stringify(arg)}`).toBe('bad-request');
       }

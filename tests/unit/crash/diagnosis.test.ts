@@ -62,20 +62,55 @@ describe('crash too old', () => {
     expect(d[0]?.message).toContain('crash 8.0.2');
     // crash-utility/crash: the task-table fix for the flexible-array struct pid (88580068b7dd)
     // first shipped in 8.0.4; the fixtures are verified with 8.0.6.
-    expect(d[0]?.hint).toContain('crash 8.0.4 or newer');
-    expect(d[0]?.hint).toContain('8.0.6 verified');
+    expect(d[0]?.hint).toContain('needs crash 8.0.4 or newer');
+    expect(d[0]?.hint).toContain('8.0.6 and 9.0.2 verified');
+    expect(d[0]?.hint).toContain('Run: bash native-tools/install-crash.sh ');
+  });
+
+  it('on a remote host the hint says what to run there', () => {
+    const d = diagnoseStartup('WARNING: active task ffff888005610000 on cpu 0 not found in PID hash\n', '8.0.2', '6.1.0-56-cloud-amd64', 'root@db1:22');
+    expect(d[0]?.hint).toContain('On root@db1:22');
+    expect(d[0]?.hint).toContain('scp native-tools/install-crash.sh root@db1: && ssh root@db1 bash install-crash.sh');
+    expect(d[0]?.hint).toContain('--crash');
+    const other = diagnoseCommand('vm: invalid structure member offset: mm_struct_mmap\n', '8.0.2', '6.1.0-56-cloud-amd64', 'me@db2:2222');
+    expect(other[0]?.hint).toContain('scp -P 2222 native-tools/install-crash.sh me@db2: && ssh -p 2222 me@db2 bash install-crash.sh');
+  });
+
+  it('a 6.12 dump: 8.0.6 needed (measured), and the PID-hash warning from a new enough crash means an incomplete dump, not an old crash', () => {
+    const tooOld = diagnoseCommand('vm: invalid structure member offset: mm_struct_mmap\n', '8.0.4', '6.12.118+deb13-cloud-amd64');
+    expect(tooOld[0]?.hint).toContain('kernel 6.12.118+deb13-cloud-amd64 needs crash 8.0.6 or newer');
+    const warn = 'WARNING: active task ffff888003c40000 on cpu 0 not found in PID hash\n';
+    expect(diagnoseStartup(warn, '8.0.6', '6.12.118+deb13-cloud-amd64').map((x) => x.code)).toEqual(['dump-incomplete']);
+    expect(diagnoseStartup(warn, '9.0.2', '6.12.118+deb13-cloud-amd64')[0]?.hint).toMatch(/makedumpfile older than the kernel/);
+  });
+
+  it('a 7.x kernel: says plainly it is known only from crash history, with the unreleased 7.1 fixes', () => {
+    const d = diagnoseCommand('bt: invalid structure member offset: x\n', '8.0.6', '7.1.0-1-amd64');
+    expect(d[0]?.hint).toContain('needs crash 9.0.2 or newer (from crash\'s history; no fixture of this kernel was measured)');
+    expect(d[0]?.hint).toContain('d0ee428664f9');
+    expect(d[0]?.hint).toContain('install-crash.sh 9.0.2');
+  });
+
+  it('crash 8.0.2 that cannot start on a 6.12 dump is reported as too old, with the command', () => {
+    const out = 'crash: invalid structure member offset: module_core_size\n       FILE: kernel.c  LINE: 3781  FUNCTION: module_init()\n';
+    const e = classifyStartupFailure(out, ctx({ release: '6.12.118+deb13-cloud-amd64', crashVersion: '8.0.2' }));
+    expect(e.code).toBe('crash-too-old');
+    expect(e.message).toContain('module_core_size');
+    expect(e.hint).toContain('8.0.6 or newer');
+    expect(e.hint).toContain('bash native-tools/install-crash.sh');
   });
 
   it('tells a user of 8.0.3 (maple tree, but not the new struct pid) that it is not enough', () => {
     const d = diagnoseStartup('WARNING: active task ffff888005610000 on cpu 0 not found in PID hash\n', '8.0.3', '6.1.0-56-cloud-amd64');
     expect(d[0]?.message).toContain('crash 8.0.3 is too old');
-    expect(d[0]?.hint).toMatch(/8\.0\.3 reads 6\.1's maple-tree VMAs but still misses most tasks/);
+    expect(d[0]?.hint).toContain('needs crash 8.0.4 or newer');
   });
 
   it('a missing crash: the hint names the minimum and the verified release', () => {
     const e = crashMissing('/opt/nope/crash');
     expect(e.code).toBe('crash-missing');
-    expect(e.hint).toContain('crash 8.0.4 or newer (8.0.6 verified)');
+    expect(e.hint).toContain('bash native-tools/install-crash.sh');
+    expect(e.hint).toContain('crash 8.0.4 or newer');
   });
 
   it("recognises 8.0.2's vm failure on a maple-tree kernel", () => {

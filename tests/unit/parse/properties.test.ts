@@ -2,6 +2,9 @@
  * Property tests over every parser: hostile, truncated, shuffled and garbled input never throws,
  * always yields a contract-valid Parsed, and what was dropped is said in diagnostics.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +16,13 @@ import { transcript } from '../../support/fixtures.ts';
 const SAMPLES = [
   'sys', 'sys -t', 'log', 'bt', 'bt -a', 'foreach bt', 'ps', 'ps -G', 'kmem -i', 'kmem -s', 'kmem -z', 'kmem -f',
   'kmem -V', 'kmem -g', 'kmem -p 0x1000000', 'vm', 'vm 154', 'mod', 'mod -t',
-].map((command) => ({ command, text: transcript('oom-slab-leak', command) }));
+].map((command) => ({ command, text: transcript('oom-slab-leak', command) })).concat(
+  // Real crash output on a 6.12 dump (no transcript of these commands): tests/unit/parse/samples.
+  [['ps -m', 'ps-m-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -l', 'ps-l-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -S', 'ps-S-hung-mutex-6.12-crash-8.0.6.txt']]
+    .map(([command, file]) => ({ command: command as string, text: readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'samples', file as string), 'utf8') })),
+  // mod on 6.4+ kernels heads the base column TEXT_BASE.
+  [{ command: 'mod', text: transcript('oops-syscall-6.12', 'mod') }],
+);
 
 /** Table parsers whose rows do not depend on line order: the rows of each model. */
 const ROWS: Record<string, (m: never) => unknown[]> = {
@@ -23,7 +32,9 @@ const ROWS: Record<string, (m: never) => unknown[]> = {
   'kmem -i': (m: { rows: unknown[] }) => m.rows,
   'kmem -g': (m: { flags: unknown[] }) => m.flags,
   'mod': (m: { modules: unknown[] }) => m.modules,
-};
+  'ps -m': (m: { tasks: unknown[] }) => m.tasks,
+  'ps -l': (m: { tasks: unknown[] }) => m.tasks,
+}; // (ps -S sums counts per state: a garbled row changes a count, not a row.)
 
 function parseChecked(command: string, text: string): v.InferOutput<typeof ParsedSchema> {
   const parsed = parseCommandOutput(command, text);

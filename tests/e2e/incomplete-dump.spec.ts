@@ -1,0 +1,58 @@
+/**
+ * The incomplete dump (oops-syscall-6.12-mdf172: makedumpfile 1.7.2 under a 6.12 kernel) opened
+ * with the real crash 9.0.2: Processes, Memory map and Overview each say the dump is incomplete,
+ * with crash's 38 tasks shown as what crash could read, never as the system's truth; axe clean.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { crash902, fixtureMeta } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { closeDumpPage, openDumpPage } from './dump-page.ts';
+import { openView } from './nav.ts';
+import type { ServeHandle } from './serve-host-fixture.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const inc = (fixtureMeta('oops-syscall-6.12-mdf172').truth as { dump_incomplete?: { crash_ps_tasks: number } }).dump_incomplete!;
+let host: ServeHandle;
+let page: Page;
+
+// The machine's load decides crash's start time (12-70 s measured); give it room.
+test.beforeAll(async ({ browser }) => {
+  ({ host, page } = await openDumpPage(browser, 'oops-syscall-6.12-mdf172', 150_000, crash902()));
+});
+
+test.afterAll(() => closeDumpPage(host, page));
+
+function banner(p: Page): ReturnType<Page['getByRole']> {
+  return p.getByRole('region', { name: 'Incomplete dump' });
+}
+
+test('Processes: the incomplete-dump banner names the cause and the counts; the task count is what crash could read', async () => {
+  await openView(page, 'Processes');
+  await expect(banner(page)).toContainText('This dump is incomplete');
+  await expect(banner(page)).toContainText('makedumpfile older than the kernel');
+  await expect(banner(page)).toContainText(`ps shows ${inc.crash_ps_tasks} of `);
+  await expect(page.getByTestId('ps-count')).toHaveText(`${inc.crash_ps_tasks} of ${inc.crash_ps_tasks} tasks crash could read (not all the kernel had)`);
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('Memory map and Overview carry the same banner; Overview marks the task count as partial', async () => {
+  await openView(page, 'Memory map');
+  await expect(banner(page)).toContainText('This dump is incomplete');
+  await openView(page, 'Overview');
+  await expect(banner(page)).toContainText('This dump is incomplete');
+  await expect(page.getByTestId('tasks')).toContainText(`${inc.crash_ps_tasks}`);
+  await expect(page.getByTestId('tasks')).toContainText('only those crash could read');
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('dark theme: the banner stays readable (axe clean)', async () => {
+  await page.evaluate(() => localStorage.setItem('crashdeck.theme', 'dark'));
+  await page.reload();
+  await openView(page, 'Processes');
+  await expect(banner(page)).toBeVisible();
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});
