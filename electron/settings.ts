@@ -12,7 +12,7 @@ import * as v from 'valibot';
 const SettingsSchema = v.object({
   /** crash binary to use when neither --crash nor CRASHDECK_CRASH names one. */
   crashPath: v.optional(v.pipe(v.string(), v.minLength(1))),
-  /** debuginfod servers to use besides DEBUGINFOD_URLS (`crashdeck doctor` checks they answer). */
+  /** debuginfod servers tried after $DEBUGINFOD_URLS for debug symbols by build-id (electron/symbols/; `crashdeck doctor` checks they answer). */
   debuginfodUrls: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
 });
 

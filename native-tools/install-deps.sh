@@ -6,6 +6,7 @@
 # needs root or sudo.
 set -euo pipefail
 pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
+pkgs+=(debuginfod libarchive-tools) # symbols-by-build-id tests: a real debuginfod indexing .deb through bsdtar (debuginfod-find: remote fetches)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

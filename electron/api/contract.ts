@@ -364,6 +364,14 @@ export const methods = {
   },
   'session.cancel': { params: SessionRef, result: v.object({ cancelled: v.boolean() }) },
   'session.close': { params: SessionRef, result: v.object({ closed: v.boolean() }) },
+  /**
+   * Fetch the debug vmlinux of a session opened without one (symbols-missing) by the dump's
+   * BUILD-ID from the debuginfod servers (DEBUGINFOD_URLS, settings), on the dump's host, with
+   * 'symbols.progress' events; on success the session starts crash with it (same id).
+   */
+  'symbols.fetch': { params: SessionRef, result: SessionInfoSchema },
+  /** Stop a running symbols.fetch; nothing is left in the cache. */
+  'symbols.cancel': { params: SessionRef, result: v.object({ cancelled: v.boolean() }) },
   'parse.reparse': {
     params: v.object({ command: v.string(), raw: v.string() }),
     result: v.nullable(ParsedSchema),
@@ -619,6 +627,8 @@ export const events = {
     skippedLines: v.number(),
     phase: v.picklist(['converting', 'reading', 'done']),
   }),
+  /** symbols.fetch is downloading: bytes so far, total from Content-Length (null when not sent). */
+  'symbols.progress': v.object({ sessionId: v.string(), server: v.string(), bytes: v.number(), total: v.nullable(v.number()) }),
   /** An SSH login asks a question (key passphrase, password, keyboard-interactive); answer with ssh.answer. */
   'ssh.prompt': v.object({
     id: v.string(),
@@ -656,6 +666,8 @@ export const apiErrorCodes = [
   'not-a-trace', 'trace-tool-missing',
   // Case bundles (electron/report/): damaged, unsafe or from a newer crashdeck.
   'bad-case',
+  // Debug symbols by build-id (electron/symbols/): no server named; every server 404; none reachable.
+  'debuginfod-not-configured', 'debuginfod-not-found', 'debuginfod-unreachable',
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 

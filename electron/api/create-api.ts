@@ -15,6 +15,7 @@ import { createTraceMethods } from '../trace/api-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
+import { createSymbolsMethods } from '../symbols/api-methods.ts';
 import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 import { doctorRun } from '../doctor/api-method.ts';
@@ -28,6 +29,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
   const trace = createTraceMethods(ctx.bus);
   const caseTraces = createCaseTraceMethods(ctx, trace.impls);
   const fleet = createFleetMethods({ bus: ctx.bus, local: ctx.local, ...(options.transportFor ? { transportFor: options.transportFor } : {}) });
+  const symbols = createSymbolsMethods(ctx);
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
@@ -49,6 +51,8 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'case.contents': async (p) => caseContents(ctx, p),
     'case.attach': (p) => caseAttach(ctx, p),
     'report.export': (p) => reportExport(ctx, p),
+    'symbols.fetch': (p) => symbols.fetch(p),
+    'symbols.cancel': async (p) => symbols.cancel(p),
     'ssh.acceptHostKey': (p) => sshAcceptHostKey(ctx, p),
     'ssh.answer': async (p) => sshAnswer(ctx, p),
     'host.probe': (p) => hostProbe(ctx, p),
@@ -59,6 +63,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     ...fleet.impls,
   };
   const dispose = async (): Promise<void> => {
+    symbols.dispose();
     const records = [...ctx.sessions.values()];
     ctx.sessions.clear();
     await Promise.allSettled(records.map((r) => r.close()));

@@ -9,13 +9,15 @@ import { createApi } from '../api/create-api.ts';
 import { splitSshUrl } from '../transport/ssh.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, printUsage, usageError, type CliCommand } from './command-args.ts';
+import { fetchVmlinuxForCli } from './symbols-fetch.ts';
 
 const usage = `Usage: crashdeck run <vmcore> [--host H] [--vmlinux P] [--crash BIN] [--json] [--timeout S] [--shell] -- CMD...
 
 Run crash commands on a dump in one crash session. Each CMD after -- is one crash
 command line, e.g.: crashdeck run /var/crash/202501010000/dump.202501010000 -- sys "kmem -i" ps
 
-  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
+  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release, then the
+                debuginfod cache by build-id, then fetched from $DEBUGINFOD_URLS)
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --json        print JSON: session facts and, per command, raw, parsed and timings
   --timeout S   per-command timeout in seconds (default 120)
@@ -92,7 +94,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const api = createApi({ ...(a.timeoutMs ? { commandTimeoutMs: a.timeoutMs } : {}), transportFor: ssh.transportFor });
   const t0 = performance.now();
   try {
-    const info = await api.call('session.open', { vmcore: a.vmcore, ...openOptions(a) });
+    const fetched = a.vmlinux ? undefined : await fetchVmlinuxForCli({ name: 'run', vmcore: a.vmcore, host: a.host, transportFor: ssh.transportFor });
+    const info = await api.call('session.open', { vmcore: a.vmcore, ...openOptions({ ...a, vmlinux: a.vmlinux ?? fetched }) });
     if (a.shell) await api.call('session.setShell', { sessionId: info.id, enabled: true });
     const results = [];
     let startupMs: number | null = null;

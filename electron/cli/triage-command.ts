@@ -22,6 +22,7 @@ import { parseDumpLogText } from '../dumpinfo/log-triage.ts';
 import type { Diagnosis } from '../api/contract.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
+import { fetchVmlinuxForCli } from './symbols-fetch.ts';
 
 const usage = `Usage: crashdeck triage <vmcore> [--vmlinux P] [--crash BIN] [--host H] [--trace FILE]... [--json|--md]
        crashdeck triage --dmesg FILE [--trace FILE]... [--json|--md]
@@ -33,7 +34,8 @@ evidence and confidence. Without the debug vmlinux or crash, the verdict comes f
 own kernel log (basis "log"; the saved dmesg of this crash, else makedumpfile --dump-dmesg),
 and stderr says what to install for the full analysis.
 
-  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release)
+  --vmlinux P   debug vmlinux (default: searched from the dump's kernel release, then the
+                debuginfod cache by build-id, then fetched from $DEBUGINFOD_URLS)
   --crash BIN   crash binary (default: $CRASHDECK_CRASH, else crash on PATH)
   --host H      analyse a dump on another machine over SSH (ssh://user@host:port or an ssh alias)
   --dmesg FILE  read only kernel log text (vmcore-dmesg.txt, dmesg output); no dump needed
@@ -101,7 +103,9 @@ export async function triageCommand(args: string[]): Promise<number> {
       const vmcore = positionals[0] as string;
       // The dump's own log first: milliseconds, and the answer when crash cannot run.
       const early = await api.call('dump.identify', { vmcore, ...(values.host ? { host: values.host } : {}) });
-      const info = await api.call('session.open', { vmcore, ...openOptions(values) });
+      // No vmlinux here: fetch it by the dump's build-id when debuginfod servers are configured.
+      const fetched = values.vmlinux ? undefined : await fetchVmlinuxForCli({ name: 'triage', vmcore, host: values.host, transportFor: ssh.transportFor });
+      const info = await api.call('session.open', { vmcore, ...openOptions({ ...values, vmlinux: values.vmlinux ?? fetched }) });
       const unavailable = info.state === 'failed' ? info.diagnoses.filter((d) => d.code === 'symbols-missing' || d.code === 'crash-missing') : [];
       if (unavailable.length) {
         const model = early.log.text === null ? null : parseDumpLogText(early.log.text);

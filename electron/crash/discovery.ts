@@ -5,6 +5,7 @@
  */
 import { ApiError, type DumpEntry } from '../api/contract.ts';
 import type { Transport } from '../transport/types.ts';
+import { cacheDirOn, cachedDebuginfoPath, findCachedDebuginfo } from '../symbols/debuginfod-cache.ts';
 
 /** Candidate vmlinux paths for `release`, in the order they are tried. */
 export function vmlinuxCandidates(release: string, debuginfoDirs: readonly string[] = []): string[] {
@@ -60,24 +61,37 @@ export async function verifyVmlinux(t: Transport, path: string, release: string 
   return { ok: false, code: 'vmlinux-mismatch', reason: `${path} is ${other ? `the vmlinux of ${other[1]}` : 'not built for this kernel'}, the dump is ${release}` };
 }
 
-/** The vmlinux to use: the given one (verified), else the first verified candidate. */
-export async function findVmlinux(t: Transport, release: string | null, opts: { given?: string | undefined; debuginfoDirs?: readonly string[] }): Promise<string> {
+/**
+ * The vmlinux to use: the given one (verified), else the first verified candidate, else the
+ * debuginfod client cache's file for the dump's build-id (shared with gdb and drgn; verified by
+ * its build-id note).
+ */
+export async function findVmlinux(t: Transport, release: string | null, opts: { given?: string | undefined; debuginfoDirs?: readonly string[]; buildId?: string | null; env?: NodeJS.ProcessEnv }): Promise<string> {
   const hint = `Install the debug vmlinux for ${release ?? 'the dump\'s kernel'} (Debian/Ubuntu: linux-image-${release ?? 'REL'}-dbg or -dbgsym; RHEL/Fedora: kernel-debuginfo-${release ?? 'REL'}) or give its path.`;
   if (opts.given) {
     const check = await verifyVmlinux(t, opts.given, release);
     if (!check.ok) throw new ApiError(check.code, check.reason, hint);
     return opts.given;
   }
-  if (release === null) throw new ApiError('vmlinux-not-found', 'no vmlinux given and the dump\'s kernel release is unknown', hint);
   const tried: string[] = [];
-  for (const p of vmlinuxCandidates(release, opts.debuginfoDirs)) {
+  for (const p of release === null ? [] : vmlinuxCandidates(release, opts.debuginfoDirs)) {
     tried.push(p);
     const st = await t.stat(p).catch(() => null);
     if (!st?.isFile) continue;
     const check = await verifyVmlinux(t, p, release);
     if (check.ok) return p;
   }
-  throw new ApiError('vmlinux-not-found', `no debug vmlinux for ${release} found (looked in ${tried.join(', ')})`, hint);
+  if (opts.buildId) {
+    const cache = await cacheDirOn(t, opts.env);
+    if (cache) {
+      const cached = await findCachedDebuginfo(t, cache, opts.buildId);
+      if (cached) return cached;
+      tried.push(cachedDebuginfoPath(cache, opts.buildId));
+    }
+  }
+  if (release === null && tried.length === 0) throw new ApiError('vmlinux-not-found', 'no vmlinux given and the dump\'s kernel release is unknown', hint);
+  const debuginfod = opts.buildId ? ` Or fetch it by build-id ${opts.buildId}: set DEBUGINFOD_URLS (e.g. https://debuginfod.debian.net) and run crashdeck triage again.` : '';
+  throw new ApiError('vmlinux-not-found', `no debug vmlinux for ${release ?? `build-id ${opts.buildId}`} found (looked in ${tried.join(', ')})`, hint + debuginfod);
 }
 
 const stampRe = /^\d{12}$/;

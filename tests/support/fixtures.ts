@@ -5,7 +5,8 @@
  * fixture throws: in CI that is a failure, never a skip.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,6 +89,23 @@ export function vmlinuxPath(scenario: Scenario = 'panic-sysrq'): string {
   }
   cachedVmlinux ??= process.env.CRASHDECK_TEST_VMLINUX ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'panic-sysrq')]);
   return cachedVmlinux;
+}
+
+/**
+ * The Debian -dbg .deb holding a scenario's vmlinux (for a real debuginfod to index): the
+ * fixtures' fetch-vmlinux.sh is run (it downloads and keeps the .deb), then the .deb is looked up
+ * in its cache, `$VMCORE_FIXTURE_CACHE/debs` (default ~/.cache/vmcore-fixtures/debs). Throws when
+ * missing (e.g. VMCORE_FIXTURE_KEEP_DEB=0 deleted it).
+ */
+export function dbgDebPath(scenario: Scenario = 'panic-sysrq'): string {
+  const meta = JSON.parse(readFileSync(fixtureFile(scenario, 'meta.json'), 'utf8')) as { kernel: { dbg_package: { name: string; version: string } } };
+  const { name, version } = meta.kernel.dbg_package;
+  const cache = process.env.VMCORE_FIXTURE_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vmcore-fixtures');
+  const find = (): string | undefined => readdirSync(path.join(cache, 'debs'), { withFileTypes: true }).find((e) => e.name.startsWith(`${name}_${version}_`) && e.name.endsWith('.deb'))?.name;
+  runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), scenario)]);
+  const deb = existsSync(path.join(cache, 'debs')) ? find() : undefined;
+  if (!deb) throw new Error(`the -dbg .deb ${name}_${version} is not in ${cache}/debs (run ${path.join(fixturesDir(), 'fetch-vmlinux.sh')} ${scenario} with VMCORE_FIXTURE_KEEP_DEB=1)`);
+  return path.join(cache, 'debs', deb);
 }
 
 function runScript(name: string, args: string[]): string {

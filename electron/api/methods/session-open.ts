@@ -100,7 +100,8 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
   }
   let vmlinux: string | null = null;
   try {
-    vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [] });
+    // The build-id finds a vmlinux fetched earlier into the debuginfod client cache (gdb's, drgn's or ours).
+    vmlinux = await findVmlinux(t, release, { given: params.vmlinux, debuginfoDirs: ctx.options.debuginfoDirs ?? [], buildId: params.vmlinux ? null : identity.buildId, ...(ctx.options.env ? { env: ctx.options.env } : {}) });
   } catch (err) {
     // A vmlinux the user named that is wrong is a mistake to report now; one found nowhere is
     // the usual 3 a.m. case (a 300-900 MB package nobody pre-installs) and no reason to refuse.
