@@ -308,17 +308,16 @@ export class SshTransport implements Transport {
 
   /**
    * `kill` a remote pid on a short channel of its own, ahead of every queued request (long-lived
-   * processes never hold the last slot, so one frees up). On a `MaxSessions 1` host whose one
-   * session is the process itself, false at once: the caller then falls back to a channel
-   * signal and closing the process's channel.
+   * processes never hold the last slot once the limit is known, so one frees up). When every
+   * slot is held by a long-lived process (`MaxSessions 1` and crash, or a limit learned too
+   * late), false at once: the caller then falls back to a channel signal and closing the
+   * process's channel.
    */
   private async signalRemote(live: Live, pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL', sudo: boolean): Promise<boolean> {
     if (live.lost) return false;
-    // MaxSessions 1 and the process holds the one session: no channel will come for the kill.
-    if (live.slots.learnedLimit === 1 && live.slots.inUse >= 1) return false;
     const kill = shellCommand([...(sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
     try {
-      const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`, 10_000);
+      const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`);
       return await new Promise<boolean>((resolve) => {
         let code: number | null = null;
         ch.on('exit', (c: number | null) => {
