@@ -87,9 +87,9 @@ describe('exec channels', () => {
     const chunks: string[] = [];
     p.onStdout((c) => chunks.push(c));
     p.write('first\n');
-    await expect.poll(() => chunks.join('')).toBe('first\n');
+    await expect.poll(() => chunks.join(''), { timeout: 10_000 }).toBe('first\n');
     p.write('second\n');
-    await expect.poll(() => chunks.join('')).toBe('first\nsecond\n');
+    await expect.poll(() => chunks.join(''), { timeout: 10_000 }).toBe('first\nsecond\n');
     const done = exited(p);
     p.closeStdin();
     expect(await done).toEqual({ code: 0, signal: null });
@@ -98,11 +98,11 @@ describe('exec channels', () => {
   it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('delivers %s to the remote program', async (sig) => {
     const marker = `3${Math.floor(Math.random() * 1e6)}`;
     const p = await t.spawn({ command: 'sleep', args: [marker] });
-    await expect.poll(() => running(marker)).toBe(1);
+    await expect.poll(() => running(marker), { timeout: 15_000 }).toBe(1);
     const done = exited(p);
     p.kill(sig);
     expect((await done).signal).toBe(sig);
-    await expect.poll(() => running(marker)).toBe(0);
+    await expect.poll(() => running(marker), { timeout: 15_000 }).toBe(0);
   });
 
   it('delivers a signal sent right after spawn, before the program reported its pid', async () => {
@@ -116,7 +116,7 @@ describe('exec channels', () => {
     const marker = `4${Math.floor(Math.random() * 1e6)}`;
     const e = await rejectionCode(t.exec({ command: 'sleep', args: [marker] }, { timeoutMs: 300 }));
     expect(e.code).toBe('timeout');
-    await expect.poll(() => running(marker)).toBe(0);
+    await expect.poll(() => running(marker), { timeout: 15_000 }).toBe(0);
   });
 
   it('stops a command that writes more than maxBytes', async () => {
