@@ -307,15 +307,17 @@ export class SshTransport implements Transport {
   }
 
   /**
-   * `kill` a remote pid on a short channel of its own, ahead of every queued request. When no
-   * slot frees up quickly (every one held by long-lived processes), false: the caller then
-   * falls back to a channel signal and closing the process's channel.
+   * `kill` a remote pid on a short channel of its own, ahead of every queued request (long-lived
+   * processes never hold the last slot once the limit is known, so one frees up). When every
+   * slot is held by a long-lived process (`MaxSessions 1` and crash, or a limit learned too
+   * late), false at once: the caller then falls back to a channel signal and closing the
+   * process's channel.
    */
   private async signalRemote(live: Live, pid: number, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL', sudo: boolean): Promise<boolean> {
     if (live.lost) return false;
     const kill = shellCommand([...(sudo ? ['sudo', '-n', '--'] : []), 'kill', '-s', signal.slice(3), '--', String(pid)]);
     try {
-      const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`, 2000);
+      const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`);
       return await new Promise<boolean>((resolve) => {
         let code: number | null = null;
         ch.on('exit', (c: number | null) => {

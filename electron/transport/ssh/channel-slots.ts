@@ -11,7 +11,8 @@
  * - `short`: a run-to-completion command (exec, the file commands of the exec fallback). At most
  *   one at a time: crash plus one short command fit `MaxSessions 2` without ever being refused.
  * - `urgent`: the one-shot `kill` that signals a remote process; ahead of everything, beyond the
- *   one-short rule, and it gives up quickly (the caller then closes the channel instead).
+ *   one-short rule; refused at once when every slot is held by a long-lived process (the
+ *   caller then closes the process's channel instead).
  * Idle holders that can be reopened later (the SFTP channel) register a releaser, asked to let go
  * whenever someone is waiting.
  */
@@ -143,6 +144,14 @@ export class ChannelSlots {
     for (let i = 0; i < this.queue.length;) {
       const w = this.queue[i] as Waiter;
       if (!this.fits(w.kind)) {
+        // Every session held by a long-lived process (the limit was learned too late): no slot
+        // will come for a kill, so say so at once and let the caller close the channel instead.
+        if (w.kind === 'urgent' && this.longHeld >= this.limit) {
+          this.queue.splice(i, 1);
+          if (w.timer) clearTimeout(w.timer);
+          w.fail(new SlotsBusyError(`every one of sshd's ${this.limit} session channels is held by a long-lived process (${[...this.holders.values()].join(', ')})`));
+          continue;
+        }
         i++;
         continue;
       }

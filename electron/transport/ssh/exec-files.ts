@@ -96,6 +96,8 @@ export class ExecFiles {
   /** The host's tools (asked once; forgotten with the connection by the caller). */
   hostTools(): Promise<HostTools> {
     this.tools ??= this.run(toolsScript, [], { what: 'tool check', maxBytes: 64 * 1024, timeoutMs: 30_000 }).then((r) => {
+      // The check itself failing (sudo -n without rights...) is that failure, not "no tools".
+      if (r.code !== 0) throw this.failure('cannot run file commands', r);
       const text = r.stdout.toString('utf8');
       const nl = text.indexOf('\n');
       const words = new Set(text.slice(0, nl < 0 ? undefined : nl).trim().split(/\s+/));

@@ -150,16 +150,19 @@ export class SshProcess implements RunningProcess {
     void this.pidKnown.then(async () => {
       if (this.exited) return;
       const pid = this.remotePid;
-      if (pid !== undefined && pid > 1 && (await this.sendSignal(pid, signal))) return;
-      try {
-        this.channel.signal(signal.slice(3));
-      } catch {
-        // servers without signal support: closing below is the fallback
+      if (pid === undefined || pid <= 1 || !(await this.sendSignal(pid, signal))) {
+        try {
+          this.channel.signal(signal.slice(3));
+        } catch {
+          // servers without signal support: closing below is the fallback
+        }
       }
+      // If the program is still there a while after the signal was sent (the `kill` runs on a
+      // channel of its own, which takes a round trip), close the channel: sshd then closes its
+      // pipes and the process gets EOF/SIGPIPE. SIGINT never closes: it may only interrupt.
+      if (this.exited) return;
+      if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), 1000);
+      else if (signal === 'SIGTERM') this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
     });
-    // If the program is still there after a while, close the channel (sshd then closes its
-    // pipes and the process gets EOF/SIGPIPE). SIGINT never closes: it may only interrupt.
-    if (signal === 'SIGKILL') this.termTimer ??= setTimeout(() => this.channel.close(), 1000);
-    else if (signal === 'SIGTERM') this.termTimer ??= setTimeout(() => this.channel.close(), 3000);
   }
 }

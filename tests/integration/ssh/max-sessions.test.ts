@@ -13,6 +13,7 @@ import { SshHosts } from '../../../electron/transport/ssh-hosts.ts';
 import type { ExitInfo } from '../../../electron/transport/types.ts';
 import { crash806, fixtureMeta, vmcorePath } from '../../support/fixtures.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { rejectionCode, transportFor } from './options.ts';
 
 interface Box {
   sshd: Sshd;
@@ -97,5 +98,24 @@ describe.each(configs)('$name', (c) => {
     // Never a leaked channel, never more refusals than the one that taught the limit.
     await expect.poll(() => t.openChannels).toBe(0);
     expect((b.sshd.log().match(/no more sessions/g) ?? []).length).toBeLessThanOrEqual(c.maxSessions === 1 ? 1 : 0);
+  });
+
+  it.runIf(c.maxSessions === 1)('a request that waits too long says MaxSessions and what holds the session', async () => {
+    const b = box();
+    const t = transportFor(b.sshd, { channelWaitMs: 1500 });
+    try {
+      const held = await t.spawn({ command: 'cat', args: [] });
+      const exited = new Promise<ExitInfo>((resolve) => held.onExit(resolve));
+      const e = await rejectionCode(t.stat(b.dump));
+      expect(e.code).toBe('refused');
+      expect(e.message).toMatch(/MaxSessions reached: .* waited 2 s for one of sshd's session channels \(MaxSessions 1\), all held by: cat/);
+      expect(e.hint).toMatch(/raise MaxSessions/);
+      held.closeStdin();
+      await exited;
+      // Nothing was lost: the next request runs.
+      expect((await t.stat(b.dump))?.isFile).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });
