@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
+import { expectOomCulpritAsTruth } from '../../support/oom-truth.ts';
 import { crash806, fixtureFile, fixtureMeta, scenarios, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 
 interface Truth {
@@ -33,14 +34,7 @@ function expectTruth(r: TriageReport, s: Scenario): void {
   expect(r.oom?.trigger.pid).toBe(t.oom.invoker_pid);
   expect(r.oom?.trigger.gfpMask).toBe(t.oom.gfp_mask);
   expect(r.oom?.victim?.killed ?? false).toBe(false);
-  expect(r.oom?.culprit.kind).toBe(t.culprit_kind);
-  if (t.culprit_kind === 'slab') {
-    expect(r.oom?.culprit.name).toBe(t.culprit.cache);
-    expect(r.oom?.culprit.module).toBe(t.culprit.module);
-  } else {
-    expect(r.oom?.culprit.pid).toBe(t.culprit.pid);
-    expect(r.oom?.culprit.name).toContain(String(t.culprit.comm));
-  }
+  expectOomCulpritAsTruth(r, fixtureMeta(s).truth);
 }
 
 describe('crashdeck triage <vmcore> --json (real crash 8.0.6)', () => {

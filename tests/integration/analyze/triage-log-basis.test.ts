@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
+import { expectOomCulpritAsTruth } from '../../support/oom-truth.ts';
 import { allScenarios, fixtureFile, fixtureMeta, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 
 let dir: string;
@@ -52,14 +53,7 @@ function expectTruth(r: TriageReport, s: Scenario): void {
   const oom = t.oom as { constraint: string; invoker_pid: number };
   expect(r.oom?.constraint).toBe(oom.constraint);
   expect(r.oom?.trigger.pid).toBe(oom.invoker_pid);
-  expect(r.oom?.culprit.kind).toBe(t.culprit_kind);
-  if (t.culprit_kind === 'slab') {
-    expect(r.oom?.culprit.name).toBe(t.culprit.cache);
-    expect(r.oom?.culprit.module).toBe(t.culprit.module);
-  } else {
-    expect(r.oom?.culprit.pid).toBe(t.culprit.pid);
-    expect(r.oom?.culprit.name).toContain(String(t.culprit.comm));
-  }
+  expectOomCulpritAsTruth(r, t);
 }
 
 /** The vmlinux's GNU build-id as binutils reads it. */
