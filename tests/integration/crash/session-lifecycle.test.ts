@@ -34,7 +34,8 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
 
 describe('CrashSession on oom-slab-leak (crash 8.0.6)', () => {
   it('starts ready, not degraded, with no startup warnings', () => {
-    expect(session.state).toBe('ready');
+    // 'busy' too: right after start the session runs its own task-count check (incomplete dumps).
+    expect(['ready', 'busy']).toContain(session.state);
     expect(session.degraded).toBeNull();
     expect(session.diagnoses.filter((d) => d.code === 'crash-too-old')).toEqual([]);
   });
