@@ -6,39 +6,14 @@
  */
 import type { ApiError } from '../api/contract.ts';
 import type { Transport } from '../transport/types.ts';
-import { CrashSession } from './session.ts';
+import { CrashlessSession } from './crashless-session.ts';
 
 /** The stand-in for crash when it cannot run on this dump. */
-export class UnavailableCrash extends CrashSession {
-  constructor(
-    transport: Transport,
-    vmcore: string,
-    private readonly cause: ApiError,
-    message: string,
-  ) {
-    super({ transport, crashPath: '', vmcore, vmlinux: null, fallback: false });
-    this.state = 'failed';
-    this.message = message;
+export class UnavailableCrash extends CrashlessSession {
+  constructor(transport: Transport, vmcore: string, cause: ApiError, message: string) {
+    super(transport, vmcore, { state: 'failed', message, closedMessage: 'closed', refuse: () => cause });
     // The cause is reported once, as the open diagnosis the record carries (symbols-missing /
     // crash-missing); a failure here would repeat it.
     this.failure = null;
-  }
-
-  override start(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  override run(): Promise<never> {
-    return Promise.reject(this.cause);
-  }
-
-  override cancel(): boolean {
-    return false;
-  }
-
-  override close(): Promise<void> {
-    this.state = 'closed';
-    this.message = 'closed';
-    return Promise.resolve();
   }
 }

@@ -8,7 +8,7 @@
 import { ApiError, type CommandResponse, type SessionInfo } from '../api/contract.ts';
 import type { EventBus } from '../api/handlers.ts';
 import { SessionRecord } from '../api/methods/session-record.ts';
-import { CrashSession } from '../crash/session.ts';
+import { CrashlessSession } from '../crash/crashless-session.ts';
 import { parseCommandOutput } from '../parse/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { CaseBundle, CaseResult } from './case-types.ts';
@@ -16,33 +16,6 @@ import type { CaseBundle, CaseResult } from './case-types.ts';
 /** Command lines compare with collapsed whitespace ("kmem  -s" is "kmem -s"). */
 export function normalizeCommand(command: string): string {
   return command.trim().replace(/\s+/g, ' ');
-}
-
-/** A CrashSession that never starts crash: always 'ready', nothing to cancel. */
-class NoCrash extends CrashSession {
-  constructor(transport: Transport, vmcore: string) {
-    super({ transport, crashPath: '', vmcore, vmlinux: null, fallback: false });
-    this.state = 'ready';
-    this.message = 'read-only case';
-  }
-
-  override start(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  override run(command: string): Promise<never> {
-    return Promise.reject(new ApiError('refused', `"${command}" cannot run: this session is a read-only case without crash`));
-  }
-
-  override cancel(): boolean {
-    return false;
-  }
-
-  override close(): Promise<void> {
-    this.state = 'closed';
-    this.message = 'case closed';
-    return Promise.resolve();
-  }
 }
 
 /** The session record of an opened case. */
@@ -68,7 +41,12 @@ export class CaseSessionRecord extends SessionRecord {
         release: bundle.dump.release,
         openDiagnoses: bundle.dump.diagnoses,
       },
-      new NoCrash(transport, casePath),
+      new CrashlessSession(transport, casePath, {
+        state: 'ready',
+        message: 'read-only case',
+        closedMessage: 'case closed',
+        refuse: (command) => new ApiError('refused', `"${command}" cannot run: this session is a read-only case without crash`),
+      }),
       transport,
       bus,
     );
