@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,9 +179,14 @@ describe('fetching on the dump\'s host over SSH (real sshd, the same debuginfod)
   });
 
   /** A PATH on the host with the script's tools but without debuginfod-find: the curl fallback. */
-  function curlOnlyPath(): string {
+  /** A PATH with curl (no debuginfod-find); `limitRate` throttles it so a cancel lands mid-download. */
+  function curlOnlyPath(limitRate?: string): string {
     const bin = tempDir('bin');
-    for (const tool of ['sh', 'env', 'curl', 'sed', 'tail', 'wc', 'mkdir', 'rm', 'rmdir', 'mv', 'cat', 'tr', 'grep', 'sleep', 'awk', 'ls', 'chmod', 'kill']) {
+    if (limitRate) {
+      // On an idle machine the whole file crosses loopback before the first 1 s progress poll.
+      writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nexec /usr/bin/curl --limit-rate ${limitRate} "$@"\n`, { mode: 0o755 });
+    }
+    for (const tool of ['sh', 'env', ...(limitRate ? [] : ['curl']), 'sed', 'tail', 'wc', 'mkdir', 'rm', 'rmdir', 'mv', 'cat', 'tr', 'grep', 'sleep', 'awk', 'ls', 'chmod', 'kill']) {
       const at = ['/usr/bin', '/bin'].map((d) => path.join(d, tool)).find((p) => existsSync(p));
       if (at) symlinkSync(at, path.join(bin, tool));
     }
@@ -207,7 +212,7 @@ describe('fetching on the dump\'s host over SSH (real sshd, the same debuginfod)
   it('cancel mid-download on the host leaves nothing in its cache; an unknown build-id is a 404 named by server', async () => {
     const cache = tempDir('remote-cancel');
     const ctl = new AbortController();
-    const err = await fetchVmlinux({ transport: remote, buildId, release: null, env: { DEBUGINFOD_URLS: server.url }, hostEnv: { DEBUGINFOD_CACHE_PATH: cache, PATH: curlOnlyPath() }, signal: ctl.signal, onProgress: (p) => p.bytes > 0 && ctl.abort() }).then(() => null, (e: unknown) => e);
+    const err = await fetchVmlinux({ transport: remote, buildId, release: null, env: { DEBUGINFOD_URLS: server.url }, hostEnv: { DEBUGINFOD_CACHE_PATH: cache, PATH: curlOnlyPath('50M') }, signal: ctl.signal, onProgress: (p) => p.bytes > 0 && ctl.abort() }).then(() => null, (e: unknown) => e);
     expect((err as ApiError).code).toBe('cancelled');
     expect(filesUnder(cache)).toEqual([]);
     const other = readelfBuildId(vmlinuxPath('oops-syscall-6.12'));
