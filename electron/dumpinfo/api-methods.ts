@@ -5,7 +5,8 @@
  */
 import { ApiError, type Params, type Result } from '../api/contract.ts';
 import type { ApiContext } from '../api/methods/context.ts';
-import { getRecord } from '../api/methods/session-record.ts';
+import { getRecord, type SessionRecord } from '../api/methods/session-record.ts';
+import type { Transport } from '../transport/types.ts';
 import { readCheckedDumpFacts, transportFor } from '../api/methods/session-open.ts';
 import { CaseSessionRecord } from '../report/case-session.ts';
 import { compareVerdicts } from '../analyze/verdict-diff.ts';
@@ -14,21 +15,42 @@ import { parseCommandOutput } from '../parse/index.ts';
 import { triageWithIdentity } from './log-triage.ts';
 import { identityFromFacts } from './vmcoreinfo.ts';
 
+type Identify = Result<'dump.identify'>;
+
+// One answer per open session: the page asks for it the moment it shows the dump, and
+// session.open has already started it (warmIdentify), so the verdict does not wait for the read.
+const bySession = new WeakMap<SessionRecord, Promise<Identify>>();
+
 /** dump.identify: identity + kernel log + log-based verdict, without crash. */
-export async function dumpIdentify(ctx: ApiContext, params: Params<'dump.identify'>): Promise<Result<'dump.identify'>> {
-  let t;
-  let vmcore: string;
+export async function dumpIdentify(ctx: ApiContext, params: Params<'dump.identify'>): Promise<Identify> {
   if ('sessionId' in params) {
     const record = getRecord(ctx.sessions, params.sessionId);
     if (record instanceof CaseSessionRecord) {
       throw new ApiError('refused', 'this session is a case bundle, not a dump', 'Attach the dump itself (case.attach) to read its kernel log.');
     }
-    t = record.transport;
-    vmcore = record.facts.vmcore;
-  } else {
-    t = await transportFor(ctx, params.host);
-    vmcore = params.vmcore;
+    return identifyOnce(ctx, record);
   }
+  return identify(ctx, await transportFor(ctx, params.host), params.vmcore);
+}
+
+/** Start reading a just-opened session's identity and log, so dump.identify answers at once. */
+export function warmIdentify(ctx: ApiContext, sessionId: string): void {
+  const record = ctx.sessions.get(sessionId);
+  if (record && !(record instanceof CaseSessionRecord)) identifyOnce(ctx, record).catch(() => undefined);
+}
+
+function identifyOnce(ctx: ApiContext, record: SessionRecord): Promise<Identify> {
+  let p = bySession.get(record);
+  if (!p) {
+    p = identify(ctx, record.transport, record.facts.vmcore);
+    bySession.set(record, p);
+    // A failed read (connection dropped) is tried again on the next call.
+    p.catch(() => bySession.delete(record));
+  }
+  return p;
+}
+
+async function identify(ctx: ApiContext, t: Transport, vmcore: string): Promise<Identify> {
   const facts = await readCheckedDumpFacts(t, vmcore);
   const identity = await identityFromFacts(t, vmcore, facts);
   const r = await triageWithIdentity(t, vmcore, identity, ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {});

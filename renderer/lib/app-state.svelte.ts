@@ -7,6 +7,7 @@ import type { ApiErrorShape, EventPayload, SessionInfo } from '../../electron/ap
 import { toErrorShape, type ConnectionState, type RendererApi } from './api.ts';
 import { touchDump, type CrashdeckDb, type DumpRecord } from './db.ts';
 import { DumpContext } from './dump-context.svelte.ts';
+import type { DumpIdentifyResult } from './early-verdict.svelte.ts';
 
 /** What the Open form sends. */
 export interface OpenRequest {
@@ -54,12 +55,16 @@ export class AppState {
 
   /** First load: sessions from the host, recent dumps from the cache. */
   async init(): Promise<void> {
-    await Promise.all([this.refreshSessions(), this.refreshRecent()]);
-    this.loaded = true;
-    if (!this.context) {
-      const s = newestLive(this.sessions);
-      if (s) await this.showSession(s);
+    const recent = this.refreshRecent();
+    await this.refreshSessions();
+    // A running session is shown before IndexedDB has answered: its verdict is what the user waits for.
+    const s = newestLive(this.sessions);
+    if (!this.context && s) {
+      this.loaded = true;
+      await this.showSession(s);
     }
+    await recent;
+    this.loaded = true;
   }
 
   async refreshSessions(): Promise<void> {
@@ -104,13 +109,26 @@ export class AppState {
   }
 
   /** Put a session's dump on screen (cached results first). */
-  async showSession(info: SessionInfo): Promise<void> {
-    const dump = await this.#remember(info);
+  async showSession(info: SessionInfo, early?: Promise<DumpIdentifyResult> | null): Promise<void> {
+    const remembered = this.#remember(info);
     if (this.context?.fingerprint === info.fingerprint) {
+      await remembered;
       this.context.attach(info);
       return;
     }
-    this.context = new DumpContext(this.api, this.db, dump, info);
+    // On screen at once: a first open must not wait for IndexedDB (creating the database of a
+    // fresh profile costs a few hundred ms); the stored record replaces this one when it is in.
+    const ctx = new DumpContext(this.api, this.db, newRecord(info), info, early ?? this.#askIdentify(info), remembered);
+    this.context = ctx;
+    await remembered;
+  }
+
+  /** dump.identify for a session's dump, asked at once (null: a case bundle has no dump to read). */
+  #askIdentify(info: SessionInfo): Promise<DumpIdentifyResult> | null {
+    if (info.source === 'case' || info.state === 'closed') return null;
+    const p = this.api.call('dump.identify', { sessionId: info.id });
+    p.catch(() => undefined); // EarlyVerdict reports the failure when it takes the answer
+    return p;
   }
 
   /** Put a cached dump on screen without crash; a matching running session is attached if one exists. */
@@ -161,19 +179,26 @@ export class AppState {
   }
 
   async #remember(info: SessionInfo): Promise<DumpRecord> {
-    const base = { fingerprint: info.fingerprint, vmcore: info.vmcore, vmlinux: info.vmlinux, host: info.host, release: info.release, crashVersion: info.crashVersion };
     if (this.db) {
       try {
-        const rec = await touchDump(this.db, base);
+        const rec = await touchDump(this.db, dumpFacts(info));
         void this.refreshRecent();
         return rec;
       } catch {
         // No IndexedDB (private window, quota): work live only.
       }
     }
-    const now = Date.now();
-    return { ...base, firstOpened: now, lastOpened: now, visitedViews: [] };
+    return newRecord(info);
   }
+}
+
+function dumpFacts(info: SessionInfo): Omit<DumpRecord, 'firstOpened' | 'lastOpened' | 'visitedViews'> {
+  return { fingerprint: info.fingerprint, vmcore: info.vmcore, vmlinux: info.vmlinux, host: info.host, release: info.release, crashVersion: info.crashVersion };
+}
+
+/** The record of a dump opened for the first time (or without IndexedDB). */
+function newRecord(info: SessionInfo, now = Date.now()): DumpRecord {
+  return { ...dumpFacts(info), firstOpened: now, lastOpened: now, visitedViews: [] };
 }
 
 function newestLive(sessions: SessionInfo[]): SessionInfo | undefined {

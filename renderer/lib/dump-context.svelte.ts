@@ -8,7 +8,7 @@ import type { ApiErrorShape, GuidedCommand, SessionInfo } from '../../electron/a
 import { toErrorShape, type RendererApi } from './api.ts';
 import { cacheResponse } from './result-cache.ts';
 import { getResult, markVisited, type CrashdeckDb, type DumpRecord, type ResultRecord } from './db.ts';
-import { EarlyVerdict } from './early-verdict.svelte.ts';
+import { EarlyVerdict, type DumpIdentifyResult } from './early-verdict.svelte.ts';
 
 /** The command line a guided command runs as ("vm 251"); also the cache key. */
 export function commandKey(cmd: GuidedCommand): string {
@@ -62,11 +62,23 @@ export class DumpContext {
     private readonly db: CrashdeckDb | null,
     dump: DumpRecord,
     session: SessionInfo | null,
+    /** dump.identify already asked for this session (the shell asks before IndexedDB answers). */
+    identify: Promise<DumpIdentifyResult> | null = null,
+    /** The dump's stored record, when `dump` stands in for it until IndexedDB has answered. */
+    stored: Promise<DumpRecord> | null = null,
   ) {
     this.dump = dump;
     this.session = session;
     this.early = new EarlyVerdict(api, db);
-    void this.early.load(dump, session);
+    void this.early.load(dump, session, identify, stored);
+    if (stored) void stored.then((rec) => this.#adopt(rec));
+  }
+
+  /** The stored record is in: keep it (with views visited meanwhile) and its cached verdict if none came. */
+  #adopt(rec: DumpRecord): void {
+    const visited = [...rec.visitedViews, ...this.dump.visitedViews.filter((v) => !rec.visitedViews.includes(v))];
+    this.dump = { ...rec, visitedViews: visited };
+    this.early.adoptCached(rec);
   }
 
   get fingerprint(): string {

@@ -49,8 +49,8 @@ export class EarlyVerdict {
     return this.differences.length === 0 ? 'confirmed' : 'corrected';
   }
 
-  /** Cached answer first, then dump.identify through the session (or the local path). */
-  async load(dump: DumpRecord, session: SessionInfo | null): Promise<void> {
+  /** Cached answer first, then dump.identify through the session (or the local path), or the answer already asked for. */
+  async load(dump: DumpRecord, session: SessionInfo | null, asked: Promise<DumpIdentifyResult> | null = null, stored: Promise<unknown> | null = null): Promise<void> {
     await Promise.resolve();
     if (dump.early) {
       this.data = dump.early.result;
@@ -61,7 +61,7 @@ export class EarlyVerdict {
     const params = session && session.source !== 'case' && session.state !== 'closed'
       ? { sessionId: session.id }
       : dump.host === 'local' && !dump.vmcore.endsWith('.crashcase') ? { vmcore: dump.vmcore } : null;
-    if (!params) {
+    if (!params && !asked) {
       if (!dump.early) {
         this.error = { code: 'not-found', message: 'The kernel log of this dump has not been read yet, and no session can read it now.', hint: 'Open the dump itself (not only its cached results).' };
         this.status = 'error';
@@ -69,18 +69,29 @@ export class EarlyVerdict {
       return;
     }
     try {
-      const result = await this.api.call('dump.identify', params);
+      const result = await (asked ?? this.api.call('dump.identify', params as NonNullable<typeof params>));
       this.data = result;
       this.at = Date.now();
       this.fromCache = false;
       this.error = null;
       this.status = 'ready';
-      if (this.db) await storeEarly(this.db, dump.fingerprint, result, this.at).catch(() => undefined);
+      // After the dump's record is stored: the answer is kept beside it.
+      if (this.db) await Promise.resolve(stored).then(() => storeEarly(this.db as CrashdeckDb, dump.fingerprint, result, this.at)).catch(() => undefined);
     } catch (err) {
       // A cached answer stays on screen; the error is shown only when there is nothing else.
       this.error = toErrorShape(err);
       if (!this.data) this.status = 'error';
     }
+  }
+
+  /** The dump's stored record came after the first paint: its cached answer, unless a fresher one is on screen. */
+  adoptCached(dump: DumpRecord): void {
+    if (this.status === 'ready' || !dump.early) return;
+    this.data = dump.early.result;
+    this.at = dump.early.at;
+    this.fromCache = true;
+    this.error = null;
+    this.status = 'ready';
   }
 
   /**
