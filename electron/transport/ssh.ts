@@ -16,7 +16,7 @@ import { shellCommand, shellQuote } from './quote.ts';
 import { remoteCommandLine, SshProcess } from './ssh/process.ts';
 import { ChannelSlots, SlotsBusyError, type Slot, type SlotKind } from './ssh/channel-slots.ts';
 import { ExecFiles, type RawResult } from './ssh/exec-files.ts';
-import { openExec, openSftp, serverCaughtUp, SessionRefusedError } from './ssh/open-session.ts';
+import { exitFromClose, openExec, openSftp, serverCaughtUp, SessionRefusedError } from './ssh/open-session.ts';
 import type { PromptFn } from './ssh/auth.ts';
 import { hostLabel, resolveHost, type ResolvedHost } from './ssh/config.ts';
 import { openConnection, type HostKeyInfo, type OpenConnection } from './ssh/connect.ts';
@@ -319,14 +319,10 @@ export class SshTransport implements Transport {
     try {
       const ch = await this.openChannel(live, `exec /bin/sh -c ${shellQuote(`${kill} 2>/dev/null`)}`, 'urgent', `kill ${pid}`);
       return await new Promise<boolean>((resolve) => {
-        let code: number | null = null;
-        ch.on('exit', (c: number | null) => {
-          code = c;
-        });
         ch.on('error', () => undefined);
         ch.resume();
         ch.stderr.resume();
-        ch.once('close', () => resolve(code === 0));
+        ch.once('close', (...args: unknown[]) => resolve(exitFromClose(args).code === 0));
         ch.end();
       });
     } catch {
@@ -380,8 +376,6 @@ export class SshTransport implements Transport {
       const err: Buffer[] = [];
       let bytes = 0;
       let errBytes = 0;
-      let code: number | null = null;
-      let signal: string | null = null;
       let failure: ApiError | undefined;
       const stop = (e: ApiError): void => {
         failure ??= e;
@@ -402,17 +396,14 @@ export class SshTransport implements Transport {
         errBytes += b.length;
         if (errBytes < 64 * 1024) err.push(b);
       });
-      ch.on('exit', (c: number | null, sig?: string) => {
-        if (typeof c === 'number') code = c;
-        if (sig) signal = sig.startsWith('SIG') ? sig : `SIG${sig}`;
-      });
       ch.on('error', () => undefined);
-      ch.once('close', () => {
+      ch.once('close', (...args: unknown[]) => {
         live.onLost.delete(lost);
         clearTimeout(timer);
         // The connection dropped under the command: say so, not "exit code null".
         if (live.lost) return lost();
         if (failure) return reject(failure);
+        const { code, signal } = exitFromClose(args);
         resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
       });
       if (o.stdin) ch.end(o.stdin);

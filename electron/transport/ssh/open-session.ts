@@ -135,3 +135,23 @@ export function serverCaughtUp(client: Client): Promise<void> {
     }
   });
 }
+
+/** How an exec channel's command ended. */
+export interface ChannelExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/**
+ * The exit status of a closed exec channel, from its 'close' event's arguments. ssh2 emits
+ * 'exit' synchronously while it parses: when the exec reply, the output, exit-status and the
+ * close of a fast command arrive in one read (a loaded host), 'exit' fires before the caller,
+ * a few awaits behind the exec reply, has listened, and the status was lost ("exit code null"
+ * for a stat that worked). ssh2 passes the status it recorded to 'close' too, and 'close' waits
+ * until the output has been read.
+ */
+export function exitFromClose(args: readonly unknown[]): ChannelExit {
+  const [code, signal] = args;
+  const sig = typeof signal === 'string' && signal ? (signal.startsWith('SIG') ? signal : `SIG${signal}`) : null;
+  return { code: typeof code === 'number' ? code : null, signal: sig };
+}

@@ -8,6 +8,7 @@ import { ApiError } from '../../api/contract.ts';
 import { shellCommand, shellQuote } from '../quote.ts';
 import { remoteGuardLine } from './remote-guard.ts';
 import type { ExitInfo, RunningProcess, SpawnSpec } from '../types.ts';
+import { exitFromClose } from './open-session.ts';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -55,8 +56,6 @@ export class SshProcess implements RunningProcess {
   private readonly stderrListeners: ((chunk: string) => void)[] = [];
   private readonly exitListeners: ((info: ExitInfo) => void)[] = [];
   private exited: ExitInfo | undefined;
-  private code: number | null = null;
-  private signal: string | null = null;
   private termTimer: NodeJS.Timeout | undefined;
 
   /** The program's pid on the remote host, once its first stderr line arrived. */
@@ -96,17 +95,13 @@ export class SshProcess implements RunningProcess {
       }
       for (const l of this.stderrListeners) l(chunk);
     });
-    channel.on('exit', (code: number | null, signal?: string) => {
-      if (typeof code === 'number') this.code = code;
-      if (signal) this.signal = signal.startsWith('SIG') ? signal : `SIG${signal}`;
-    });
     channel.on('error', () => undefined);
-    channel.on('close', () => {
+    channel.on('close', (...args: unknown[]) => {
       // A stderr remainder without newline (pid line never completed) still belongs to the caller.
       if (this.stderrHead) for (const l of this.stderrListeners) l(this.stderrHead);
       this.stderrHead = null;
       this.pidSettled();
-      this.finish({ code: this.code, signal: this.signal });
+      this.finish(exitFromClose(args));
     });
     const lost = (): void => this.finish({ code: null, signal: null, reason: 'connection-lost' });
     onLost.add(lost);

@@ -100,7 +100,8 @@ describe('crashdeck triage --all over three sshd hosts and a local directory', (
       const port = l.source.host === 'local' ? 'local' : /:(\d+)$/.exec(l.source.host)?.[1];
       seen.set(`${port}\0${l.source.path}`, l);
     }
-    expect([...seen.keys()].sort()).toEqual([...expected.keys()].sort());
+    // The problem lines say why a dump has no verdict line.
+    expect([...seen.keys()].sort(), JSON.stringify(problems(firstLines))).toEqual([...expected.keys()].sort());
     // Same scenario → one signature; signatures equal exactly when the truth says same bug.
     const sigOf = new Map<Scenario, string>();
     for (const [k, s] of expected) {
@@ -154,7 +155,7 @@ describe('crashdeck triage --all over three sshd hosts and a local directory', (
     const second = await cli(['triage', '--all', ...targets(), '--jsonl']);
     expect(second.code, second.stderr).toBe(0);
     const lines = dumpLines(parse(second.stdout));
-    expect(lines.length).toBe(dumpLines(firstLines).length);
+    expect(lines.length, JSON.stringify(problems(parse(second.stdout)))).toBe(dumpLines(firstLines).length);
     expect(lines.every((l) => l.fleet.fromIndex)).toBe(true);
     expect(second.stderr).toMatch(/0 triaged now/);
     const a = path.join(cache, 'run1.jsonl');

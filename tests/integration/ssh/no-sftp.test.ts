@@ -5,17 +5,19 @@
  * commands over exec channels: byte-exact, every path quoted, with clear errors for a dropped
  * connection, a missing `dd`, and a file that changes size while it is read.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshTransport } from '../../../electron/transport/ssh.ts';
 import { vmlinuxPath } from '../../support/fixtures.ts';
-import { keygen, startSshd, type Sshd } from '../../support/sshd.ts';
+import { childrenOf, keygen, startSshd, type Sshd } from '../../support/sshd.ts';
 import { rejectionCode, transportFor } from './options.ts';
 
 let sshd: Sshd;
 let t: SshTransport;
 let dir: string;
+let remoteHome = '';
 
 /** sshd's log lines of refused subsystem requests and refused sessions. */
 function refusals(): { subsystem: number; sessions: number } {
@@ -36,7 +38,10 @@ const hostile = ['with space', "it's", '"double"', `$(touch ${canary})`, `\`touc
 
 beforeAll(async () => {
   // PermitUserEnvironment: the missing-dd tests give their keys a PATH of their own.
-  sshd = await startSshd({ name: 'nosftp', sftp: false, extraConfig: ['PermitUserEnvironment yes'] });
+  // Sessions get a HOME without rc files (root's ~/.bashrc here runs pyenv init: seconds per
+  // channel), so quick commands are quick, as on a server.
+  remoteHome = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-nosftp-home-'));
+  sshd = await startSshd({ name: 'nosftp', sftp: false, extraConfig: ['PermitUserEnvironment yes', `SetEnv HOME=${remoteHome}`] });
   t = transportFor(sshd);
   dir = mkdtempSync(path.join(sshd.dir, "crash dir 'q' $(x) "));
   hostile.forEach((n, i) => writeFileSync(path.join(dir, n), binaryContent(i)));
@@ -45,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await sshd?.stop();
+  if (remoteHome) rmSync(remoteHome, { recursive: true, force: true });
 });
 
 describe('no sftp subsystem', () => {
@@ -96,6 +102,28 @@ describe('no sftp subsystem', () => {
     expect((await t.readRange(vmlinux, size - 5, 100)).length).toBe(5);
   });
 
+  it('a busy client still gets every quick command\'s exit status (reply, output, status and close in one read)', async () => {
+    // Files never listed, so every stat runs its own exec channel.
+    const quick = mkdtempSync(path.join(sshd.dir, 'quick-'));
+    const names = Array.from({ length: 40 }, (_, i) => path.join(quick, `f${i}`));
+    names.forEach((n, i) => writeFileSync(n, Buffer.alloc(i + 1)));
+    // The event loop is busy between its reads of the socket, as on a loaded machine: sshd's
+    // answers pile up and each read parses several of them at once.
+    let running = true;
+    const busy = (): void => {
+      const until = Date.now() + 20;
+      while (Date.now() < until) { /* busy */ }
+      if (running) setImmediate(busy);
+    };
+    setImmediate(busy);
+    try {
+      const sizes = await Promise.all(names.map(async (n) => (await t.stat(n))?.size));
+      expect(sizes).toEqual(names.map((_, i) => i + 1));
+    } finally {
+      running = false;
+    }
+  });
+
   it('writes a private temp file and reads it back whole', async () => {
     const data = binaryContent(7);
     const remote = await t.writeTempFile(data);
@@ -139,15 +167,24 @@ describe('no sftp subsystem', () => {
   });
 });
 
-/** Processes on this machine with `path` open (the remote dd or tail, as sshd started it). */
+/**
+ * Processes under this sshd with `path` open (the remote dd or tail). Only its descendants: a
+ * crash of a test file running alongside holds the same vmlinux open.
+ */
 function processesReading(file: string): number {
   let n = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  const seen = new Set<number>();
+  const queue = [...sshd.connectionPids()];
+  while (queue.length) {
+    const pid = queue.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    queue.push(...childrenOf(pid));
     try {
       const fds = readdirSync(`/proc/${pid}/fd`);
-      if (fds.some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === file) && pid !== String(process.pid)) n++;
+      if (fds.some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === file)) n++;
     } catch {
-      // gone, or not ours to read
+      // gone
     }
   }
   return n;
