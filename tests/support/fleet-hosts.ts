@@ -63,11 +63,8 @@ export async function startFleetHosts(perHost: readonly { dumps: readonly (reado
   const hosts: FleetHost[] = [];
   try {
     for (const [i, spec] of perHost.entries()) {
-      const hostHome = path.join(root, `host${i + 1}`, 'home');
-      mkdirSync(hostHome, { recursive: true });
-      // Sessions get a HOME without rc files: root's bash would source this machine's
-      // ~/.bashrc (pyenv init, seconds per session), which no fleet server pays.
-      const sshd = await startSshd({ name: `fleet${i + 1}`, ...spec.sshd, extraConfig: [`SetEnv HOME=${hostHome}`, ...(spec.sshd?.extraConfig ?? [])] });
+      // Sessions get a clean HOME (startSshd's default): no fleet server pays for rc files.
+      const sshd = await startSshd({ name: `fleet${i + 1}`, ...spec.sshd });
       sshd.authorize(`${key}.pub`);
       const dir = path.join(root, `host${i + 1}`, 'crash');
       mkdirSync(dir, { recursive: true });

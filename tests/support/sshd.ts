@@ -71,6 +71,12 @@ export async function startSshd(options: {
   sftp?: boolean;
   /** sshd's MaxSessions (session channels per connection); default 10 as on a stock server. */
   maxSessions?: number;
+  /**
+   * 'clean' (default): sessions get HOME set to an empty directory of this sshd, as on a server
+   * nobody logs into; root's ~/.bashrc on a developer machine (pyenv init...) would cost every
+   * channel seconds. 'login': the account's own HOME.
+   */
+  remoteHome?: 'clean' | 'login';
 } = {}): Promise<Sshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `crashdeck-sshd-${options.name ?? 'x'}-`));
   const home = path.join(dir, 'home');
@@ -85,6 +91,9 @@ export async function startSshd(options: {
   writeFileSync(authorized, readFileSync(`${userKey}.pub`), { mode: 0o600 });
   const hostKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   const logFile = path.join(dir, 'sshd.log');
+  const remoteHome = path.join(dir, 'remote-home');
+  mkdirSync(remoteHome);
+  const homeLine = options.remoteHome === 'login' ? [] : [`SetEnv HOME=${remoteHome}`];
 
   let child: ChildProcess | undefined;
   let port = 0;
@@ -93,6 +102,7 @@ export async function startSshd(options: {
     // sshd keeps the first value of a keyword: the test's own lines go first.
     const config = [
       ...(options.extraConfig ?? []),
+      ...homeLine,
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyFile}`,

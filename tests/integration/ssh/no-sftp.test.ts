@@ -5,8 +5,7 @@
  * commands over exec channels: byte-exact, every path quoted, with clear errors for a dropped
  * connection, a missing `dd`, and a file that changes size while it is read.
  */
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, readlinkSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshTransport } from '../../../electron/transport/ssh.ts';
@@ -17,7 +16,6 @@ import { rejectionCode, transportFor } from './options.ts';
 let sshd: Sshd;
 let t: SshTransport;
 let dir: string;
-let remoteHome = '';
 
 /** sshd's log lines of refused subsystem requests and refused sessions. */
 function refusals(): { subsystem: number; sessions: number } {
@@ -38,10 +36,7 @@ const hostile = ['with space', "it's", '"double"', `$(touch ${canary})`, `\`touc
 
 beforeAll(async () => {
   // PermitUserEnvironment: the missing-dd tests give their keys a PATH of their own.
-  // Sessions get a HOME without rc files (root's ~/.bashrc here runs pyenv init: seconds per
-  // channel), so quick commands are quick, as on a server.
-  remoteHome = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-nosftp-home-'));
-  sshd = await startSshd({ name: 'nosftp', sftp: false, extraConfig: ['PermitUserEnvironment yes', `SetEnv HOME=${remoteHome}`] });
+  sshd = await startSshd({ name: 'nosftp', sftp: false, extraConfig: ['PermitUserEnvironment yes'] });
   t = transportFor(sshd);
   dir = mkdtempSync(path.join(sshd.dir, "crash dir 'q' $(x) "));
   hostile.forEach((n, i) => writeFileSync(path.join(dir, n), binaryContent(i)));
@@ -50,7 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await sshd?.stop();
-  if (remoteHome) rmSync(remoteHome, { recursive: true, force: true });
 });
 
 describe('no sftp subsystem', () => {
