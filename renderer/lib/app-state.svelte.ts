@@ -109,7 +109,7 @@ export class AppState {
   }
 
   /** Put a session's dump on screen (cached results first). */
-  async showSession(info: SessionInfo, early?: Promise<DumpIdentifyResult> | null): Promise<void> {
+  async showSession(info: SessionInfo): Promise<void> {
     const remembered = this.#remember(info);
     if (this.context?.fingerprint === info.fingerprint) {
       await remembered;
@@ -118,7 +118,7 @@ export class AppState {
     }
     // On screen at once: a first open must not wait for IndexedDB (creating the database of a
     // fresh profile costs a few hundred ms); the stored record replaces this one when it is in.
-    const ctx = new DumpContext(this.api, this.db, newRecord(info), info, early ?? this.#askIdentify(info), remembered);
+    const ctx = new DumpContext(this.api, this.db, newRecord(info), info, this.#askIdentify(info), remembered);
     this.context = ctx;
     await remembered;
   }
