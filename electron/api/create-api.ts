@@ -16,7 +16,7 @@ import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
 import { createSymbolsMethods } from '../symbols/api-methods.ts';
-import { analyzeCompare, dumpIdentify, warmIdentify } from '../dumpinfo/api-methods.ts';
+import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
 import { doctorRun } from '../doctor/api-method.ts';
 import { createFleetMethods } from '../fleet/api-methods.ts';
@@ -33,11 +33,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
   const impls: MethodImpls = {
     'app.info': async () => appInfo(ctx),
     'dumps.list': (p) => dumpsList(ctx, p),
-    'session.open': async (p) => {
-      const info = await openSession(ctx, p);
-      warmIdentify(ctx, info.id);
-      return info;
-    },
+    'session.open': (p) => openSession(ctx, p),
     'session.info': async (p) => sessionInfo(ctx, p),
     'session.list': async () => listSessions(ctx),
     'session.run': (p) => runGuided(ctx, p),

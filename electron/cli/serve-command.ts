@@ -149,6 +149,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     try {
       const info = (await api.dispatch('session.open', params)) as { id: string; state: string };
       process.stderr.write(`crashdeck serve: opening ${params.vmcore} (session ${info.id}, ${info.state})\n`);
+      // Read the dump's log now (kept per session): the page's first dump.identify answers at once.
+      api.dispatch('dump.identify', { sessionId: info.id }).catch(() => undefined);
     } catch (err) {
       process.stderr.write(`crashdeck serve: cannot open ${params.vmcore}: ${describe(err)}\n`);
       await host.close();

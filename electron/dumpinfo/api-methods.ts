@@ -17,8 +17,8 @@ import { identityFromFacts } from './vmcoreinfo.ts';
 
 type Identify = Result<'dump.identify'>;
 
-// One answer per open session: the page asks for it the moment it shows the dump, and
-// session.open has already started it (warmIdentify), so the verdict does not wait for the read.
+// One answer per open session: the page asks for it the moment it shows the dump (and
+// `serve --open` asks before any page is there), so the verdict does not wait for a second read.
 const bySession = new WeakMap<SessionRecord, Promise<Identify>>();
 
 /** dump.identify: identity + kernel log + log-based verdict, without crash. */
@@ -31,12 +31,6 @@ export async function dumpIdentify(ctx: ApiContext, params: Params<'dump.identif
     return identifyOnce(ctx, record);
   }
   return identify(ctx, await transportFor(ctx, params.host), params.vmcore);
-}
-
-/** Start reading a just-opened session's identity and log, so dump.identify answers at once. */
-export function warmIdentify(ctx: ApiContext, sessionId: string): void {
-  const record = ctx.sessions.get(sessionId);
-  if (record && !(record instanceof CaseSessionRecord)) identifyOnce(ctx, record).catch(() => undefined);
 }
 
 function identifyOnce(ctx: ApiContext, record: SessionRecord): Promise<Identify> {
