@@ -52,16 +52,12 @@ export class EarlyVerdict {
   /** Cached answer first, then dump.identify through the session (or the local path), or the answer already asked for. */
   async load(dump: DumpRecord, session: SessionInfo | null, asked: Promise<DumpIdentifyResult> | null = null, stored: Promise<unknown> | null = null): Promise<void> {
     await Promise.resolve();
-    if (dump.early) {
-      this.data = dump.early.result;
-      this.at = dump.early.at;
-      this.fromCache = true;
-      this.status = 'ready';
-    }
+    this.adoptCached(dump);
     const params = session && session.source !== 'case' && session.state !== 'closed'
       ? { sessionId: session.id }
       : dump.host === 'local' && !dump.vmcore.endsWith('.crashcase') ? { vmcore: dump.vmcore } : null;
-    if (!params && !asked) {
+    const answer = asked ?? (params ? this.api.call('dump.identify', params) : null);
+    if (!answer) {
       if (!dump.early) {
         this.error = { code: 'not-found', message: 'The kernel log of this dump has not been read yet, and no session can read it now.', hint: 'Open the dump itself (not only its cached results).' };
         this.status = 'error';
@@ -69,14 +65,15 @@ export class EarlyVerdict {
       return;
     }
     try {
-      const result = await (asked ?? this.api.call('dump.identify', params as NonNullable<typeof params>));
+      const result = await answer;
       this.data = result;
       this.at = Date.now();
       this.fromCache = false;
       this.error = null;
       this.status = 'ready';
       // After the dump's record is stored: the answer is kept beside it.
-      if (this.db) await Promise.resolve(stored).then(() => storeEarly(this.db as CrashdeckDb, dump.fingerprint, result, this.at)).catch(() => undefined);
+      const db = this.db;
+      if (db) await Promise.resolve(stored).then(() => storeEarly(db, dump.fingerprint, result, this.at)).catch(() => undefined);
     } catch (err) {
       // A cached answer stays on screen; the error is shown only when there is nothing else.
       this.error = toErrorShape(err);
@@ -84,7 +81,7 @@ export class EarlyVerdict {
     }
   }
 
-  /** The dump's stored record came after the first paint: its cached answer, unless a fresher one is on screen. */
+  /** The dump's cached answer, unless an answer is already on screen (the stored record may come after the first paint). */
   adoptCached(dump: DumpRecord): void {
     if (this.status === 'ready' || !dump.early) return;
     this.data = dump.early.result;
