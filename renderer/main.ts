@@ -3,6 +3,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { createApiClient } from './lib/api.ts';
 import { AppState } from './lib/app-state.svelte.ts';
+import { readBootData } from './lib/boot-data.ts';
 import { CrashdeckDb } from './lib/db.ts';
 import { wireDesktopEvents, wireDrops } from './lib/desktop-events.ts';
 import type { CrashdeckBridge } from '../electron/api/preload-api.ts';
@@ -17,7 +18,7 @@ function openDb(): CrashdeckDb | null {
   }
 }
 
-const app = new AppState(createApiClient(), openDb());
+const app = new AppState(createApiClient(), openDb(), readBootData(document));
 const theme = new Theme();
 mount(App, { target: document.getElementById('app')!, props: { app, theme } });
 void app.init();

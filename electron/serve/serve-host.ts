@@ -11,6 +11,7 @@
  * - A Host header naming anything else is refused (DNS rebinding).
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -18,6 +19,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiHost } from '../api/handlers.ts';
 import { wsPath } from '../api/wire.ts';
 import { allowedHosts, hostPort, isWildcard } from './bind-address.ts';
+import { withBootDataIfAny } from './boot-data.ts';
 import { securityHeaders } from './security-headers.ts';
 import { contentTypeFor, resolveStatic } from './static-files.ts';
 import { createToken, tokenMatches } from './token.ts';
@@ -109,15 +111,22 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       return reply(404, 'not found\n');
     }
     const isHtml = resolved.file.endsWith('.html');
+    // The page carries its first answers (sessions, verdicts already read): see boot-data.ts.
+    // Without them (a failed session.list) the page asks over its socket as usual.
+    const page = isHtml ? Buffer.from(await withBootDataIfAny(await readFile(resolved.file, 'utf8'), options.api)) : null;
     res.writeHead(200, {
       ...headers,
       'Content-Type': contentTypeFor(resolved.file),
-      'Content-Length': String(resolved.size),
+      'Content-Length': String(page ? page.length : resolved.size),
       // The page URL carries the token: never cache HTML; hashed assets may be revalidated.
       'Cache-Control': isHtml ? 'no-store' : 'no-cache',
     });
     if (req.method === 'HEAD') {
       res.end();
+      return;
+    }
+    if (page) {
+      res.end(page);
       return;
     }
     createReadStream(resolved.file).on('error', () => res.destroy()).pipe(res);

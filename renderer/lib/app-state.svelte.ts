@@ -4,6 +4,7 @@
  * otherwise the Open form and the cached dumps are offered.
  */
 import type { ApiErrorShape, EventPayload, SessionInfo } from '../../electron/api/contract.ts';
+import type { BootData } from '../../electron/api/wire.ts';
 import { toErrorShape, type ConnectionState, type RendererApi } from './api.ts';
 import { touchDump, type CrashdeckDb, type DumpRecord } from './db.ts';
 import { DumpContext } from './dump-context.svelte.ts';
@@ -31,13 +32,18 @@ export class AppState {
   /** SSH questions (passphrase, password, keyboard-interactive) waiting for the user, oldest first. */
   sshPrompts = $state<EventPayload<'ssh.prompt'>[]>([]);
 
+  /** The serve host's snapshot from index.html (sessions, identify answers), used once on load. */
+  #boot: BootData | null;
+
   constructor(
     readonly api: RendererApi,
     readonly db: CrashdeckDb | null,
+    boot: BootData | null = null,
   ) {
+    this.#boot = boot;
     this.connection = api.connection;
     api.onConnection((s) => {
-      const reconnected = s === 'open' && this.connection !== 'open' && this.loaded;
+      const reconnected = s === 'open' && this.connection === 'reconnecting' && this.loaded;
       this.connection = s;
       if (reconnected) void this.refreshSessions();
     });
@@ -56,7 +62,14 @@ export class AppState {
   /** First load: sessions from the host, recent dumps from the cache. */
   async init(): Promise<void> {
     const recent = this.refreshRecent();
-    await this.refreshSessions();
+    if (this.#boot) {
+      // The host's snapshot shows the dump now; session.list (once the socket is open) brings
+      // whatever changed since, as after a reconnect.
+      this.sessions = this.#boot.sessions;
+      void this.refreshSessions();
+    } else {
+      await this.refreshSessions();
+    }
     // A running session is shown before IndexedDB has answered: its verdict is what the user waits for.
     const s = newestLive(this.sessions);
     if (!this.context && s) {
@@ -126,6 +139,11 @@ export class AppState {
   /** dump.identify for a session's dump, asked at once (null: a case bundle has no dump to read). */
   #askIdentify(info: SessionInfo): Promise<DumpIdentifyResult> | null {
     if (info.source === 'case' || info.state === 'closed') return null;
+    const early = this.#boot?.identify[info.id];
+    if (early) {
+      delete this.#boot?.identify[info.id];
+      return Promise.resolve(early);
+    }
     const p = this.api.call('dump.identify', { sessionId: info.id });
     p.catch(() => undefined); // EarlyVerdict reports the failure when it takes the answer
     return p;

@@ -6,6 +6,9 @@
  * symbols missing" panel naming the package and build-id, and a working Log view. axe clean.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { crash806, fixtureMeta, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
@@ -85,4 +88,38 @@ test('hung-mutex-6.12 without its debug vmlinux: verdict, "Debug symbols missing
   await expect(page.getByTestId('log-hits')).toHaveText(/[1-9]\d* matching line/);
   expect(await seriousViolations(page)).toEqual([]);
   await page.context().close();
+});
+
+test('the page brings its own first answer: with the WebSocket held back, a dump under a hostile path shows its verdict, the path literal', async ({ browser }) => {
+  test.setTimeout(90_000);
+  // The serve host writes the sessions and the verdicts already read into index.html (the page
+  // then needs no round trip before its first paint). The dump's path is untrusted text too: this
+  // one holds `</script>` and markup, which must neither end that data block nor run.
+  const meta = fixtureMeta('hung-mutex-6.12');
+  const tmp = mkdtempSync(path.join(tmpdir(), 'crashdeck-boot-'));
+  const dir = path.join(tmp, 'a<', 'script><img src=x onerror=alert(1)>');
+  mkdirSync(dir, { recursive: true });
+  const vmcore = path.join(dir, 'vmcore');
+  symlinkSync(vmcorePath('hung-mutex-6.12'), vmcore);
+  try {
+    host = await startServe({ open: vmcore, crash: crash806() });
+    const page = await (await browser.newContext()).newPage();
+    // The socket opens but the host never hears from it: whatever shows came with the page.
+    await page.routeWebSocket(/\/api(\?|$)/, () => undefined);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(host.url);
+    const card = page.getByTestId('verdict-card');
+    await expect(card.getByTestId('verdict-kind')).toHaveText('hung-task');
+    await expect(card.getByTestId('verdict-function')).toHaveText(`${meta.truth.function} [${meta.truth.module}]`);
+    await expect(page.locator('.dump-title code')).toHaveText(vmcore);
+    await expect(page.locator('img')).toHaveCount(0);
+    expect(dialogs).toEqual([]);
+    await page.context().close();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -51,6 +51,8 @@ async function call(ws: WebSocket, frame: unknown): Promise<WireReply> {
 const tmp = mkdtempSync(path.join(tmpdir(), 'crashdeck-serve-'));
 const root = path.join(tmp, 'renderer');
 const indexHtml = '<!doctype html><title>crashdeck test page</title><script type="module" src="/assets/app.js"></script>';
+/** The page as served: the test host has no sessions, so its boot data is empty (boot-data.test.ts). */
+const servedHtml = `${indexHtml}<script type="application/json" id="crashdeck-boot">{"sessions":[],"identify":{}}</script>`;
 const secret = 'TOP-SECRET-OUTSIDE-ROOT';
 
 beforeAll(() => {
@@ -91,7 +93,7 @@ describe('serve host over HTTP', () => {
     expect(host.url).toMatch(new RegExp(`^http://\\[::1\\]:${host.port}/\\?token=[0-9a-f]{64}$`));
     const res = await fetch(host.url);
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe(indexHtml);
+    expect(await res.text()).toBe(servedHtml);
   });
 
   it('answers 401 to every path without the token, and with a wrong one', async () => {
@@ -109,7 +111,7 @@ describe('serve host over HTTP', () => {
     const { port, token } = await start();
     const page = await get(port, `/?token=${token}`);
     expect(page.status).toBe(200);
-    expect(page.body).toBe(indexHtml);
+    expect(page.body).toBe(servedHtml);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const cookie = String(page.headers['set-cookie']);
     expect(cookie).toContain(`=${token}`);
