@@ -2,7 +2,7 @@
 # One-time set-up on a fresh Debian/Ubuntu machine: system packages, a crash new enough for
 # today's kernels (native-tools/install-crash.sh: Debian trixie's 8.0.6 in a private prefix when
 # the distribution's crash is older),
-# npm dependencies (without Electron's binary download), and the renderer build.
+# npm dependencies (without Electron's binary download), the renderer build and the CLI bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +24,5 @@ fi
 
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 npm run build:renderer
+npm run build:cli
 echo "setup: done. Start the browser UI with: npm run serve" >&2

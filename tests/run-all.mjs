@@ -75,6 +75,9 @@ if (want('checks')) {
   check('lint', 'npx', ['eslint', '.']);
   check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 }
+// The CLI runs from its bundle when it is up to date (electron/bin/cli-bundle.mjs): the suites
+// that spawn `crashdeck` test the bundle users run.
+if (want('unit') || want('integration') || want('e2e')) check('build:cli', 'npm', ['run', '--silent', 'build:cli']);
 if (want('unit')) vitestSuite('unit');
 if (want('integration')) vitestSuite('integration');
 if (want('e2e')) {

@@ -1,6 +1,7 @@
 /**
  * Running the real `crashdeck` command in tests, as a user does: node + electron/bin/crashdeck.mjs
- * (TypeScript through tsx, no build step), capturing stdout, stderr and the exit code.
+ * (its bundle when up to date, which the test run builds first, else the sources through tsx),
+ * capturing stdout, stderr and the exit code.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
 import { expectOomCulpritAsTruth } from '../../support/oom-truth.ts';
-import { allScenarios, fixtureFile, fixtureMeta, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
+import { allScenarios, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
+import { freshBundle } from '../../../electron/bin/cli-bundle.mjs';
 
 let dir: string;
 beforeAll(() => {
@@ -76,6 +77,18 @@ describe('crashdeck triage <bare vmcore> without vmlinux or crash', () => {
       expect(r.missing.some((m) => m.startsWith('debug symbols missing: no debug vmlinux for'))).toBe(true);
     });
   }
+
+  it('the bundled CLI (what set-up builds and users run) answers exactly as the TypeScript sources do', async () => {
+    // Build it when the tree is newer (the test run builds it first; a developer's edit makes it stale).
+    if (!freshBundle(repoRoot)) execFileSync(process.execPath, [path.join(repoRoot, 'electron/bin/build-cli.mjs')]);
+    expect(freshBundle(repoRoot), 'dist/cli is not up to date after build-cli.mjs').not.toBeNull();
+    const vmcore = bareCopy('oom-slab-leak');
+    const bundled = await cli(['triage', vmcore, ...noCrash, '--json'], noCrashEnv);
+    const sources = await cli(['triage', vmcore, ...noCrash, '--json'], { ...noCrashEnv, CRASHDECK_CLI_FROM_SOURCE: '1' });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expectTruth(JSON.parse(bundled.stdout) as TriageReport, 'oom-slab-leak');
+    expect(bundled).toEqual(sources);
+  });
 
   it('text output: the verdict on stdout, the install hints on stderr', async () => {
     const { code, stdout, stderr } = await cli(['triage', bareCopy('oom-user-hog'), ...noCrash], noCrashEnv);
