@@ -300,7 +300,8 @@ export class CrashSession {
     const argv = [...prefix, o.crashPath, ...this.args(mode)];
     let proc: RunningProcess;
     try {
-      proc = await o.transport.spawn({ command: argv[0] as string, args: argv.slice(1), ...(o.env ? { env: o.env } : {}) });
+      // Low priority: a page painting its first answer must not wait for crash's start-up.
+      proc = await o.transport.spawn({ command: argv[0] as string, args: argv.slice(1), background: true, ...(o.env ? { env: o.env } : {}) });
     } catch (err) {
       if (err instanceof SpawnError && err.code === 'ENOENT') {
         return { ok: false, error: crashMissing(argv[0] as string), output: '' };

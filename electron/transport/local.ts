@@ -4,6 +4,7 @@
  * an orphan guard, so it dies with crashdeck instead of lingering (see orphan-guard.ts).
  */
 import { spawn as spawnChild, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { open, readdir, stat } from 'node:fs/promises';
 import { startOrphanGuard } from './orphan-guard.ts';
 import type { ExecResult, ExitInfo, FileStat, RunningProcess, SpawnSpec, Transport } from './types.ts';
@@ -52,9 +53,23 @@ function startChild(spec: SpawnSpec, dieWithParent: boolean): Promise<ChildProce
       // Later errors (e.g. kill on an exited child) surface through 'close'.
       child.on('error', () => undefined);
       guardChild(child, spec, dieWithParent);
+      if (spec.background) lowerPriority(child.pid);
       resolve(child);
     });
   });
+}
+
+/** nice value of background children (SpawnSpec.background): yields to the UI, never starves. */
+export const backgroundNice = 10;
+
+function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    // Never above crashdeck's own priority (a user who niced crashdeck keeps it so).
+    setPriority(pid, Math.max(getPriority(), backgroundNice));
+  } catch {
+    // Only the priority is lost (e.g. a sandbox forbids it); crash runs as before.
+  }
 }
 
 /** A child process seen through the RunningProcess interface. */

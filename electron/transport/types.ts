@@ -12,6 +12,12 @@ export interface SpawnSpec {
   cwd?: string;
   /** Run through `sudo -n` on the host (remote analysis of root-only dumps). */
   sudo?: boolean;
+  /**
+   * Long CPU-heavy work (crash): a local child runs at a lower scheduling priority, so the page
+   * and the host answering it are not kept waiting by crash's start-up. No effect over SSH: the
+   * remote CPU does not compete with the UI.
+   */
+  background?: boolean;
 }
 
 /** Why and how a process ended. */

@@ -2,9 +2,11 @@
  * One real crash 8.0.6 session on the oom-slab-leak fixture: framing of concurrent commands,
  * crash's own errors, timeout, cancel and SIGKILL with the queue surviving the restart.
  */
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../electron/api/contract.ts';
 import type { CrashSession } from '../../../electron/crash/session.ts';
+import { backgroundNice } from '../../../electron/transport/local.ts';
 import { transcript } from '../../support/fixtures.ts';
 import { contentLines, fixtureSession, waitForState } from './helpers.ts';
 
@@ -38,6 +40,11 @@ describe('CrashSession on oom-slab-leak (crash 8.0.6)', () => {
     expect(['ready', 'busy']).toContain(session.state);
     expect(session.degraded).toBeNull();
     expect(session.diagnoses.filter((d) => d.code === 'crash-too-old')).toEqual([]);
+  });
+
+  it('runs crash at a lower CPU priority than crashdeck, so the page is not kept waiting by its start-up', () => {
+    expect(getPriority(session.pid as number)).toBe(Math.max(getPriority(), backgroundNice));
+    expect(backgroundNice).toBeGreaterThan(0);
   });
 
   it('gives concurrent callers each their own output, identical to the transcripts', async () => {
