@@ -125,7 +125,13 @@ describe('crashdeck serve', () => {
     expect(denied.body).not.toContain('integration page');
     const ok = await get(port, `/?token=${token}`);
     expect(ok.status).toBe(200);
-    expect(ok.body).toBe(page);
+    // The page, then the host's boot data: the sessions (here the demo case, which has no dump
+    // log to read, so no identify answer).
+    const boot = /^<script type="application\/json" id="crashdeck-boot">(.*)<\/script>$/.exec(ok.body.slice(page.length));
+    expect(ok.body.startsWith(page)).toBe(true);
+    const data = JSON.parse(boot?.[1] ?? 'null') as { sessions: Array<{ source?: string; vmcore: string }>; identify: object } | null;
+    expect(data?.sessions.map((s) => [s.source, path.basename(s.vmcore)])).toEqual([['case', 'oom-slab-leak.crashcase']]);
+    expect(data?.identify).toEqual({});
     for (const r of [denied, ok]) {
       expect(String(r.headers['content-security-policy'])).toContain("default-src 'self'");
       expect(String(r.headers['content-security-policy'])).toContain(`connect-src 'self' ws://127.0.0.1:${port}`);
