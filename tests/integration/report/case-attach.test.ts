@@ -20,10 +20,11 @@ afterAll(async () => {
   await api.dispose();
 });
 
+/** The session once crash has started and finished its own start-up check ('busy' right after start). */
 async function ready(id: string): Promise<SessionInfo> {
   for (;;) {
     const info = await api.call('session.info', { sessionId: id });
-    if (info.state !== 'starting') return info;
+    if (info.state !== 'starting' && info.state !== 'busy') return info;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
