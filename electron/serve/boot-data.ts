@@ -27,7 +27,6 @@ export async function collectBootData(api: ApiHost): Promise<BootData> {
  * else null at once; a failure is null too (the page asks again and shows the error).
  */
 function settledOrNull(p: Promise<Result<'dump.identify'>>): Promise<Result<'dump.identify'> | null> {
-  p.catch(() => undefined);
   return Promise.race([p.catch(() => null), new Promise<null>((resolve) => setImmediate(() => resolve(null)))]);
 }
 
