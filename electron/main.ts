@@ -1,6 +1,6 @@
 /**
  * The desktop app's entry (Electron main process). Thin: it wires Electron's objects to the
- * plain-Node Api (api/create-api.ts) and the shell modules in shell/, which hold the logic.
+ * plain-Node Api (host/create-api.ts) and the shell modules in shell/, which hold the logic.
  * Security decisions are listed item by item in docs/SECURITY.md.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, type BrowserWindow as Win } from 'electron';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import type { Params } from './api/contract.ts';
-import { createApi } from './api/create-api.ts';
+import { createApi } from './host/create-api.ts';
 import type { ApiHost } from './api/handlers.ts';
 import { desktopChannels, desktopEventChannel, dialogKinds, type DesktopEventName, type DesktopEvents, type DialogKind } from './api/preload-api.ts';
 import { crashdeckCsp } from './serve/security-headers.ts';

@@ -5,7 +5,7 @@
  * else panicked. A developer fixes the first real fault; the rest are listed, not hidden.
  */
 import type { HungTaskReport, LogModel, OopsReport, SoftLockupReport } from '../parse/models.ts';
-import type { PanicKind } from './report-types.ts';
+import type { PanicKind } from '../api/triage-report.ts';
 
 /** One fault report found in the log. */
 export interface LogFault {

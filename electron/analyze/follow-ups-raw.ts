@@ -7,7 +7,7 @@
  * `moduleDir` is where a module's unstripped .ko may lie, as analyze.triage looks beside the dump.
  */
 import type { Params, Result } from '../api/contract.ts';
-import { gatheredFromRaw } from './api-methods.ts';
+import { gatheredFromRaw } from './gathered-from-raw.ts';
 import { triage, triageFollowUps, type Gathered } from './triage.ts';
 
 function gathered(params: Params<'analyze.followUps'>): Gathered {

@@ -9,7 +9,7 @@ import type { VmModel } from '../parse/models.ts';
 import type { Gathered, gatheredCommands } from './triage.ts';
 import { triage, triageFollowUps } from './triage.ts';
 import type { TraceEvidence } from './facts.ts';
-import type { TriageReport } from './report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** Runs one guided command in the session (session.run). */
 export type RunGuided = (command: GuidedCommand) => Promise<CommandResponse>;

@@ -13,7 +13,7 @@ import type { BtModel, BtTask, LogModel, ModModel, PsModel } from '../parse/mode
 import type { LogFault } from './faults.ts';
 import { baseName } from './module-owner.ts';
 import { dataSymbolOf, disassemblyTail, lockSymbolFromStack, moduleLoad, ownerWord, sourceLineOf } from './probe-readers.ts';
-import type { TriageHungTask, TriageLockup, TriageOops } from './report-types.ts';
+import type { TriageHungTask, TriageLockup, TriageOops } from '../api/triage-report.ts';
 import { firstOwnFrame, frameOf, moduleOfAddress, waitKind, type NamedFrame } from './stack-frames.ts';
 
 /** What the details are built from; every field may be missing. */

@@ -8,7 +8,7 @@ import { decodeGfp, type GfpInfo } from './gfp.ts';
 import { accountMemory, bucketLabels, type Account, type BucketKey } from './memory-account.ts';
 import { isTaintingModule, moduleForCache } from './module-owner.ts';
 import { oomBadness, rulesFor, selectVictim, type OomTaskRow } from './oom-badness.ts';
-import type { Confidence, CulpritKind, Evidence, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from './report-types.ts';
+import type { Confidence, CulpritKind, Evidence, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from '../api/triage-report.ts';
 import { checkZones, type ZoneSummary } from './zone-check.ts';
 
 export interface OomInputs {

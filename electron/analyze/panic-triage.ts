@@ -7,7 +7,7 @@ import type { BtModel, BtTask, LogModel, ModModel, ModTaintModel, SysModel, SysT
 import type { Frame } from './facts.ts';
 import { primaryFault, type LogFault } from './faults.ts';
 import { baseName, isAllocatorFrame } from './module-owner.ts';
-import type { Evidence, PanicKind, TriagePanic } from './report-types.ts';
+import type { Evidence, PanicKind, TriagePanic } from '../api/triage-report.ts';
 import { MACHINERY, WAITING, moduleOfAddress } from './stack-frames.ts';
 
 export interface PanicInputs {

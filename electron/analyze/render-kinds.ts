@@ -3,7 +3,7 @@
  * chain, the lockup), kept apart from render.ts so the OOM rendering stays as it is. The caller
  * passes every string through its control-character filter.
  */
-import type { TriageReport } from './report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** The per-kind block of `crashdeck triage` text output (empty for kinds without details). */
 export function kindLines(r: TriageReport, t: (s: string | null | undefined) => string): string[] {

@@ -5,7 +5,7 @@
  */
 import { fmtBytes } from './oom-rules.ts';
 import { kindLines } from './render-kinds.ts';
-import type { TriageReport } from './report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** Remove control characters (C0, DEL, C1) so dump text cannot drive the terminal. */
 export function safeText(s: string | null | undefined): string {

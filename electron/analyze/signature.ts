@@ -3,7 +3,7 @@
  * bug group together (WinDbg's bucket id). Offsets, pids, sizes and other numbers never appear.
  * The grammar for every kind is in docs/signatures.md.
  */
-import type { TriageCulprit, TriageHungTask, TriagePanic } from './report-types.ts';
+import type { TriageCulprit, TriageHungTask, TriagePanic } from '../api/triage-report.ts';
 
 const fnPart = (module: string | null, fn: string | null): string => `${module ? `${module}!` : ''}${fn ?? 'unknown'}`;
 

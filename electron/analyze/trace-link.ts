@@ -4,11 +4,12 @@
  * engine owns importing and linking; this only feeds it what triage already gathered.
  */
 import { dumpFactsFromModels } from '../trace/dump-facts.ts';
-import { toAnalyzerEvidence, traceOomEvidence } from '../trace/evidence.ts';
+import { traceOomEvidence } from '../trace/evidence.ts';
 import { linkTraceToDump } from '../trace/links.ts';
-import type { TraceSummary } from '../trace/model.ts';
+import type { TraceSummary } from '../api/trace-model.ts';
+import type { CacheLink, TraceEvidence as TraceOomEvidence } from '../api/trace-links.ts';
 import type { TraceEvidence } from './facts.ts';
-import type { TriageReport } from './report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import type { Gathered } from './triage.ts';
 
 /** Merge several traces' evidence (call sites, tasks, sentences) into one. */
@@ -37,4 +38,19 @@ export function traceEvidenceFor(summaries: readonly TraceSummary[], g: Gathered
     const evidence = traceOomEvidence(summary, { panicTs: links.timeline?.panicTs ?? null, culprit, cacheLinks: links.caches, taskLinks: links.tasks, timeline: links.timeline });
     return toAnalyzerEvidence(summary, links.caches, evidence);
   }));
+}
+
+/**
+ * The trace in the shape the OOM analyzer takes (electron/analyze/facts.ts TraceEvidence):
+ * top call sites with their linked cache, top page-allocating tasks, and the evidence sentences.
+ * Pass it as `traces` to triageSession().
+ */
+export function toAnalyzerEvidence(summary: TraceSummary, cacheLinks: CacheLink[] | null, evidence: TraceOomEvidence[]): TraceEvidence {
+  const cacheOf = (event: string, callSite: string): string | null =>
+    cacheLinks?.find((l) => l.event === event && l.callSite === callSite)?.cache ?? null;
+  return {
+    callSites: summary.callSites.slice(0, 20).map((s) => ({ fn: s.fn, module: s.module, cache: s.cacheName ?? cacheOf(s.event, s.callSite), bytes: s.bytesAlloc, count: s.count })),
+    tasks: summary.pageAlloc.byTask.slice(0, 20).map((t) => ({ pid: t.pid, comm: t.comm, pages: t.pages, count: t.count })),
+    notes: evidence.map((e) => e.text),
+  };
 }

@@ -13,7 +13,7 @@ import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-m
 import { kindDetails, type Details } from './kind-details.ts';
 import { analyzeOom } from './oom-rules.ts';
 import { panicMessage, triagePanicVerdict, type PanicInputs, type PanicVerdict } from './panic-triage.ts';
-import type { TriagePanic, TriageReport } from './report-types.ts';
+import type { TriagePanic, TriageReport } from '../api/triage-report.ts';
 import { hungSignature, oomSignature, plainSignature } from './signature.ts';
 
 /** What the engine reads; each field may be missing. */

@@ -3,7 +3,7 @@
  * crash's. Each difference is one plain sentence naming both answers, so the UI and the CLI can
  * show a correction instead of silently replacing the first answer.
  */
-import type { TriageReport } from './report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** The outcome of a comparison. */
 export interface VerdictDiff {

@@ -7,7 +7,7 @@
  */
 import type { ZoneFacts } from './facts.ts';
 import { lowmemReserveIndex, zoneUsable, type GfpInfo } from './gfp.ts';
-import type { ZoneVerdict } from './report-types.ts';
+import type { ZoneVerdict } from '../api/triage-report.ts';
 
 export interface ZoneSummary {
   zones: ZoneVerdict[];

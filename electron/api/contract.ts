@@ -4,11 +4,11 @@
  * The renderer imports only types from here.
  */
 import * as v from 'valibot';
-import type { TraceEvidence } from '../trace/evidence.ts';
-import type { CacheLink, TaskLinkReport, TimelineLink } from '../trace/links.ts';
-import type { TraceSummary } from '../trace/model.ts';
-import type { BucketTable } from '../fleet/buckets.ts';
-import type { FleetLine } from '../fleet/lines.ts';
+import type { TraceEvidence } from './trace-links.ts';
+import type { CacheLink, TaskLinkReport, TimelineLink } from './trace-links.ts';
+import type { TraceSummary } from './trace-model.ts';
+import type { BucketTable } from './fleet-lines.ts';
+import type { FleetLine } from './fleet-lines.ts';
 
 /** Commands the guided views may send; arguments are validated by crash/allowlist.ts. */
 export const commandIds = [
@@ -110,7 +110,7 @@ export type DumpEntry = v.InferOutput<typeof DumpEntrySchema>;
 /** One fact a triage verdict rests on: the command, the row the UI jumps to, the numbers. */
 const TriageEvidenceSchema = v.object({ command: v.string(), row: v.string(), detail: v.string() });
 
-/** The `crashdeck.triage/1` document (electron/analyze/report-types.ts documents every field). */
+/** The `crashdeck.triage/1` document (electron/api/triage-report.ts documents every field). */
 export const TriageReportSchema = v.object({
   schema: v.literal('crashdeck.triage/1'),
   // Bundles written before `basis` existed were always crash-based.
@@ -236,7 +236,7 @@ export const reportFormats = ['html', 'md', 'pdf', 'case'] as const;
 /** Trace import (electron/trace/): formats the text importers read. */
 export const traceFormatIds = ['trace-cmd-report', 'tracefs', 'function-graph', 'perf-script', 'perf-stat'] as const;
 const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null;
-/** The import summary and aggregates; electron/trace/model.ts documents every field. */
+/** The import summary and aggregates; electron/api/trace-model.ts documents every field. */
 const TraceSummaryResult = v.custom<TraceSummary>(isObject);
 
 /**

@@ -3,7 +3,7 @@
  * screen saying what works and what to do (electron/doctor/). Exit codes: 0 everything a dump
  * needs is there, 1 something is missing (the fix is printed), 2 usage.
  */
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import { renderDoctorText } from '../doctor/render.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
 import { CaseAnnotationSchema, type CaseAnnotationShape } from '../api/contract.ts';
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { readCaseBundle } from '../report/bundle-read.ts';
 import { collectCase } from '../report/collect-case.ts';

@@ -5,7 +5,7 @@
  * Exit codes: 0 all commands ran cleanly, 1 a command reported a crash error, 2 usage,
  * 3 the dump could not be opened (the message says why and what to do).
  */
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import { splitSshUrl } from '../transport/ssh.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, printUsage, usageError, type CliCommand } from './command-args.ts';

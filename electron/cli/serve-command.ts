@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import type { ApiHost } from '../api/handlers.ts';
 import { isLoopback } from '../serve/bind-address.ts';
 import type { SshHosts } from '../transport/ssh-hosts.ts';

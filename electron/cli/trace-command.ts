@@ -5,13 +5,15 @@
  * dump of the same boot (tasks, slab caches, panic time) through a crash session.
  * Exit codes: 0 imported, 2 usage, 3 the trace could not be read, 4 imported but the dump could not be read.
  */
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { gatherDumpFacts, type DumpFacts } from '../trace/dump-facts.ts';
-import { toAnalyzerEvidence, traceOomEvidence, type TraceEvidence } from '../trace/evidence.ts';
+import { traceOomEvidence } from '../trace/evidence.ts';
+import { toAnalyzerEvidence } from '../analyze/trace-link.ts';
+import type { TraceEvidence } from '../api/trace-links.ts';
 import type { TraceImportOptions } from '../trace/importer.ts';
 import { linkTraceToDump } from '../trace/links.ts';
-import { traceFormats, type TraceFormat, type TraceSummary } from '../trace/model.ts';
+import { traceFormats, type TraceFormat, type TraceSummary } from '../api/trace-model.ts';
 import { renderTraceText } from '../trace/render-text.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { apiErrorLine, openOptions, parseCommandArgs, printUsage, usageError, type CliCommand } from './command-args.ts';

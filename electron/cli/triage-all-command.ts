@@ -9,10 +9,10 @@
 import { LocalTransport } from '../transport/local.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { bucketLines, printable, renderBuckets } from '../fleet/buckets.ts';
-import type { CrashConfirmer } from '../fleet/confirm.ts';
+import type { CrashConfirmer } from '../host/crash-confirmer.ts';
 import { defaultLogTriage } from '../fleet/default-triage.ts';
 import { FleetIndex } from '../fleet/index-store.ts';
-import type { FleetLine } from '../fleet/lines.ts';
+import type { FleetLine } from '../api/fleet-lines.ts';
 import { runFleet } from '../fleet/run.ts';
 import { parseTarget, type FleetTarget } from '../fleet/targets.ts';
 import { parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
@@ -97,7 +97,7 @@ export async function triageAllCommand(args: string[]): Promise<number> {
     }
     if (values.confirm) {
       // Loaded only when asked: the crash session stack is most of the CLI's start-up time.
-      const { crashConfirmer } = await import('../fleet/confirm.ts');
+      const { crashConfirmer } = await import('../host/crash-confirmer.ts');
       confirmer = crashConfirmer({ transportFor: ssh.transportFor, ...(values.crash ? { crashPath: values.crash } : {}), ...(values['debuginfo-dir'] ? { debuginfoDirs: values['debuginfo-dir'] } : {}) });
     }
     const started = Date.now();

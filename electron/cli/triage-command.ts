@@ -8,14 +8,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createApi } from '../api/create-api.ts';
+import { createApi } from '../host/create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { triageSession } from '../analyze/gather.ts';
 import { renderMarkdown, renderText } from '../analyze/render.ts';
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import { traceEvidenceFor } from '../analyze/trace-link.ts';
 import { triage, type Gathered } from '../analyze/triage.ts';
-import type { TraceSummary } from '../trace/model.ts';
+import type { TraceSummary } from '../api/trace-model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 import { parseDumpLogText } from '../dumpinfo/log-triage.ts';

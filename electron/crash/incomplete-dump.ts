@@ -17,7 +17,7 @@
  */
 import type { Diagnosis } from '../api/contract.ts';
 import { parseSys } from '../parse/sys.ts';
-import { minimumMakedumpfileFor } from '../doctor/makedumpfile-support.ts';
+import { minimumMakedumpfileFor } from './makedumpfile-support.ts';
 
 /** The Diagnosis code every view looks for. */
 export const incompleteDumpCode = 'dump-incomplete';

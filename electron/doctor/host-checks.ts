@@ -5,7 +5,7 @@
  */
 import { compareCrashVersions } from '../crash/crash-requirements.ts';
 import type { HostFacts } from './host-facts.ts';
-import { makedumpfileHandles, makedumpfileSupport, minimumMakedumpfileFor } from './makedumpfile-support.ts';
+import { makedumpfileHandles, makedumpfileSupport, minimumMakedumpfileFor } from '../crash/makedumpfile-support.ts';
 import type { DoctorCheck } from './types.ts';
 
 type Check = Omit<DoctorCheck, 'where'>;

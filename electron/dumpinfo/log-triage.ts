@@ -5,7 +5,7 @@
  * vmlinux needed.
  */
 import { triage } from '../analyze/triage.ts';
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import { parseLog } from '../parse/log.ts';
 import type { LogModel } from '../parse/models.ts';
 import type { Transport } from '../transport/types.ts';

@@ -4,31 +4,8 @@
  * open. Lines from many runs merge: the same dump (host + path) seen twice counts once, the
  * later line winning.
  */
-import { isDumpLine, isProblemLine, type FleetDumpLine, type FleetLine } from './lines.ts';
-
-/** One signature's bucket. */
-export interface Bucket {
-  signature: string;
-  kind: string;
-  count: number;
-  hosts: string[];
-  kernels: string[];
-  /** ISO 8601 crash times (null when no dump in it had one). */
-  firstCrash: string | null;
-  lastCrash: string | null;
-  /** A dump to open: the most recent crash. */
-  example: { host: string; path: string; hostSpec?: string };
-  /** One panic message of the bucket, for the reader. */
-  message: string | null;
-}
-
-/** The buckets of a set of lines plus what did not bucket. */
-export interface BucketTable {
-  schema: 'crashdeck.buckets/1';
-  buckets: Bucket[];
-  dumps: number;
-  problems: number;
-}
+import type { Bucket, BucketTable, FleetDumpLine, FleetLine } from '../api/fleet-lines.ts';
+import { isDumpLine, isProblemLine } from './lines.ts';
 
 /** Bucket key of a verdict: its panic signature. */
 export function signatureOf(line: FleetDumpLine): string {

@@ -14,7 +14,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** What the index keeps per fingerprint. */
 export interface IndexedDump {

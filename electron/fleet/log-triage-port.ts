@@ -4,7 +4,7 @@
  * there is none. A structural subset, so the fleet engine can be driven by the real function and
  * tests can count its calls without a second implementation.
  */
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import type { Transport } from '../transport/types.ts';
 
 /** The dump facts fleet lines and buckets use. */

@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { ApiError } from '../api/contract.ts';
 import { toApiError } from '../api/handlers.ts';
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import type { DumpEntry } from '../api/contract.ts';
 import { readDumpFacts } from '../crash/dump-format.ts';
 import { dumpFingerprint } from '../crash/fingerprint.ts';
@@ -17,7 +17,7 @@ import { LOG_PARSER_VERSION } from '../parse/log.ts';
 import { version } from '../version.ts';
 import type { FleetIndex, IndexedDump } from './index-store.ts';
 import { Limiter } from './limiter.ts';
-import type { FleetDumpLine, FleetLine, FleetProblemLine } from './lines.ts';
+import type { FleetDumpLine, FleetLine, FleetProblemLine } from '../api/fleet-lines.ts';
 import type { LogTriageFn } from './log-triage-port.ts';
 import { scanCrashDir } from './scan.ts';
 import type { FleetTarget } from './targets.ts';

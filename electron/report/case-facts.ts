@@ -45,7 +45,7 @@ export function notesOn(c: CaseBundle, view: string, rowKey: string): CaseAnnota
 /** Human names of the tags. */
 export const tagLabels: Record<string, string> = { 'root-cause': 'Root cause', suspect: 'Suspect', 'ruled-out': 'Ruled out', question: 'Question' };
 
-/** The fields of a trace summary (electron/trace/model.ts) the reports show; bundles carry it as plain JSON. */
+/** The fields of a trace summary (electron/api/trace-model.ts) the reports show; bundles carry it as plain JSON. */
 export interface TraceSummaryFacts {
   file: string;
   format: string;

@@ -7,7 +7,7 @@
  */
 import { ApiError, type CommandResponse, type SessionInfo } from '../api/contract.ts';
 import type { EventBus } from '../api/handlers.ts';
-import { SessionRecord } from '../api/methods/session-record.ts';
+import { SessionRecord } from '../crash/session-record.ts';
 import { CrashlessSession } from '../crash/crashless-session.ts';
 import { parseCommandOutput } from '../parse/index.ts';
 import type { Transport } from '../transport/types.ts';

@@ -3,7 +3,7 @@
  * vmcore or crash. One shape feeds every export (HTML, Markdown, PDF) and the `.crashcase` zip.
  */
 import type { Diagnosis, Parsed, annotationTagIds } from '../api/contract.ts';
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 
 /** Manifest schema this build writes; a bundle with a newer major number is refused. */
 export const caseSchema = 'crashdeck.case/1';
@@ -77,7 +77,7 @@ export interface CaseBundle {
   annotations: CaseAnnotation[];
   /** The triage verdict when it was computed (recomputed from results on import when absent). */
   triage: TriageReport | null;
-  /** Trace import summaries (electron/trace/model.ts TraceSummary), as plain JSON. */
+  /** Trace import summaries (electron/api/trace-model.ts TraceSummary), as plain JSON. */
   traces: unknown[];
   /** Optional trace files carried along: name -> bytes. */
   traceFiles?: Record<string, Uint8Array>;

@@ -5,7 +5,7 @@
  * order, and every raw command output folded in <details>. Every dump string is escaped.
  */
 import { fmtBytes } from '../analyze/oom-rules.ts';
-import type { Evidence, TriageReport } from '../analyze/report-types.ts';
+import type { Evidence, TriageReport } from '../api/triage-report.ts';
 import { barChartSvg } from './chart-svg.ts';
 import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';

@@ -4,7 +4,7 @@
  * lockup with every CPU's task and top frames from `bt -a`. HTML (also the PDF) and Markdown;
  * every dump string is escaped (a comm may be `<img src=x>`).
  */
-import type { TriageReport } from '../analyze/report-types.ts';
+import type { TriageReport } from '../api/triage-report.ts';
 import type { BtModel } from '../parse/models.ts';
 import { chainSentence, contextText, cpuRows, kindLabel, panicTaskTrace, sourceEvidence } from '../../renderer/views/Panic/panic-model.ts';
 import { caseResult } from './case-facts.ts';

@@ -7,7 +7,7 @@ import { callSiteField, callSiteKey, fieldValue, functionOf, readAllocFields, ty
 import type {
   CallSiteAggregate, CallTreeNode, OomEventRecord, PageAllocAggregate, PerfStatCard, StackCallerAggregate,
   StallAggregate, StallRecord, TraceDiagnostic, TraceFormat, TraceSource, TraceSummary,
-} from './model.ts';
+} from '../api/trace-model.ts';
 import { HistogramBuilder } from './histogram.ts';
 import { isRawAddress, type Symbolizer } from './symbols.ts';
 import { detachString } from './ftrace-line.ts';

@@ -2,7 +2,7 @@
  * Fills columnar event chunks one event at a time and hands each full chunk to a sink, so the
  * importer never holds more than one chunk of events.
  */
-import { chunkCapacity, type TraceEventChunk } from './model.ts';
+import { chunkCapacity, type TraceEventChunk } from '../api/trace-model.ts';
 
 /** Most characters (args plus distinct callchains) one chunk holds before it is emitted early. */
 const maxChunkText = 8 * 1024 * 1024;

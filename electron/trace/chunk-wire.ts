@@ -3,7 +3,7 @@
  * base64 of their little-endian bytes. Also the on-disk spool format, one JSON file per chunk.
  */
 import type { TraceChunkWire } from '../api/contract.ts';
-import type { TraceEventChunk } from './model.ts';
+import type { TraceEventChunk } from '../api/trace-model.ts';
 
 function b64(a: ArrayBufferView): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

@@ -5,7 +5,7 @@
  */
 import type { CommandResponse, GuidedCommand } from '../api/contract.ts';
 import type { KmemSlabModel, LogModel, PsModel, SysModel } from '../parse/models.ts';
-import type { DumpSlabCache, DumpTask, PanicTime } from './links.ts';
+import type { DumpSlabCache, DumpTask, PanicTime } from '../api/trace-links.ts';
 import { panicTimeFromLog } from './links.ts';
 
 /** What the trace links need from a dump. */

@@ -3,19 +3,9 @@
  * at the trace view that shows it ("bufpool_refill called kmem_cache_alloc 2,464 times in the
  * last 18.8 s before the OOM"). Pure over the summary and the links.
  */
-import type { TraceEvidence as AnalyzerTraceEvidence } from '../analyze/facts.ts';
-import type { CacheLink, TaskLinkReport, TimelineLink } from './links.ts';
-import type { CallSiteAggregate, TraceSummary } from './model.ts';
-
-/** One piece of trace evidence. */
-export interface TraceEvidence {
-  id: 'slab-call-site' | 'task-page-alloc' | 'stack-caller' | 'direct-reclaim' | 'oom-events' | 'timeline' | 'boot-mismatch';
-  severity: 'info' | 'warning';
-  text: string;
-  /** Where the UI opens it: a tab of the trace view and the row key there. */
-  ref: { view: 'trace'; tab: 'call-sites' | 'page-alloc' | 'stacks' | 'reclaim' | 'oom' | 'timeline' | 'tasks'; key: string | null };
-  data: Record<string, number | string | null>;
-}
+import type { TraceEvidence } from '../api/trace-links.ts';
+import type { CacheLink, TaskLinkReport, TimelineLink } from '../api/trace-links.ts';
+import type { CallSiteAggregate, TraceSummary } from '../api/trace-model.ts';
 
 /** What the wizard already knows from the dump (all optional). */
 export interface EvidenceContext {
@@ -160,19 +150,4 @@ export function traceOomEvidence(summary: TraceSummary, ctx: EvidenceContext = {
   }
   // What matches the dump's culprit (or warns) first; otherwise the order above.
   return out.map((e, i) => ({ e, i })).sort((a, b) => (a.e.severity === b.e.severity ? a.i - b.i : a.e.severity === 'warning' ? -1 : 1)).map((x) => x.e);
-}
-
-/**
- * The trace in the shape the OOM analyzer takes (electron/analyze/facts.ts TraceEvidence):
- * top call sites with their linked cache, top page-allocating tasks, and the evidence sentences.
- * Pass it as `traces` to triageSession().
- */
-export function toAnalyzerEvidence(summary: TraceSummary, cacheLinks: CacheLink[] | null, evidence: TraceEvidence[]): AnalyzerTraceEvidence {
-  const cacheOf = (event: string, callSite: string): string | null =>
-    cacheLinks?.find((l) => l.event === event && l.callSite === callSite)?.cache ?? null;
-  return {
-    callSites: summary.callSites.slice(0, 20).map((s) => ({ fn: s.fn, module: s.module, cache: s.cacheName ?? cacheOf(s.event, s.callSite), bytes: s.bytesAlloc, count: s.count })),
-    tasks: summary.pageAlloc.byTask.slice(0, 20).map((t) => ({ pid: t.pid, comm: t.comm, pages: t.pages, count: t.count })),
-    notes: evidence.map((e) => e.text),
-  };
 }

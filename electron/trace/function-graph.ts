@@ -5,7 +5,7 @@
  * Nesting is tracked per CPU, because that is how the tracer nests calls.
  */
 import { parseFtraceLine, type FtraceLine } from './ftrace-line.ts';
-import type { CallTreeNode } from './model.ts';
+import type { CallTreeNode } from '../api/trace-model.ts';
 
 interface MergedNode {
   name: string;

@@ -4,19 +4,7 @@
  * Gives the timeline view its overview (allocation rate, with the panic marked) before any
  * chunk is loaded.
  */
-
-/** Series the overview draws. */
-export const histogramSeries = ['all', 'kmalloc', 'kmem_cache_alloc', 'mm_page_alloc', 'direct_reclaim'] as const;
-export type HistogramSeries = (typeof histogramSeries)[number];
-
-/** The finished histogram. */
-export interface EventHistogram {
-  /** Seconds since boot of the first bucket's start. */
-  start: number;
-  bucketSeconds: number;
-  /** Counts per bucket for each series (all the same length). */
-  series: Record<HistogramSeries, number[]>;
-}
+import { histogramSeries, type EventHistogram, type HistogramSeries } from '../api/trace-model.ts';
 
 const maxFineBuckets = 65536;
 const maxOutBuckets = 1000;

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '../api/contract.ts';
 import { importTraceFile } from './importer.ts';
-import type { TraceEventChunk } from './model.ts';
+import type { TraceEventChunk } from '../api/trace-model.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 const port = parentPort;

@@ -15,7 +15,7 @@ import { kallsymsFromTraceDat, perfScript, traceCmdReport, type ToolRun, type Tr
 import { newFtraceHeader, parseFtraceAt } from './ftrace-line.ts';
 import { FunctionGraphParser } from './function-graph.ts';
 import { boundedLineBlocks, defaultMaxLineBytes, newLineStats, type LineBlock } from './line-reader.ts';
-import type { TraceDiagnostic, TraceEventChunk, TraceFormat, TraceImportProgress, TraceSource, TraceSummary } from './model.ts';
+import type { TraceDiagnostic, TraceEventChunk, TraceFormat, TraceImportProgress, TraceSource, TraceSummary } from '../api/trace-model.ts';
 import { PerfScriptParser } from './perf-script.ts';
 import { PerfStatParser } from './perf-stat.ts';
 import { sniffBytes, sniffTrace } from './sniff.ts';

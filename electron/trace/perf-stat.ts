@@ -2,7 +2,7 @@
  * `perf stat` output (plain, `-x,` CSV, and `-I` interval mode) as a counters card with rates:
  * the page-fault and TLB questions need "how many per second", which perf prints only for some.
  */
-import type { PerfCounter, PerfStatCard } from './model.ts';
+import type { PerfCounter, PerfStatCard } from '../api/trace-model.ts';
 
 const plainRe = /^\s*(?:(\d+\.\d+)\s+)?([\d][\d,.]*|<not counted>|<not supported>)\s+(?:([a-zA-Z]+)\s+)?([^\s#]+)\s*(?:#\s*(.*?))?\s*(?:\((\d+(?:\.\d+)?)%\))?\s*$/;
 

@@ -2,9 +2,10 @@
  * Plain-text rendering of an import summary and its dump links, for `crashdeck trace import`.
  * Trace text is hostile like dump text: control characters are made visible before printing.
  */
-import { formatBytes, type TraceEvidence } from './evidence.ts';
-import type { CacheLink, TaskLinkReport, TimelineLink } from './links.ts';
-import type { TraceSummary } from './model.ts';
+import { formatBytes } from './evidence.ts';
+import type { TraceEvidence } from '../api/trace-links.ts';
+import type { CacheLink, TaskLinkReport, TimelineLink } from '../api/trace-links.ts';
+import type { TraceSummary } from '../api/trace-model.ts';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 

@@ -2,7 +2,7 @@
  * Format detection from the first bytes of a file: which importer reads it, which tool converts
  * it, or why it is not a trace at all. Pure over a Buffer so it is tested without files.
  */
-import type { TraceFormat } from './model.ts';
+import type { TraceFormat } from '../api/trace-model.ts';
 import { isFtraceLine } from './ftrace-line.ts';
 import { perfHeaderRe } from './perf-script.ts';
 

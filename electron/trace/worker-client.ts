@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../api/contract.ts';
 import type { TraceImportHooks, TraceImportOptions } from './importer.ts';
-import type { TraceSummary } from './model.ts';
+import type { TraceSummary } from '../api/trace-model.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /** After cancel, how long the worker may take to stop on its own before it is terminated. */

@@ -3,7 +3,7 @@
  */
 import type { ApiErrorShape } from '../api/contract.ts';
 import type { TraceImportOptions } from './importer.ts';
-import type { TraceEventChunk, TraceImportProgress, TraceSummary } from './model.ts';
+import type { TraceEventChunk, TraceImportProgress, TraceSummary } from '../api/trace-model.ts';
 
 /** Client -> worker. */
 export type ToWorker =

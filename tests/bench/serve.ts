@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { createApi } from '../../electron/api/create-api.ts';
+import { createApi } from '../../electron/host/create-api.ts';
 import type { WireReply } from '../../electron/api/wire.ts';
 import { startServeHost } from '../../electron/serve/serve-host.ts';
 import { transcript } from '../support/fixtures.ts';

@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 import type { TraceChunkWire } from '../../electron/api/contract.ts';
 import { chunkToWire } from '../../electron/trace/chunk-wire.ts';
 import { importTraceFile } from '../../electron/trace/importer.ts';
-import type { TraceSummary } from '../../electron/trace/model.ts';
+import type { TraceSummary } from '../../electron/api/trace-model.ts';
 import { CrashdeckDb, usageByDump } from '../../renderer/lib/db.ts';
 import { decodeTraceChunk, type DecodedTraceChunk } from '../../renderer/lib/trace-chunk.ts';
 import { readChunks, rememberTrace, storeChunks } from '../../renderer/views/Traces/stored-traces.ts';

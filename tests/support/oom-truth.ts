@@ -1,6 +1,6 @@
 /** The OOM culprit checks both triage CLI tests make against a fixture's meta.json truth. */
 import { expect } from 'vitest';
-import type { TriageReport } from '../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../electron/api/triage-report.ts';
 import type { FixtureMeta } from './fixtures.ts';
 
 /** The culprit's kind and, by kind, its cache + module or its task, as the truth names them. */

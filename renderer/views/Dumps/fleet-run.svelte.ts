@@ -4,7 +4,7 @@
  * The renderer only arranges what the host decided; it never triages.
  */
 import type { ApiErrorShape, EventPayload } from '../../../electron/api/contract.ts';
-import type { FleetDumpLine, FleetProblemLine } from '../../../electron/fleet/lines.ts';
+import type { FleetDumpLine, FleetProblemLine } from '../../../electron/api/fleet-lines.ts';
 import { toErrorShape, type RendererApi } from '../../lib/api.ts';
 
 import { groupBuckets, type FleetSort, type ShownBucket } from './group-buckets.ts';

@@ -2,8 +2,8 @@
  * Arranging a fleet run's lines for the Dumps view: by the bucket the host named for each line,
  * with the host's bucket stats, ordered by size or crash time. Presentation only.
  */
-import type { Bucket } from '../../../electron/fleet/buckets.ts';
-import type { FleetDumpLine } from '../../../electron/fleet/lines.ts';
+import type { Bucket } from '../../../electron/api/fleet-lines.ts';
+import type { FleetDumpLine } from '../../../electron/api/fleet-lines.ts';
 
 /** How buckets and their dumps are ordered. */
 export type FleetSort = 'count' | 'newest' | 'oldest';

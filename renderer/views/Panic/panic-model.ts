@@ -5,7 +5,7 @@
  * the verdict comes from analyze.triageRaw and the models from the host's parsers.
  */
 import type { CommandId, GuidedCommand } from '../../../electron/api/contract.ts';
-import type { PanicKind, TriageHungTask, TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { PanicKind, TriageHungTask, TriageReport } from '../../../electron/api/triage-report.ts';
 import type { BtModel, BtTask, LogModel } from '../../../electron/parse/models.ts';
 
 /**

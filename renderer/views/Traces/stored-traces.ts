@@ -4,7 +4,7 @@
  * (whose temp spool is gone) without importing the file again. A trace counts as stored only
  * once its last chunk is written: the record's `complete` flag is set in that same transaction.
  */
-import type { TraceSummary } from '../../../electron/trace/model.ts';
+import type { TraceSummary } from '../../../electron/api/trace-model.ts';
 import { dropTraceChunks, evictLru, type CrashdeckDb, type TraceChunkRecord, type TraceRecord } from '../../lib/db.ts';
 import { checkStoredChunk, storedChunkBytes, type DecodedTraceChunk } from '../../lib/trace-chunk.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../../../electron/api/contract.ts';
 import type { KmemSlabModel, LogModel, PsModel, SysModel } from '../../../electron/parse/models.ts';
-import type { EventHistogram } from '../../../electron/trace/histogram.ts';
+import type { EventHistogram } from '../../../electron/api/trace-model.ts';
 
 /** The commands whose results link a trace to the dump. */
 export const linkCommands = ['ps', 'kmem -s', 'log', 'sys'] as const;

@@ -8,10 +8,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { GuidedCommand } from '../../../electron/api/contract.ts';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { crash902, fixtureMeta, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 import { followUpRaw, maxFollowUpRounds, newFollowUps, panicCommands, waitChain } from '../../../renderer/views/Panic/panic-model.ts';
 

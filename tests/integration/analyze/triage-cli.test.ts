@@ -5,7 +5,7 @@
  * fixture's vmcore-dmesg.txt without a dump.
  */
 import { describe, expect, it } from 'vitest';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
 import { expectOomCulpritAsTruth } from '../../support/oom-truth.ts';
 import { crash806, fixtureFile, fixtureMeta, scenarios, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
@@ -105,7 +105,7 @@ describe('crashdeck triage --trace (trace recorded in the same boot)', () => {
 
 describe('analyze.triage through the Api on a live session', () => {
   it('oom-user-hog: the same verdict the CLI prints, with vm of the culprit as evidence', async () => {
-    const { createApi } = await import('../../../electron/api/create-api.ts');
+    const { createApi } = await import('../../../electron/host/create-api.ts');
     const api = createApi();
     try {
       const info = await api.call('session.open', { vmcore: vmcorePath('oom-user-hog'), vmlinux: vmlinuxPath(), crash: crash806() });

@@ -5,7 +5,7 @@
  * fixture per crash version (each test is one CLI run).
  */
 import { describe, expect, it } from 'vitest';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
 import { crash806, crash902, fixtureMeta, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 

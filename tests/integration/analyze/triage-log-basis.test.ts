@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { runCrashdeck as cli } from '../../support/cli.ts';
 import { expectOomCulpritAsTruth } from '../../support/oom-truth.ts';
 import { allScenarios, fixtureFile, fixtureMeta, repoRoot, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';

@@ -4,7 +4,7 @@
  * Expectations come from the fixtures README and transcripts-crash-8.0.2/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
 import { crash802, fixtureMeta, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';

@@ -8,7 +8,7 @@
  * session and on every result; the complete ones never.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { CommandResponse, GuidedCommand, SessionInfo } from '../../../electron/api/contract.ts';
 import type { PsLastRunModel, PsModel, PsStatesModel } from '../../../electron/parse/models.ts';

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
 import { allScenarios, crash802, crash806, fixtureMeta, fixturesDir, transcript, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';

@@ -8,7 +8,7 @@
  * address, a separate crash command, must name the same struct page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { GuidedCommand, SessionInfo } from '../../../electron/api/contract.ts';
 import type { PageFlagsModel, PagesModel, VmModel, VtopModel } from '../../../electron/parse/index.ts';

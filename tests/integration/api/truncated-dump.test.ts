@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
 import { crash806, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';

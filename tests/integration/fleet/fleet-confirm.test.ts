@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetDumpLine } from '../../../electron/fleet/lines.ts';
+import type { FleetDumpLine } from '../../../electron/api/fleet-lines.ts';
 import { runCrashdeck, type CliResult } from '../../support/cli.ts';
 import { crash806, fixtureMeta, vmlinuxPath } from '../../support/fixtures.ts';
 import { placeDump } from '../../support/fleet-hosts.ts';

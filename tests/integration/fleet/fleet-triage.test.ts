@@ -13,7 +13,7 @@ import { crashdeckBin, runCrashdeck, type CliResult } from '../../support/cli.ts
 import { fixtureMeta, vmcorePath, type Scenario } from '../../support/fixtures.ts';
 import { freePort } from '../../support/sshd.ts';
 import { placeDump, startFleetHosts, type FleetHosts } from '../../support/fleet-hosts.ts';
-import type { FleetDumpLine, FleetLine, FleetProblemLine } from '../../../electron/fleet/lines.ts';
+import type { FleetDumpLine, FleetLine, FleetProblemLine } from '../../../electron/api/fleet-lines.ts';
 
 let fleet: FleetHosts;
 let localDir: string;

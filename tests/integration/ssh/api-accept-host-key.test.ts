@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import { SshHosts } from '../../../electron/transport/ssh-hosts.ts';
 import { crash806, vmcorePath } from '../../support/fixtures.ts';

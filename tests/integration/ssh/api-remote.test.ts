@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import * as v from 'valibot';
 import { ApiErrorSchema } from '../../../electron/api/contract.ts';
 import { toApiError, type ApiHost } from '../../../electron/api/handlers.ts';

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import { SshHosts } from '../../../electron/transport/ssh-hosts.ts';
 import type { ExitInfo } from '../../../electron/transport/types.ts';

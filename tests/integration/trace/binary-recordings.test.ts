@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../electron/api/handlers.ts';
-import { createTraceMethods } from '../../../electron/trace/api-methods.ts';
+import { createTraceMethods } from '../../../electron/host/methods/trace-methods.ts';
 import { chunkFromWire } from '../../../electron/trace/chunk-wire.ts';
-import type { TraceImportProgress } from '../../../electron/trace/model.ts';
+import type { TraceImportProgress } from '../../../electron/api/trace-model.ts';
 import { importTraceInWorker } from '../../../electron/trace/worker-client.ts';
 import { fixtureFile, fixtureMeta, vmlinuxPath } from '../../support/fixtures.ts';
 

@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { TriageReportSchema } from '../../../electron/api/contract.ts';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import { triage } from '../../../electron/analyze/triage.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
 import { allScenarios, fixtureMeta, transcript } from '../../support/fixtures.ts';

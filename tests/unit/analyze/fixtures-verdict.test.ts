@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { triage, type Gathered } from '../../../electron/analyze/triage.ts';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
 import { fixtureFile, fixtureMeta, scenarios, type Scenario } from '../../support/fixtures.ts';
 import { gatheredFromTranscripts } from './gather-transcripts.ts';
@@ -129,7 +129,7 @@ describe('triage --dmesg (vmcore-dmesg.txt only)', () => {
 
 describe('analyze.triageRaw (raw outputs the renderer has cached)', () => {
   it('gives the same verdict as the live path on every fixture', async () => {
-    const { analyzeTriageRaw } = await import('../../../electron/analyze/api-methods.ts');
+    const { analyzeTriageRaw } = await import('../../../electron/host/methods/analyze-methods.ts');
     const { transcript } = await import('../../support/fixtures.ts');
     const cmds = ['sys', 'sys -t', 'bt', 'log', 'mod', 'mod -t', 'ps', 'kmem -i', 'kmem -z', 'kmem -f', 'kmem -s', 'kmem -V'];
     for (const s of scenarios) {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { culpritKinds, panicKinds, type TriageReport } from '../../../electron/analyze/report-types.ts';
+import { culpritKinds, panicKinds, type TriageReport } from '../../../electron/api/triage-report.ts';
 import { triage, type Gathered } from '../../../electron/analyze/triage.ts';
 import { parseCommandOutput } from '../../../electron/parse/index.ts';
 import { parseLog } from '../../../electron/parse/log.ts';

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { triage, type Gathered } from '../../../electron/analyze/triage.ts';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { fixtureFile, fixtureMeta, scenarios, scenarios612, transcript, type Scenario } from '../../support/fixtures.ts';

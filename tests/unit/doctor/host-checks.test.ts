@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHostFacts, type HostFacts } from '../../../electron/doctor/host-facts.ts';
 import { kdumpChecks, makedumpfileCheck, packageCommand } from '../../../electron/doctor/host-checks.ts';
-import { makedumpfileHandles, minimumMakedumpfileFor } from '../../../electron/doctor/makedumpfile-support.ts';
+import { makedumpfileHandles, minimumMakedumpfileFor } from '../../../electron/crash/makedumpfile-support.ts';
 import { fixtureMeta } from '../../support/fixtures.ts';
 
 const facts = (over: Partial<HostFacts> = {}): HostFacts => ({

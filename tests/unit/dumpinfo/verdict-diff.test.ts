@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gatheredFromRaw } from '../../../electron/analyze/api-methods.ts';
+import { gatheredFromRaw } from '../../../electron/analyze/gathered-from-raw.ts';
 import { triage } from '../../../electron/analyze/triage.ts';
 import { compareVerdicts } from '../../../electron/analyze/verdict-diff.ts';
 import { parseDumpLogText, reportFromLog } from '../../../electron/dumpinfo/log-triage.ts';

@@ -25,7 +25,7 @@ async function boot(options: Partial<FakeElectronOptions> = {}, argv: string[] =
   const api = createFakeApi();
   const dispatch = vi.spyOn(api, 'dispatch');
   vi.doMock('electron', () => el.module);
-  vi.doMock('../../../electron/api/create-api.ts', () => ({ createApi: () => api }));
+  vi.doMock('../../../electron/host/create-api.ts', () => ({ createApi: () => api }));
   process.argv = argv;
   try {
     const main = await import('../../../electron/main.ts');
@@ -44,7 +44,7 @@ async function boot(options: Partial<FakeElectronOptions> = {}, argv: string[] =
 
 afterEach(() => {
   vi.doUnmock('electron');
-  vi.doUnmock('../../../electron/api/create-api.ts');
+  vi.doUnmock('../../../electron/host/create-api.ts');
 });
 
 /** Every menu item, flattened. */
@@ -411,7 +411,7 @@ describe('start-up (like crashdeck serve)', () => {
     const { createFakeApi } = await import('../serve/fake-api.ts');
     const seen: { debuginfoDirs?: string[] }[] = [];
     vi.doMock('electron', () => el.module);
-    vi.doMock('../../../electron/api/create-api.ts', () => ({
+    vi.doMock('../../../electron/host/create-api.ts', () => ({
       createApi: (o: { debuginfoDirs?: string[] }) => {
         seen.push(o);
         return createFakeApi();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../electron/api/contract.ts';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import { printHtmlToPdf, type PrintPdfDeps } from '../../../electron/shell/print-pdf.ts';
 import { fixtureMeta, repoRoot } from '../../support/fixtures.ts';
 import { createElectronMock } from './electron-mock.ts';
@@ -187,7 +187,7 @@ describe('main.ts', () => {
   const savedArgv = process.argv;
   afterEach(() => {
     vi.doUnmock('electron');
-    vi.doUnmock('../../../electron/api/create-api.ts');
+    vi.doUnmock('../../../electron/host/create-api.ts');
     process.argv = savedArgv;
   });
 
@@ -206,7 +206,7 @@ describe('main.ts', () => {
     Object.assign(Both, { fromWebContents: MainWindow.fromWebContents });
     const module = { ...el.module, BrowserWindow: Both };
     vi.doMock('electron', () => ({ ...module, default: module }));
-    vi.doMock('../../../electron/api/create-api.ts', () => ({
+    vi.doMock('../../../electron/host/create-api.ts', () => ({
       createApi: (o: { pdfRenderer?: (html: string) => Promise<Buffer> }) => {
         seen.push(o);
         return createFakeApi();

@@ -7,7 +7,8 @@
  * each follow-up once.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeTriageRaw, gatheredFromRaw } from '../../../electron/analyze/api-methods.ts';
+import { analyzeTriageRaw } from '../../../electron/host/methods/analyze-methods.ts';
+import { gatheredFromRaw } from '../../../electron/analyze/gathered-from-raw.ts';
 import { gatheredCommands, triageFollowUps } from '../../../electron/analyze/triage.ts';
 import type { TriageReportShape } from '../../../electron/api/contract.ts';
 import { parseCommandOutput } from '../../../electron/parse/index.ts';

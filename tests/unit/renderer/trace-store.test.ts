@@ -12,7 +12,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { TraceChunkWire } from '../../../electron/api/contract.ts';
 import { chunkToWire } from '../../../electron/trace/chunk-wire.ts';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
-import type { TraceSummary } from '../../../electron/trace/model.ts';
+import type { TraceSummary } from '../../../electron/api/trace-model.ts';
 import { CrashdeckDb, deleteDump, evictLru, putResult, usageByDump } from '../../../renderer/lib/db.ts';
 import { decodeTraceChunk, eventAt, storedChunkBytes, type DecodedTraceChunk } from '../../../renderer/lib/trace-chunk.ts';
 import { chunkSaver, loadStored, readChunks, rememberTrace, storeChunks, TooBigForCache } from '../../../renderer/views/Traces/stored-traces.ts';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportResultLimits, type CachedResult } from '../../../electron/api/contract.ts';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import { readCaseBundle } from '../../../electron/report/bundle-read.ts';
 import { writeCaseBundle } from '../../../electron/report/bundle-write.ts';

@@ -4,7 +4,7 @@
  * clearly synthetic input standing for a dump whose process names are markup.
  */
 import { parseCommandOutput } from '../../../electron/parse/index.ts';
-import { analyzeTriageRaw } from '../../../electron/analyze/api-methods.ts';
+import { analyzeTriageRaw } from '../../../electron/host/methods/analyze-methods.ts';
 import type { CaseAnnotation, CaseBundle, CaseResult } from '../../../electron/report/case-types.ts';
 import { fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
 

@@ -6,7 +6,7 @@
  * truth gives, escaped; a .crashcase carries the per-kind verdict through a write and a read.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeTriageRaw } from '../../../electron/analyze/api-methods.ts';
+import { analyzeTriageRaw } from '../../../electron/host/methods/analyze-methods.ts';
 import { parseCommandOutput } from '../../../electron/parse/index.ts';
 import { readCaseBundle } from '../../../electron/report/bundle-read.ts';
 import { writeCaseBundle } from '../../../electron/report/bundle-write.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApi } from '../../../electron/api/create-api.ts';
+import { createApi } from '../../../electron/host/create-api.ts';
 
 function configHome(settings: string | null): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-settings-'));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../electron/api/contract.ts';
 import { EventBus, createApiHost, type MethodImpls } from '../../../electron/api/handlers.ts';
-import { createTraceMethods } from '../../../electron/trace/api-methods.ts';
+import { createTraceMethods } from '../../../electron/host/methods/trace-methods.ts';
 import { chunkFromWire } from '../../../electron/trace/chunk-wire.ts';
 import { fixtureFile, fixtureMeta, transcript } from '../../support/fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkBuilder, chunkArgs } from '../../../electron/trace/chunk-builder.ts';
 import { chunkFromWire, chunkToWire } from '../../../electron/trace/chunk-wire.ts';
-import type { TraceEventChunk } from '../../../electron/trace/model.ts';
+import type { TraceEventChunk } from '../../../electron/api/trace-model.ts';
 
 describe('ChunkBuilder', () => {
   it('emits full chunks by count with per-chunk string tables', () => {

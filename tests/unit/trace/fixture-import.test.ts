@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
-import type { TraceEventChunk } from '../../../electron/trace/model.ts';
+import type { TraceEventChunk } from '../../../electron/api/trace-model.ts';
 import { fixtureFile, fixtureMeta } from '../../support/fixtures.ts';
 
 const slabReport = fixtureFile('oom-slab-leak', 'trace-report.txt');

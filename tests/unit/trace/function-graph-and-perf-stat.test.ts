@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
-import type { CallTreeNode } from '../../../electron/trace/model.ts';
+import type { CallTreeNode } from '../../../electron/api/trace-model.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-trace-fg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

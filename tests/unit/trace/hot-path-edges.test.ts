@@ -12,7 +12,7 @@ import { TraceAggregator } from '../../../electron/trace/aggregates.ts';
 import { chunkArgs } from '../../../electron/trace/chunk-builder.ts';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
 import { boundedLines, newLineStats } from '../../../electron/trace/line-reader.ts';
-import type { CallSiteAggregate, TraceEventChunk, TraceSummary } from '../../../electron/trace/model.ts';
+import type { CallSiteAggregate, TraceEventChunk, TraceSummary } from '../../../electron/api/trace-model.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-trace-edges-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,10 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { traceOomEvidence } from '../../../electron/trace/evidence.ts';
 import { importTraceFile } from '../../../electron/trace/importer.ts';
-import {
-  kmallocCacheName, linkCallSitesToCaches, linkTasks, linkTimeline, panicTimeFromLog, uptimeSecondsFromSys,
-  type DumpSlabCache, type DumpTask,
-} from '../../../electron/trace/links.ts';
+import { kmallocCacheName, linkCallSitesToCaches, linkTasks, linkTimeline, panicTimeFromLog, uptimeSecondsFromSys } from '../../../electron/trace/links.ts';
+import type { DumpSlabCache, DumpTask } from '../../../electron/api/trace-links.ts';
 import { fixtureFile, fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
 
 function psRows(scenario: Scenario): DumpTask[] {

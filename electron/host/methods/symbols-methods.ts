@@ -5,13 +5,13 @@
  * replaced under the same id by one that starts crash with the fetched file, so the UI's
  * 'session.state' events carry on from 'starting' to 'ready'.
  */
-import { ApiError, type Params, type SessionInfo } from '../api/contract.ts';
-import type { ApiContext } from '../api/methods/context.ts';
-import { getRecord, SessionRecord } from '../api/methods/session-record.ts';
-import { CrashSession } from '../crash/session.ts';
-import { readDumpIdentity } from '../dumpinfo/vmcoreinfo.ts';
-import { loadSettings } from '../settings.ts';
-import { fetchVmlinux } from './fetch-vmlinux.ts';
+import { ApiError, type Params, type SessionInfo } from '../../api/contract.ts';
+import type { ApiContext } from './context.ts';
+import { getRecord, SessionRecord } from '../../crash/session-record.ts';
+import { CrashSession } from '../../crash/session.ts';
+import { readDumpIdentity } from '../../dumpinfo/vmcoreinfo.ts';
+import { loadSettings } from '../../settings.ts';
+import { fetchVmlinux } from '../../symbols/fetch-vmlinux.ts';
 
 /** The two methods plus dispose (cancels running downloads). */
 export function createSymbolsMethods(ctx: ApiContext): {

@@ -7,8 +7,8 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiError, type Params, type Result } from '../contract.ts';
-import type { MethodImpls } from '../handlers.ts';
+import { ApiError, type Params, type Result } from '../../api/contract.ts';
+import type { MethodImpls } from '../../api/handlers.ts';
 import { safeTraceName } from '../../report/bundle-write.ts';
 import { getCaseRecord } from './case-methods.ts';
 import type { ApiContext } from './context.ts';

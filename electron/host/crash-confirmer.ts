@@ -3,11 +3,11 @@
  * matching debug vmlinux. Uses the same Api path as `crashdeck triage <vmcore>` (session.open +
  * triageSession), so the confirmed verdict is the one a single run would print.
  */
-import { createApi } from '../api/create-api.ts';
+import { createApi } from './create-api.ts';
 import { toApiError } from '../api/handlers.ts';
 import { triageSession } from '../analyze/gather.ts';
 import type { Transport } from '../transport/types.ts';
-import type { ConfirmFn } from './run.ts';
+import type { ConfirmFn } from '../fleet/run.ts';
 
 /** A confirmer and the Api it owns (dispose when the run ends). */
 export interface CrashConfirmer {

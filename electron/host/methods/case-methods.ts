@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError, type Params, type Result, type SessionInfo } from '../contract.ts';
-import { analyzeTriageRaw } from '../../analyze/api-methods.ts';
+import { ApiError, type Params, type Result, type SessionInfo } from '../../api/contract.ts';
+import { analyzeTriageRaw } from './analyze-methods.ts';
 import { readCaseBundle, defaultCaseLimits } from '../../report/bundle-read.ts';
 import { CaseSessionRecord } from '../../report/case-session.ts';
 import type { ApiContext } from './context.ts';
 import { openSession } from './session-open.ts';
-import { getRecord } from './session-record.ts';
+import { getRecord } from '../../crash/session-record.ts';
 
 /** The case session behind an id, or a clear error when the id is a crash session. */
 export function getCaseRecord(ctx: ApiContext, sessionId: string): CaseSessionRecord {

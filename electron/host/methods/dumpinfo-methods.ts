@@ -1,19 +1,19 @@
 /**
  * dump.identify and analyze.compare: the dump's own facts, log and log-based verdict for the
  * Api (by open session or by path + host), and the comparison of that verdict with crash's.
- * Wired into electron/api/create-api.ts.
+ * Wired into electron/host/create-api.ts.
  */
-import { ApiError, type Params, type Result } from '../api/contract.ts';
-import type { ApiContext } from '../api/methods/context.ts';
-import { getRecord, type SessionRecord } from '../api/methods/session-record.ts';
-import type { Transport } from '../transport/types.ts';
-import { readCheckedDumpFacts, transportFor } from '../api/methods/session-open.ts';
-import { CaseSessionRecord } from '../report/case-session.ts';
-import { compareVerdicts } from '../analyze/verdict-diff.ts';
-import type { TriageReport } from '../analyze/report-types.ts';
-import { parseCommandOutput } from '../parse/index.ts';
-import { triageWithIdentity } from './log-triage.ts';
-import { identityFromFacts } from './vmcoreinfo.ts';
+import { ApiError, type Params, type Result } from '../../api/contract.ts';
+import type { ApiContext } from './context.ts';
+import { getRecord, type SessionRecord } from '../../crash/session-record.ts';
+import type { Transport } from '../../transport/types.ts';
+import { readCheckedDumpFacts, transportFor } from './session-open.ts';
+import { CaseSessionRecord } from '../../report/case-session.ts';
+import { compareVerdicts } from '../../analyze/verdict-diff.ts';
+import type { TriageReport } from '../../api/triage-report.ts';
+import { parseCommandOutput } from '../../parse/index.ts';
+import { triageWithIdentity } from '../../dumpinfo/log-triage.ts';
+import { identityFromFacts } from '../../dumpinfo/vmcoreinfo.ts';
 
 type Identify = Result<'dump.identify'>;
 

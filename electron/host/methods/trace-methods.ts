@@ -10,14 +10,14 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiError, type TraceChunkWire, type TraceListEntry } from '../api/contract.ts';
-import type { EventBus, MethodImpls } from '../api/handlers.ts';
-import { chunkToWire } from './chunk-wire.ts';
-import { traceOomEvidence } from './evidence.ts';
-import { importTraceFile, type TraceImportHooks, type TraceImportOptions } from './importer.ts';
-import { linkTraceToDump } from './links.ts';
-import type { TraceSummary } from './model.ts';
-import { importTraceInWorker } from './worker-client.ts';
+import { ApiError, type TraceChunkWire, type TraceListEntry } from '../../api/contract.ts';
+import type { EventBus, MethodImpls } from '../../api/handlers.ts';
+import { chunkToWire } from '../../trace/chunk-wire.ts';
+import { traceOomEvidence } from '../../trace/evidence.ts';
+import { importTraceFile, type TraceImportHooks, type TraceImportOptions } from '../../trace/importer.ts';
+import { linkTraceToDump } from '../../trace/links.ts';
+import type { TraceSummary } from '../../api/trace-model.ts';
+import { importTraceInWorker } from '../../trace/worker-client.ts';
 
 /** The contract methods this module implements. */
 export type TraceMethodName = 'trace.import' | 'trace.cancel' | 'trace.list' | 'trace.summary' | 'trace.chunk' | 'trace.link' | 'trace.close';

@@ -12,7 +12,7 @@
  * log and its verdict.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../contract.ts';
+import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../../api/contract.ts';
 import { UnavailableCrash } from '../../crash/unavailable-session.ts';
 import { identityFromFacts } from '../../dumpinfo/vmcoreinfo.ts';
 import { fullAnalysisHints } from '../../dumpinfo/symbol-hints.ts';
@@ -24,7 +24,7 @@ import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
 import { findVmlinux } from '../../crash/discovery.ts';
 import { dumpFingerprint } from '../../crash/fingerprint.ts';
 import type { ApiContext } from './context.ts';
-import { SessionRecord } from './session-record.ts';
+import { SessionRecord } from '../../crash/session-record.ts';
 
 /** The Transport for a host given to session.open / dump.identify (local when omitted). */
 export async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {

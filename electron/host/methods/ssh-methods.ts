@@ -4,7 +4,7 @@
  * `acceptHostKey` to createApi; without one there is no SSH and nothing to accept.
  */
 import path from 'node:path';
-import { ApiError, type Result } from '../contract.ts';
+import { ApiError, type Result } from '../../api/contract.ts';
 import { runProbe } from '../../transport/probe.ts';
 import type { Transport } from '../../transport/types.ts';
 import type { ApiContext } from './context.ts';

@@ -4,7 +4,7 @@
  * view commands first. Either way the caller's cached results fill in the other commands.
  * Wired into create-api.ts.
  */
-import type { Params, Result } from '../contract.ts';
+import type { Params, Result } from '../../api/contract.ts';
 import { collectCase } from '../../report/collect-case.ts';
 import { checkCachedResults, mergeCaseResults } from '../../report/case-merge.ts';
 import { CaseSessionRecord } from '../../report/case-session.ts';
@@ -12,7 +12,7 @@ import type { CaseBundle } from '../../report/case-types.ts';
 import { exportCase } from '../../report/export.ts';
 import type { ApiContext } from './context.ts';
 import { runGuided } from './session-commands.ts';
-import { getRecord } from './session-record.ts';
+import { getRecord } from '../../crash/session-record.ts';
 
 /**
  * The case a session stands for, with the caller's notes, traces and cached results (merged in

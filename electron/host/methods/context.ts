@@ -2,9 +2,9 @@
  * What every method implementation shares: resolved options, the open sessions, the event bus
  * and how to reach a host.
  */
-import type { EventBus } from '../handlers.ts';
+import type { EventBus } from '../../api/handlers.ts';
 import type { Transport } from '../../transport/types.ts';
-import type { SessionRecord } from './session-record.ts';
+import type { SessionRecord } from '../../crash/session-record.ts';
 
 /** Options of createApi (see create-api.ts). */
 export interface CreateApiOptions {

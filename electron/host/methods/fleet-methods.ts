@@ -4,17 +4,17 @@
  * fleet.cancel. Runs share the app's SSH transports and one index, opened on first use.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError, type Params, type Result } from '../api/contract.ts';
-import type { EventBus } from '../api/handlers.ts';
-import type { Transport } from '../transport/types.ts';
-import { bucketLines, signatureOf } from './buckets.ts';
-import { defaultLogTriage } from './default-triage.ts';
-import { FleetIndex } from './index-store.ts';
-import type { FleetLine } from './lines.ts';
-import type { LogTriageFn } from './log-triage-port.ts';
-import { runFleet, type FleetSummary } from './run.ts';
-import { sshConfigHosts } from './ssh-config-hosts.ts';
-import { parseTarget, type FleetTarget } from './targets.ts';
+import { ApiError, type Params, type Result } from '../../api/contract.ts';
+import type { EventBus } from '../../api/handlers.ts';
+import type { Transport } from '../../transport/types.ts';
+import { bucketLines, signatureOf } from '../../fleet/buckets.ts';
+import { defaultLogTriage } from '../../fleet/default-triage.ts';
+import { FleetIndex } from '../../fleet/index-store.ts';
+import type { FleetLine } from '../../api/fleet-lines.ts';
+import type { LogTriageFn } from '../../fleet/log-triage-port.ts';
+import { runFleet, type FleetSummary } from '../../fleet/run.ts';
+import { sshConfigHosts } from '../../fleet/ssh-config-hosts.ts';
+import { parseTarget, type FleetTarget } from '../../fleet/targets.ts';
 
 /** What the fleet methods need from the Api. */
 export interface FleetMethodDeps {

@@ -3,23 +3,23 @@
  * trace import) wrapped in the validating ApiHost every front door uses. Session, dump and parse
  * method bodies live in ./methods/; triage and traces in their own areas.
  */
-import { EventBus, createApiHost, type ApiHost, type MethodImpls } from './handlers.ts';
+import { EventBus, createApiHost, type ApiHost, type MethodImpls } from '../api/handlers.ts';
 import { LocalTransport } from '../transport/local.ts';
 import type { ApiContext, CreateApiOptions } from './methods/context.ts';
 import { appInfo, dumpsList, reparse } from './methods/app-and-dumps.ts';
 import { openSession } from './methods/session-open.ts';
 import { cancelCommand, closeSession, listSessions, runConsole, runGuided, sessionInfo, setShell } from './methods/session-commands.ts';
-import { analyzeTriage } from '../analyze/api-methods.ts';
+import { analyzeTriage } from './methods/analyze-methods.ts';
 import { analyzeFollowUpsRaw, analyzeTriageRawIn } from '../analyze/follow-ups-raw.ts';
-import { createTraceMethods } from '../trace/api-methods.ts';
+import { createTraceMethods } from './methods/trace-methods.ts';
 import { caseAttach, caseContents, caseOpen } from './methods/case-methods.ts';
 import { createCaseTraceMethods } from './methods/case-traces.ts';
 import { reportExport } from './methods/report-methods.ts';
-import { createSymbolsMethods } from '../symbols/api-methods.ts';
-import { analyzeCompare, dumpIdentify } from '../dumpinfo/api-methods.ts';
+import { createSymbolsMethods } from './methods/symbols-methods.ts';
+import { analyzeCompare, dumpIdentify } from './methods/dumpinfo-methods.ts';
 import { hostListDir, hostProbe, sshAcceptHostKey, sshAnswer } from './methods/ssh-methods.ts';
-import { doctorRun } from '../doctor/api-method.ts';
-import { createFleetMethods } from '../fleet/api-methods.ts';
+import { doctorRun } from './methods/doctor-method.ts';
+import { createFleetMethods } from './methods/fleet-methods.ts';
 
 export type { CreateApiOptions } from './methods/context.ts';
 

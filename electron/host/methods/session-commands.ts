@@ -2,10 +2,10 @@
  * The session methods other than open: run (guided, allowlisted), console (free line, shell
  * escapes refused unless enabled), setShell, cancel, info, list, close.
  */
-import type { CommandResponse, Params, SessionInfo } from '../contract.ts';
+import type { CommandResponse, Params, SessionInfo } from '../../api/contract.ts';
 import { buildGuidedCommand, checkConsoleLine } from '../../crash/allowlist.ts';
 import type { ApiContext } from './context.ts';
-import { getRecord } from './session-record.ts';
+import { getRecord } from '../../crash/session-record.ts';
 
 /** session.run: a guided command id + argument. */
 export function runGuided(ctx: ApiContext, params: Params<'session.run'>): Promise<CommandResponse> {

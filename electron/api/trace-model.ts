@@ -7,7 +7,6 @@
  * so the renderer can store and load each one independently.
  */
 
-import type { EventHistogram } from './histogram.ts';
 
 /** Text formats the importer understands (binary files are converted to one of these first). */
 export const traceFormats = [
@@ -204,4 +203,17 @@ export interface TraceSummary {
   perfStat: PerfStatCard | null;
   chunks: number;
   diagnostics: TraceDiagnostic[];
+}
+
+/** Series the overview draws. */
+export const histogramSeries = ['all', 'kmalloc', 'kmem_cache_alloc', 'mm_page_alloc', 'direct_reclaim'] as const;
+export type HistogramSeries = (typeof histogramSeries)[number];
+
+/** The finished histogram. */
+export interface EventHistogram {
+  /** Seconds since boot of the first bucket's start. */
+  start: number;
+  bucketSeconds: number;
+  /** Counts per bucket for each series (all the same length). */
+  series: Record<HistogramSeries, number[]>;
 }

@@ -2,11 +2,11 @@
  * One open session as the Api sees it: the CrashSession plus what the UI shows about it
  * (fingerprint, release, shell switch) and the translation of its events into contract events.
  */
-import { ApiError, type CommandResponse, type Diagnosis, type SessionInfo } from '../contract.ts';
-import type { EventBus } from '../handlers.ts';
-import type { CrashSession, CommandResult } from '../../crash/session.ts';
-import type { Transport } from '../../transport/types.ts';
-import { parseCommandOutput } from '../../parse/index.ts';
+import { ApiError, type CommandResponse, type Diagnosis, type SessionInfo } from '../api/contract.ts';
+import type { EventBus } from '../api/handlers.ts';
+import type { CrashSession, CommandResult } from './session.ts';
+import type { Transport } from '../transport/types.ts';
+import { parseCommandOutput } from '../parse/index.ts';
 
 /** Facts fixed when the session was opened. */
 export interface SessionFacts {

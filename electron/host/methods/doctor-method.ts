@@ -1,11 +1,11 @@
 /** doctor.run: the doctor's checks through the Api (CLI, serve host, desktop), for a host or this machine. */
-import { ApiError, type Params, type Result } from '../api/contract.ts';
-import type { ApiContext } from '../api/methods/context.ts';
-import { defaultCrashDir } from '../api/methods/app-and-dumps.ts';
-import { resolveCrashPath } from '../crash/crash-binary.ts';
-import { loadSettings } from '../settings.ts';
-import type { Transport } from '../transport/types.ts';
-import { runDoctor } from './run-doctor.ts';
+import { ApiError, type Params, type Result } from '../../api/contract.ts';
+import type { ApiContext } from './context.ts';
+import { defaultCrashDir } from './app-and-dumps.ts';
+import { resolveCrashPath } from '../../crash/crash-binary.ts';
+import { loadSettings } from '../../settings.ts';
+import type { Transport } from '../../transport/types.ts';
+import { runDoctor } from '../../doctor/run-doctor.ts';
 
 async function hostTransport(ctx: ApiContext, host: string | undefined): Promise<Transport> {
   if (!host || host === 'local') return ctx.local;

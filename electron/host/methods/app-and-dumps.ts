@@ -1,5 +1,5 @@
 /** app.info, dumps.list and parse.reparse: the methods that need no crash session. */
-import type { DumpEntry, Params, Parsed, Result } from '../contract.ts';
+import type { DumpEntry, Params, Parsed, Result } from '../../api/contract.ts';
 import { listDumps } from '../../crash/discovery.ts';
 import { resolveCrashPath } from '../../crash/crash-binary.ts';
 import { loadSettings } from '../../settings.ts';

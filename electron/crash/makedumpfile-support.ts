@@ -7,7 +7,7 @@
  * commit in makedumpfile/makedumpfile); `measured` extends it where this project's fixtures show
  * complete dumps beyond it (1.7.2 wrote the Debian 6.1 fixtures, trixie's 1.7.6 the 6.12 ones).
  */
-import { compareCrashVersions, kernelVersion } from '../crash/crash-requirements.ts';
+import { compareCrashVersions, kernelVersion } from './crash-requirements.ts';
 
 /** One makedumpfile release and the newest kernel (major.minor) it is known to handle. */
 export interface MakedumpfileSupport {
