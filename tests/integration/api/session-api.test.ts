@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
-import { allScenarios, crash802, crash806, fixtureMeta, fixturesDir, transcript, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
+import { crash802, everyScenario, crash806, fixtureMeta, fixturesDir, transcript, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
 
 function contentLines(text: string): string[] {
   return text.split('\n').map((l) => l.trimEnd()).filter((l) => !/^\s*(KERNEL|DUMPFILE): /.test(l));
@@ -188,8 +188,8 @@ describe('dumps.list and app.info', () => {
   it('lists the fixtures directory (one dump per scenario, dmesg beside it)', async () => {
     const list = await api.call('dumps.list', { dir: fixturesDir() });
     const names = list.map((d) => path.basename(path.dirname(d.vmcore))).sort();
-    // Every public scenario, the 6.1 and the 6.12 ones.
-    expect(names).toEqual([...allScenarios].sort());
+    // Every scenario directory: the 6.1, 6.12 and 7.2 ones.
+    expect(names).toEqual([...everyScenario].sort());
     for (const d of list) {
       expect(d.layout).toBe('rhel');
       expect(d.dmesg).toBe(path.join(path.dirname(d.vmcore), 'vmcore-dmesg.txt'));
