@@ -5,6 +5,7 @@
  * crash's own `kmem -i` / `kmem -z` / `kmem -s` / `ps` at the moment of the dump), and lets every
  * fact carry the command and row that proves it.
  */
+import type { BootZones } from './boot-zones.ts';
 import type { OomTaskRow } from './oom-badness.ts';
 
 /** Where a fact was read: the command and the row the UI should jump to. */
@@ -52,6 +53,8 @@ export interface ZoneFacts {
   lowmemReserve: number[] | null;
   /** Free blocks per order (index = order), all migrate types together. */
   freeBlocksByOrder: number[] | null;
+  /** Free pages in CMA pageblocks, kB (only movable allocations may take them); absent when not printed. */
+  freeCmaKb?: number | null;
   source: Source;
 }
 
@@ -149,6 +152,8 @@ export interface OomFacts {
   pageSize: number;
   /** Kernel release when known (selects the oom_badness variant). */
   release: string | null;
+  /** Boot lines about the zones (command line, ZONE_MOVABLE starts); absent when not read. */
+  boot?: BootZones;
 }
 
 /** Facts about the dump as crash sees it now (after the OOM, at the panic). */

@@ -7,6 +7,7 @@ import type {
   OomReport, PsModel,
 } from '../parse/models.ts';
 import type { DumpFacts, HugepageFacts, MemCounters, MemcgFacts, ModuleFacts, OomFacts, SlabCacheFacts, ZoneFacts } from './facts.ts';
+import { bootZones } from './boot-zones.ts';
 import { moduleTaints, splitSymbol } from './panic-triage.ts';
 
 /** Caches the kernel creates with SLAB_RECLAIM_ACCOUNT (their pages count as reclaimable slab). */
@@ -53,6 +54,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
     pageSize: 4096,
     release: null,
   };
+  facts.boot = bootZones(log);
   if (!r) return facts;
   const inv = r.invoker;
   facts.reportSource = { command: 'log', row: `${inv.comm} invoked oom-killer` };
@@ -96,6 +98,7 @@ export function oomFactsFromLog(log: LogModel | null | undefined): OomFacts {
       node: z.node, zone: z.zone, freeKb: z.freeKb, minKb: z.minKb, lowKb: z.lowKb, highKb: z.highKb,
       managedKb: z.managedKb, presentKb: z.presentKb, lowmemReserve: z.lowmemReserve,
       freeBlocksByOrder: fa ? fa.orders.map((o) => o.count) : null,
+      freeCmaKb: z.counters.free_cma ?? null,
       source: { command: 'log', row: `Node ${z.node} ${z.zone} free:` },
     };
   });
@@ -192,6 +195,7 @@ export function dumpFacts(m: {
         minKb: z.min !== null ? z.min * 4 : null, lowKb: z.low !== null ? z.low * 4 : null, highKb: z.high !== null ? z.high * 4 : null,
         managedKb: null, presentKb: z.present !== null ? z.present * 4 : null, lowmemReserve: null,
         freeBlocksByOrder: fz ? fz.blocksPerOrder : null,
+        freeCmaKb: z.vmStat.NR_FREE_CMA_PAGES !== undefined ? z.vmStat.NR_FREE_CMA_PAGES * 4 : null,
         source: { command: 'kmem -z', row: z.name },
       });
     }

@@ -8,7 +8,8 @@ import { decodeGfp, type GfpInfo } from './gfp.ts';
 import { accountMemory, bucketLabels, type Account, type BucketKey } from './memory-account.ts';
 import { isTaintingModule, moduleForCache } from './module-owner.ts';
 import { oomBadness, rulesFor, selectVictim, type OomTaskRow } from './oom-badness.ts';
-import type { Confidence, CulpritKind, Evidence, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from '../api/triage-report.ts';
+import type { Confidence, CulpritKind, Evidence, FreeByZone, MemoryBucket, TriageCulprit, TriageOom, TriageVictim } from '../api/triage-report.ts';
+import { freeByZone, unusableMatters, unusableZonesText } from './free-by-zone.ts';
 import { checkZones, type ZoneSummary } from './zone-check.ts';
 
 export interface OomInputs {
@@ -83,7 +84,7 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   }
   const memory: MemoryBucket[] = account
     ? (Object.keys(account.pages) as BucketKey[])
-      .map((k) => ({ key: k, label: bucketLabels[k], bytes: (account as Account).pages[k] * facts.pageSize }))
+      .map((k) => ({ key: k as string, label: bucketLabels[k], bytes: (account as Account).pages[k] * facts.pageSize }))
       .filter((b) => b.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes)
     : [];
@@ -92,12 +93,32 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   }
 
   // --- Could it be reclaimed? -----------------------------------------------------------------
-  const zoneFacts = facts.zones.length > 0 ? facts.zones : (dump?.zones ?? []);
+  // The report lists only the zones the request may use; crash's kmem -z adds the others.
+  const listed = new Set(facts.zones.map((z) => `${z.node}/${z.zone}`));
+  const zoneFacts = facts.zones.length > 0
+    ? [...facts.zones, ...(dump?.zones ?? []).filter((z) => !listed.has(`${z.node}/${z.zone}`))]
+    : (dump?.zones ?? []);
   const zs = checkZones(zoneFacts, gfp, order, pageKb);
   if (zoneFacts.length === 0 && !memcgBlock) missing.push('per-zone free pages and watermarks (zone lines of the OOM report, kmem -z)');
   for (const z of zs.zones) {
     const src = zoneFacts.find((f) => f.node === z.node && f.zone === z.zone)?.source ?? null;
     ev(src, `${z.zone}: free ${z.freeKb} kB, min ${z.minKb} kB${z.reserveKb ? `, lowmem_reserve ${z.reserveKb} kB for this request` : ''}; ${z.usable ? (z.aboveMin ? 'above' : 'below') + ' the min watermark' : 'not usable by this gfp mask'}${z.largestFreeOrder !== null ? `; largest free block order ${z.largestFreeOrder}` : ''}`);
+  }
+  // --- Was memory really free (for this request)? ---------------------------------------------
+  const free = memcgBlock ? null : freeByZone({
+    reportZones: facts.zones, dumpZones: dump?.zones ?? [], verdicts: zs.zones, memInfoFreePages: facts.counters?.free ?? null,
+    gfp, boot: facts.boot ?? { commandLine: null, movableSetting: null, movableNodes: [], zoneRanges: {} },
+    constraint: facts.constraint, allowedNodes: facts.allowedNodes, pageKb, totalPages: totalRam,
+  });
+  const outOfReach = unusableMatters(free, totalRam, pageKb) ? (free as FreeByZone) : null;
+  if (outOfReach) splitFree(memory, outOfReach);
+  for (const z of free?.zones ?? []) {
+    if (z.source.row === 'Mem-Info' && z.unusableKb > 0) {
+      const listedKb = facts.zones.reduce((s, x) => s + (x.freeKb ?? 0), 0);
+      ev(z.source, `free: ${facts.counters?.free ?? '?'} pages (${fmtBytes((facts.counters?.free ?? 0) * pageKb * KB)}) minus the ${fmtBytes(listedKb * KB)} free in the zones the report lists (${facts.zones.map((x) => x.zone).join(', ')}) leaves ${fmtBytes(z.unusableKb * KB)} free in ${z.zone === 'not listed in the OOM report' ? 'zones the report does not list' : `zone ${z.zone}`}: ${z.reason ?? ''}`);
+    } else if (z.cause === 'cma' && z.unusableKb > 0) {
+      ev(z.source, `${z.zone}: ${z.unusableKb} kB of its free memory is CMA, which this request may not use`);
+    }
   }
   const swapTotalKb = facts.swapTotalKb ?? (dump?.swapTotalPages != null ? dump.swapTotalPages * pageKb : null);
   const swapFreeKb = facts.swapFreeKb ?? (dump?.swapFreePages != null ? dump.swapFreePages * pageKb : null);
@@ -114,18 +135,17 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     ({ culprit, base, why } = memcgCulprit(facts, ev, conflicts));
     next.push('log', 'ps -G', 'kmem -V');
     if (taskRss.top) next.push(`vm ${taskRss.top.pid}`);
-  } else if (zs.orderStarved || falseFreeByZone(zs, account, pageKb)) {
-    const byOrder = zs.orderStarved;
+  } else if (zs.orderStarved) {
+    // Fragmentation: the usable zones pass the order-0 test but hold no block of the order. Free
+    // memory in zones the request may not use at all is a different story (freeByZone), never this.
     culprit = {
       kind: 'fragmentation',
-      name: byOrder ? `no free block of order ${order} (${(2 ** order) * pageKb} kB) in the zones ${gfp ? gfpZoneText(gfp) : ''} can use` : `free memory only in zones the gfp mask ${facts.trigger.gfpMask ?? ''} cannot use`,
-      // By order: the free memory of the zones that passed the order-0 test (what fragmentation locked away).
-      bytes: (byOrder ? zs.zones.filter((z) => z.usable && z.aboveMin).reduce((s, z) => s + z.freeKb, 0) : zs.unusableFreeKb) * KB,
+      name: `no free block of order ${order} (${(2 ** order) * pageKb} kB) in the zones ${gfp ? gfpZoneText(gfp) : ''} can use`,
+      // The free memory of the zones that passed the order-0 test (what fragmentation locked away).
+      bytes: zs.zones.filter((z) => z.usable && z.aboveMin).reduce((s, z) => s + z.freeKb, 0) * KB,
     };
     base = 3;
-    why = byOrder
-      ? `The usable zones had ${zs.usableFreeKb} kB free (${zs.usableHeadroomKb} kB above min + reserve), enough for an order-0 page, but no free block of order ${order} or larger: memory was free but fragmented, and compaction could not assemble a ${(2 ** order) * pageKb} kB block.`
-      : `${zs.unusableFreeKb} kB were free in zones this allocation may not use (${zs.zones.filter((z) => !z.usable && z.freeKb > 0).map((z) => z.zone).join(', ')}), while the zones it may use (${zs.zones.filter((z) => z.usable).map((z) => z.zone).join(', ')}) were at their min watermark: "free" memory the request could not take.`;
+    why = `The usable zones had ${zs.usableFreeKb} kB free (${zs.usableHeadroomKb} kB above min + reserve), enough for an order-0 page, but no free block of order ${order} or larger: memory was free but fragmented, and compaction could not assemble a ${(2 ** order) * pageKb} kB block.`;
     if (order > 3) {
       conflicts.push(`order ${order} is above PAGE_ALLOC_COSTLY_ORDER (3); the kernel does not invoke the OOM killer for such requests, so this report is unusual`);
     }
@@ -135,7 +155,8 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     }
     next.push('kmem -f', 'kmem -z', 'kmem -i');
   } else if (account) {
-    ({ culprit, base, why } = globalCulprit(account, facts, dump, inp, taskRss, gfp, ev, conflicts, next, swapTotalKb, swapFreeKb));
+    const unusablePages = outOfReach ? Math.min(account.pages.free, Math.round(outOfReach.unusableKb / pageKb)) : 0;
+    ({ culprit, base, why } = globalCulprit(account, facts, dump, inp, taskRss, gfp, ev, conflicts, next, swapTotalKb, swapFreeKb, unusablePages));
   } else {
     culprit = { kind: 'unknown', name: 'not enough data', bytes: null };
     base = 1;
@@ -161,8 +182,9 @@ export function analyzeOom(inp: OomInputs): TriageOom {
 
   const explanation = [
     openingSentence(facts, gfp, order),
+    outOfReach ? outOfReachSentence(outOfReach, culprit) : '',
     why,
-    reclaimSentence(zs, gfp, swapTotalKb, swapFreeKb, facts.allUnreclaimable),
+    reclaimSentence(zs, gfp, swapTotalKb, swapFreeKb, facts.allUnreclaimable, outOfReach !== null),
     victimText,
     conflicts.length ? `Evidence conflicts: ${conflicts.join('; ')}.` : '',
     missing.length ? `Not available: ${[...new Set(missing)].join(', ')}.` : '',
@@ -188,6 +210,7 @@ export function analyzeOom(inp: OomInputs): TriageOom {
     memory,
     totalBytes: account ? account.totalPages * facts.pageSize : null,
     zones: zs.zones,
+    freeByZone: free,
     ranking,
     missing: [...new Set(missing)],
     conflicts,
@@ -209,6 +232,18 @@ function sumManaged(facts: OomFacts, pageKb: number): number | null {
   return managed.length ? Math.round(managed.reduce((a, b) => a + b, 0) / pageKb) : null;
 }
 
+/** "Where memory went": free split into what this request could use and what it could not. */
+function splitFree(memory: MemoryBucket[], f: FreeByZone): void {
+  const bucket = memory.find((b) => b.key === 'free');
+  if (!bucket) return;
+  const out = Math.min(bucket.bytes, f.unusableKb * KB);
+  bucket.bytes -= out;
+  bucket.label = 'free, in zones this request may use';
+  memory.push({ key: 'freeUnusable', label: `free, not usable by this request (${unusableZonesText(f)})`, bytes: out });
+  const keep = memory.filter((b) => b.bytes > 0).sort((a, b) => b.bytes - a.bytes);
+  memory.splice(0, memory.length, ...keep);
+}
+
 function describeAccount(a: Account, pageSize: number): string {
   const parts = (Object.keys(a.pages) as BucketKey[])
     .filter((k) => a.pages[k] > 0)
@@ -225,14 +260,6 @@ function topBucket(a: Account, exclude: BucketKey[]): { key: BucketKey; pages: n
     if (a.pages[k] > best.pages) best = { key: k, pages: a.pages[k] };
   }
   return best;
-}
-
-/** Free memory sits in zones the mask cannot use while the usable ones are exhausted. */
-function falseFreeByZone(zs: ZoneSummary, a: Account | null, pageKb: number): boolean {
-  if (zs.anyUsableAboveMin || zs.zones.length === 0) return false;
-  const usableMin = zs.zones.filter((z) => z.usable).reduce((s, z) => s + z.minKb + z.reserveKb, 0);
-  const totalKb = a ? a.totalPages * pageKb : zs.zones.reduce((s, z) => s + z.freeKb, 0) * 20;
-  return zs.unusableFreeKb > Math.max(4 * usableMin, 0.05 * totalKb);
 }
 
 function gfpZoneText(g: GfpInfo): string {
@@ -297,6 +324,7 @@ function memcgCulprit(facts: OomFacts, ev: (s: Source | null, d: string) => void
 function globalCulprit(
   a: Account, facts: OomFacts, dump: DumpFacts | null, inp: OomInputs, taskRss: TaskRss, gfp: GfpInfo | null,
   ev: (s: Source | null, d: string) => void, conflicts: string[], next: string[], swapTotalKb: number | null, swapFreeKb: number | null,
+  unusablePages: number,
 ): { culprit: TriageCulprit; base: number; why: string } {
   const p = a.pages;
   const pageKb = facts.pageSize / KB;
@@ -315,13 +343,18 @@ function globalCulprit(
   const topPages = top.pages;
   const second = scores[1] as { kind: CulpritKind; pages: number };
   const used = Math.max(1, a.totalPages - p.free);
-  const share = top.pages / a.totalPages;
+  // Judged on the memory the request could reach: free memory in zones it may not use is no
+  // competitor of the culprit (a 40% share of all RAM can be 76% of what GFP_KERNEL could take).
+  const reach = Math.max(1, a.totalPages - unusablePages);
+  const share = top.pages / reach;
   let base = share >= 0.5 ? 3 : share >= 0.3 ? 2 : 1;
   if (second.pages > 0 && top.pages < 1.5 * second.pages) {
     base -= 1;
     conflicts.push(`${top.kind} (${fmtBytes(top.pages * facts.pageSize)}) and ${second.kind} (${fmtBytes(second.pages * facts.pageSize)}) are close; either could be the cause`);
   }
-  const head = `${kindText(top.kind)} held ${fmtBytes(top.pages * facts.pageSize)}, ${pct(top.pages, a.totalPages)} of ${fmtBytes(a.totalPages * facts.pageSize)} (${pct(top.pages, used)} of what was in use).`;
+  const head = unusablePages > 0
+    ? `${kindText(top.kind)} held ${fmtBytes(top.pages * facts.pageSize)}, ${pct(top.pages, reach)} of the ${fmtBytes(reach * facts.pageSize)} this request could reach (${fmtBytes(a.totalPages * facts.pageSize)} less the free memory out of its reach; ${pct(top.pages, used)} of what was in use).`
+    : `${kindText(top.kind)} held ${fmtBytes(top.pages * facts.pageSize)}, ${pct(top.pages, a.totalPages)} of ${fmtBytes(a.totalPages * facts.pageSize)} (${pct(top.pages, used)} of what was in use).`;
   const bytes = top.pages * facts.pageSize;
 
   switch (top.kind) {
@@ -593,16 +626,40 @@ function openingSentence(facts: OomFacts, gfp: GfpInfo | null, order: number): s
   return `${who} could not get ${what}${scope} and invoked the OOM killer.`;
 }
 
-function reclaimSentence(zs: ZoneSummary, gfp: GfpInfo | null, swapTotalKb: number | null, swapFreeKb: number | null, allUnreclaimable: boolean | null): string {
+function reclaimSentence(zs: ZoneSummary, gfp: GfpInfo | null, swapTotalKb: number | null, swapFreeKb: number | null, allUnreclaimable: boolean | null, zonesTold: boolean): string {
   const parts: string[] = [];
-  if (zs.zones.length) {
+  // The out-of-reach sentence already told what the usable zones had free.
+  if (zs.zones.length && !zonesTold) {
     const usable = zs.zones.filter((z) => z.usable);
     parts.push(`In the zones it may use (${usable.map((z) => z.zone).join(', ') || 'none'}) ${fmtBytes(zs.usableFreeKb * KB)} was free${zs.anyUsableAboveMin ? '' : ', all at or below min watermark plus lowmem reserve'}`);
   }
   if (swapTotalKb !== null) parts.push(swapTotalKb === 0 ? 'there was no swap' : `swap had ${fmtBytes((swapFreeKb ?? 0) * KB)} free of ${fmtBytes(swapTotalKb * KB)}`);
   if (allUnreclaimable) parts.push('the kernel had marked the node all_unreclaimable (reclaim made no progress)');
   if (gfp && !gfp.directReclaim) parts.push('the allocation could not reclaim directly');
-  return parts.length ? `Could it be reclaimed? ${parts.join('; ')}.` : '';
+  const text = parts.join('; ');
+  return parts.length ? `Could it be reclaimed? ${text.charAt(0).toUpperCase()}${text.slice(1)}.` : '';
+}
+
+/**
+ * "203.5 MiB were free in zone Movable (movablecore=256M), which GFP_KERNEL allocations cannot
+ * use; the zones it may use (DMA, DMA32) had 2.1 MiB free, at their min watermark; bufpool_entry
+ * held 163.2 MiB of them."
+ */
+function outOfReachSentence(f: FreeByZone, culprit: TriageCulprit): string {
+  const main = [...f.zones].sort((a, b) => b.unusableKb - a.unusableKb)[0];
+  const why = main?.cause === 'movable' && f.movableSetting ? ` (${f.movableSetting})`
+    : main?.cause === 'cma' ? ' (CMA pageblocks)'
+      : main?.cause === 'node' ? ` (${main.reason ?? 'nodes outside the allowed set'})` : '';
+  const usable = f.zones.filter((z) => z.usable);
+  const usableFree = f.usableKb + f.belowWatermarkKb;
+  const level = f.usableKb === 0 ? 'at their min watermark' : `${fmtBytes(f.usableKb * KB)} of it above min watermark plus lowmem reserve`;
+  // Slab can never sit in the zones out of reach, so the culprit's bytes are all in the usable ones.
+  const held = culprit.kind === 'slab' && culprit.bytes !== null ? `; ${culprit.name} held ${fmtBytes(culprit.bytes)} of them` : '';
+  return `${fmtBytes(f.unusableKb * KB)} were free in ${unusableZonesText(f)}${why}, which ${requestName2(f)} cannot use; the zones it may use (${usable.map((z) => z.zone).join(', ') || 'none'}) had ${fmtBytes(usableFree * KB)} free, ${level}${held}.`;
+}
+
+function requestName2(f: FreeByZone): string {
+  return /^GFP_/.test(f.request) ? `${f.request} allocations` : `an allocation with gfp mask ${f.request}`;
 }
 
 function reasonForConfidence(base: number, conflicts: number, missing: number): string {

@@ -151,6 +151,16 @@ export const TriageReportSchema = v.object({
       node: v.number(), zone: v.string(), usable: v.boolean(), freeKb: v.number(), minKb: v.number(), reserveKb: v.number(),
       largestFreeOrder: v.nullable(v.number()), aboveMin: v.boolean(), hasOrder: v.nullable(v.boolean()),
     })),
+    freeByZone: v.optional(v.nullable(v.object({
+      request: v.string(), highestZone: v.string(), usableKb: v.number(), belowWatermarkKb: v.number(), unusableKb: v.number(),
+      movableSetting: v.nullable(v.string()),
+      zones: v.array(v.object({
+        node: v.nullable(v.number()), zone: v.string(), usable: v.boolean(), freeKb: v.number(), usableKb: v.number(),
+        belowWatermarkKb: v.number(), unusableKb: v.number(),
+        cause: v.nullable(v.picklist(['movable', 'gfp-zone', 'cma', 'node', 'unlisted'])), reason: v.nullable(v.string()),
+        source: v.object({ command: v.string(), row: v.string() }),
+      })),
+    }))),
     ranking: v.array(v.object({
       pid: v.number(), comm: v.string(), points: v.nullable(v.number()), rssKb: v.number(), oomScoreAdj: v.number(), eligible: v.boolean(), why: v.optional(v.string()),
     })),

@@ -101,6 +101,54 @@ export interface ZoneVerdict {
   hasOrder: boolean | null;
 }
 
+/** Why free memory was out of reach of the failing request. */
+export type UnusableCause =
+  /** ZONE_MOVABLE (movablecore=/kernelcore=, hot-plugged memory): movable pages only. */
+  | 'movable'
+  /** A zone above the gfp mask's highest zone (Normal for a GFP_DMA32 request). */
+  | 'gfp-zone'
+  /** CMA pageblocks: only movable allocations may take them. */
+  | 'cma'
+  /** A node outside the cpuset's mems_allowed or the mempolicy's nodemask. */
+  | 'node'
+  /** Not listed in the OOM report, zone unknown (the log had no boot lines naming it). */
+  | 'unlisted';
+
+/** One zone's free memory, judged against the failing request. */
+export interface ZoneFree {
+  /** Null when the figure covers memory outside the listed zones whose node is unknown. */
+  node: number | null;
+  zone: string;
+  /** The request may take pages from this zone (its free pages may still be below the watermark). */
+  usable: boolean;
+  freeKb: number;
+  /** Free above min + lowmem_reserve: what the request could take. */
+  usableKb: number;
+  /** Free up to min + lowmem_reserve: kept back from this request by the watermark. */
+  belowWatermarkKb: number;
+  /** Free that this request could not use at all (wrong zone, CMA, excluded node). */
+  unusableKb: number;
+  cause: UnusableCause | null;
+  /** The reason in words, for the user ("movablecore=256M: ZONE_MOVABLE holds movable pages only"). */
+  reason: string | null;
+  /** Where the figure comes from ("kmem -z", "log" zone line, or Mem-Info free: minus the listed zones). */
+  source: { command: string; row: string };
+}
+
+/** Free memory split against the failing request ("free, but not for you"). */
+export interface FreeByZone {
+  /** The request as a kernel engineer names it ("GFP_KERNEL", or the raw mask). */
+  request: string;
+  /** The highest zone its gfp mask allows (gfp_zone). */
+  highestZone: string;
+  zones: ZoneFree[];
+  usableKb: number;
+  belowWatermarkKb: number;
+  unusableKb: number;
+  /** `movablecore=` / `kernelcore=` from the command line, when given. */
+  movableSetting: string | null;
+}
+
 export interface TriageOom {
   /** CONSTRAINT_NONE, CONSTRAINT_MEMCG, CONSTRAINT_CPUSET, CONSTRAINT_MEMORY_POLICY, or null if not printed. */
   constraint: string | null;
@@ -122,6 +170,8 @@ export interface TriageOom {
   totalBytes: number | null;
   /** Per-zone watermark and order view. */
   zones: ZoneVerdict[];
+  /** Free memory per zone split into usable / below watermark / unusable for this request; null without zone data. */
+  freeByZone?: FreeByZone | null;
   /** Other tasks ranked by oom_badness (top 10), for the "who would be killed" step. */
   ranking: Array<{ pid: number; comm: string; points: number | null; rssKb: number; oomScoreAdj: number; eligible: boolean; why?: string }>;
   /** Inputs that were missing or unreadable; each lowers confidence. */

@@ -36,6 +36,8 @@ export const newerScenarios = ['hung-mutex-7.2', 'oom-zone-movable-6.12'] as con
 /** Every scenario directory in the fixtures. */
 export const everyScenario = [...allScenarios, ...newerScenarios] as const;
 export type Scenario = (typeof everyScenario)[number];
+/** The 6.12 OOM with ZONE_MOVABLE (movablecore=256M): free memory the failing GFP_KERNEL request could not use. */
+export const zoneMovable612 = 'oom-zone-movable-6.12' satisfies (typeof newerScenarios)[number];
 /** crash versions with transcripts: 8.0.6 (`transcripts/`, all), 9.0.2 (6.12 ones), 8.0.2. */
 export type TranscriptCrash = '8.0.6' | '9.0.2' | '8.0.2';
 
@@ -90,7 +92,7 @@ let cachedVmlinux612: string | undefined;
  * (6.1) / CRASHDECK_TEST_VMLINUX_612 (6.12), else the fixtures' fetch-vmlinux.sh.
  */
 export function vmlinuxPath(scenario: Scenario = 'panic-sysrq'): string {
-  if ((scenarios612 as readonly string[]).includes(scenario)) {
+  if ((scenarios612 as readonly string[]).includes(scenario) || scenario === zoneMovable612) {
     cachedVmlinux612 ??= process.env.CRASHDECK_TEST_VMLINUX_612 ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'oops-syscall-6.12')]);
     return cachedVmlinux612;
   }

@@ -121,7 +121,7 @@ describe('synthetic OOM reports (Linux 6.1 format)', () => {
     expect(normal).toMatchObject({ usable: true, aboveMin: true, hasOrder: false, largestFreeOrder: 2 });
   });
 
-  it('fragmentation by zone: free memory only where the gfp mask cannot go', () => {
+  it('free only where the gfp mask cannot go: named per zone, and not called fragmentation', () => {
     // Models a GFP_DMA32 allocation (a 32-bit DMA buffer, 0xcc4 = GFP_KERNEL|__GFP_DMA32) on 6.1:
     // DMA32 is at its min watermark while Normal has 1.5 GB free that this request may not use.
     const zones = x86Zones({ dmaFree: 3000, dma32Free: 2400, normalFree: 1_500_000, normalKb: NORMAL_KB });
@@ -132,9 +132,17 @@ describe('synthetic OOM reports (Linux 6.1 format)', () => {
       trace: ['__alloc_pages_slowpath.constprop.0+0x67f/0xe70', '__alloc_pages+0x305/0x330', 'dma_direct_alloc+0x1a5/0x2e0'],
       end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 236_000, fileKb: 4000, shmemKb: 0 } },
     });
-    expect(r.oom?.culprit.kind).toBe('fragmentation');
-    expect(r.oom?.culprit.name).toMatch(/cannot use/);
+    // Unusable-by-zone is not fragmentation: the culprit is what filled the zones the request may
+    // use (user memory here); the 1.5 GB in Normal is named as out of this request's reach.
+    expect(r.oom?.culprit.kind).not.toBe('fragmentation');
+    expect(r.oom?.culprit.kind).toBe('user-anon');
     expect(r.oom?.zones.find((z) => z.zone === 'Normal')?.usable).toBe(false);
+    const normal = r.oom?.freeByZone?.zones.find((z) => z.zone === 'Normal');
+    expect(normal).toMatchObject({ usable: false, unusableKb: 1_500_000, cause: 'gfp-zone' });
+    expect(normal?.reason).toMatch(/GFP_KERNEL\|GFP_DMA32 may use zones up to DMA32/);
+    expect(r.oom?.freeByZone?.unusableKb).toBe(1_500_000);
+    expect(r.oom?.explanation).toMatch(/1\.4 GiB were free in zone Normal, which GFP_KERNEL\|GFP_DMA32 allocations cannot use; the zones it may use \(DMA, DMA32\) had 5\.3 MiB free, at their min watermark/);
+    expect(r.oom?.memory.find((b) => b.key === 'freeUnusable')?.label).toBe('free, not usable by this request (zone Normal)');
   });
 
   it('pagecache: dirty and writeback file pages a GFP_NOFS allocation cannot reclaim', () => {
