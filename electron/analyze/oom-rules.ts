@@ -115,9 +115,9 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   for (const z of free?.zones ?? []) {
     if (z.source.row === 'Mem-Info' && z.unusableKb > 0) {
       const listedKb = facts.zones.reduce((s, x) => s + (x.freeKb ?? 0), 0);
-      ev(z.source, `free: ${facts.counters?.free ?? '?'} pages (${fmtBytes((facts.counters?.free ?? 0) * pageKb * KB)}) minus the ${fmtBytes(listedKb * KB)} free in the zones the report lists (${facts.zones.map((x) => x.zone).join(', ')}) leaves ${fmtBytes(z.unusableKb * KB)} free in ${z.zone === 'not listed in the OOM report' ? 'zones the report does not list' : `zone ${z.zone}`}: ${z.reason ?? ''}`);
+      ev(z.source, `free: ${facts.counters?.free ?? '?'} pages (${fmtBytes((facts.counters?.free ?? 0) * pageKb * KB)}) minus the ${fmtBytes(listedKb * KB)} free in the zones the report lists (${facts.zones.map((x) => x.zone).join(', ')}) leaves ${fmtBytes(z.unusableKb * KB)} free in ${z.zone === 'not listed in the OOM report' ? 'zones the report does not list' : `zone ${z.zone}`}, not usable by this request: ${z.reason ?? ''}`);
     } else if (z.cause === 'cma' && z.unusableKb > 0) {
-      ev(z.source, `${z.zone}: ${z.unusableKb} kB of its free memory is CMA, which this request may not use`);
+      ev(z.source, `${z.zone}: ${z.unusableKb} kB of its free memory is CMA, not usable by this request (it is not movable)`);
     }
   }
   const swapTotalKb = facts.swapTotalKb ?? (dump?.swapTotalPages != null ? dump.swapTotalPages * pageKb : null);

@@ -5,7 +5,7 @@
  */
 import { fmtBytes } from './oom-rules.ts';
 import { kindLines } from './render-kinds.ts';
-import type { TriageReport } from '../api/triage-report.ts';
+import type { TriageReport, ZoneFree } from '../api/triage-report.ts';
 
 /** Remove control characters (C0, DEL, C1) so dump text cannot drive the terminal. */
 export function safeText(s: string | null | undefined): string {
@@ -21,6 +21,12 @@ export function mdEscape(s: string | null | undefined): string {
 }
 
 const bytes = (b: number | null | undefined): string => (b === null || b === undefined ? '?' : fmtBytes(b));
+const kb = (k: number): string => fmtBytes(k * 1024);
+
+/** "Node 0 Movable", or the zone label alone when the node is not known. */
+export function zoneName(z: ZoneFree): string {
+  return z.node === null ? z.zone : `Node ${z.node} ${z.zone}`;
+}
 
 /** Human-readable summary for a terminal. */
 export function renderText(r: TriageReport): string {
@@ -42,6 +48,14 @@ export function renderText(r: TriageReport): string {
     if (o.memory.length) {
       out.push('', 'Where memory went:');
       for (const b of o.memory.slice(0, 8)) out.push(`  ${b.label.padEnd(56)} ${bytes(b.bytes).padStart(10)}`);
+    }
+    const f = o.freeByZone;
+    if (f && f.zones.length) {
+      out.push('', `Free memory against this request (${t(f.request)}, zones up to ${t(f.highestZone)}):`);
+      out.push(`  ${'zone'.padEnd(16)} ${'free'.padStart(10)} ${'usable'.padStart(10)} ${'below wmark'.padStart(11)} ${'not usable'.padStart(10)}`);
+      for (const z of f.zones) {
+        out.push(`  ${t(zoneName(z)).padEnd(16)} ${kb(z.freeKb).padStart(10)} ${kb(z.usableKb).padStart(10)} ${kb(z.belowWatermarkKb).padStart(11)} ${kb(z.unusableKb).padStart(10)}${z.reason ? `  ${t(z.reason)}` : ''}`);
+      }
     }
     if (o.evidence.length) {
       out.push('', 'Evidence:');
@@ -73,6 +87,12 @@ export function renderMarkdown(r: TriageReport): string {
     if (o.memory.length) {
       out.push('| Where memory went | Size |', '|---|---:|');
       for (const b of o.memory) out.push(`| ${m(b.label)} | ${bytes(b.bytes)} |`);
+      out.push('');
+    }
+    const f = o.freeByZone;
+    if (f && f.zones.length) {
+      out.push(`| Free memory against this request (${m(f.request)}) | Free | Usable | Below watermark | Not usable | Why not |`, '|---|---:|---:|---:|---:|---|');
+      for (const z of f.zones) out.push(`| ${m(zoneName(z))} | ${kb(z.freeKb)} | ${kb(z.usableKb)} | ${kb(z.belowWatermarkKb)} | ${kb(z.unusableKb)} | ${m(z.reason ?? '')} |`);
       out.push('');
     }
     if (o.evidence.length) {

@@ -5,6 +5,7 @@
  * order, and every raw command output folded in <details>. Every dump string is escaped.
  */
 import { fmtBytes } from '../analyze/oom-rules.ts';
+import { zoneName } from '../analyze/render.ts';
 import type { Evidence, TriageReport } from '../api/triage-report.ts';
 import { barChartSvg } from './chart-svg.ts';
 import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
@@ -94,6 +95,13 @@ function triageSection(c: CaseBundle, t: TriageReport): string {
     if (o.zones.length) {
       out.push('<h3>Zones at the OOM</h3><table><thead><tr><th>Node</th><th>Zone</th><th class="num">Free kB</th><th class="num">Min kB</th><th>Above min</th><th>Usable</th></tr></thead><tbody>');
       for (const z of o.zones) out.push(`<tr><td>${e(z.node)}</td><td>${e(z.zone)}</td><td class="num">${e(z.freeKb)}</td><td class="num">${e(z.minKb)}</td><td>${z.aboveMin ? 'yes' : 'no'}</td><td>${z.usable ? 'yes' : 'no'}</td></tr>`);
+      out.push('</tbody></table>');
+    }
+    const f = o.freeByZone;
+    if (f && f.zones.length) {
+      out.push(`<h3>Free memory against this request</h3><p class="muted">${e(f.request)} may use zones up to ${e(f.highestZone)}.</p>`);
+      out.push('<table><thead><tr><th>Zone</th><th class="num">Free</th><th class="num">Usable</th><th class="num">Below watermark</th><th class="num">Not usable</th><th>Why not</th></tr></thead><tbody>');
+      for (const z of f.zones) out.push(`<tr><td>${e(zoneName(z))}</td><td class="num">${e(fmtBytes(z.freeKb * 1024))}</td><td class="num">${e(fmtBytes(z.usableKb * 1024))}</td><td class="num">${e(fmtBytes(z.belowWatermarkKb * 1024))}</td><td class="num">${e(fmtBytes(z.unusableKb * 1024))}</td><td>${e(z.reason ?? '')}</td></tr>`);
       out.push('</tbody></table>');
     }
     if (o.ranking.length) {

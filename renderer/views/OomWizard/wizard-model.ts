@@ -19,7 +19,7 @@ export interface Step {
 export const steps: readonly Step[] = [
   { id: 'confirm', title: 'Confirm the OOM', question: 'Did the kernel run out of memory, who asked, and for what?' },
   { id: 'memory', title: 'Where memory went', question: 'Which kind of memory filled the machine?' },
-  { id: 'reclaim', title: 'Could it be reclaimed?', question: 'Was there memory the allocation could have used or reclaimed?' },
+  { id: 'reclaim', title: 'Was memory really free?', question: 'Was the free memory in zones this allocation may use, above their watermarks, and could more have been reclaimed?' },
   { id: 'victim', title: 'Who would be killed', question: 'Whom did (or would) the OOM killer choose, and why?' },
   { id: 'verdict', title: 'Verdict', question: 'What ate the memory, how sure is it, and what to check next?' },
 ];
@@ -30,7 +30,7 @@ type Evidence = { command: string; row: string; detail: string };
 export function stepOf(e: Evidence): StepId {
   const d = e.detail;
   if (/invoked the OOM killer|panic_on_oom|constraint /.test(d)) return 'confirm';
-  if (e.command === 'kmem -z' || e.command === 'kmem -f' || /watermark|not usable by this gfp/.test(d)) return 'reclaim';
+  if (e.command === 'kmem -z' || e.command === 'kmem -f' || /watermark|not usable by this (?:gfp|request)/.test(d)) return 'reclaim';
   if (/oom_badness|^killed /.test(d)) return 'victim';
   if (e.command === 'log' && e.row === 'Mem-Info') return 'memory';
   return 'verdict';
