@@ -648,13 +648,15 @@ function reclaimSentence(zs: ZoneSummary, gfp: GfpInfo | null, swapTotalKb: numb
 function outOfReachSentence(f: FreeByZone, culprit: TriageCulprit): string {
   const main = [...f.zones].sort((a, b) => b.unusableKb - a.unusableKb)[0];
   const why = main?.cause === 'movable' && f.movableSetting ? ` (${f.movableSetting})`
-    : main?.cause === 'cma' ? ' (CMA pageblocks)'
-      : main?.cause === 'node' ? ` (${main.reason ?? 'nodes outside the allowed set'})` : '';
+    : main?.cause === 'node' ? ` (${main.reason ?? 'nodes outside the allowed set'})` : '';
   const usable = f.zones.filter((z) => z.usable);
   const usableFree = f.usableKb + f.belowWatermarkKb;
   const level = f.usableKb === 0 ? 'at their min watermark' : `${fmtBytes(f.usableKb * KB)} of it above min watermark plus lowmem reserve`;
   // Slab can never sit in the zones out of reach, so the culprit's bytes are all in the usable ones.
   const held = culprit.kind === 'slab' && culprit.bytes !== null ? `; ${culprit.name} held ${fmtBytes(culprit.bytes)} of them` : '';
+  if (main?.cause === 'cma') {
+    return `${fmtBytes(f.unusableKb * KB)} were free in CMA pageblocks of ${unusableZonesText(f)}, which ${requestName2(f)} cannot use (only movable allocations may); outside them the zones it may use (${usable.map((z) => z.zone).join(', ') || 'none'}) had ${fmtBytes(usableFree * KB)} free, ${level}${held}.`;
+  }
   return `${fmtBytes(f.unusableKb * KB)} were free in ${unusableZonesText(f)}${why}, which ${requestName2(f)} cannot use; the zones it may use (${usable.map((z) => z.zone).join(', ') || 'none'}) had ${fmtBytes(usableFree * KB)} free, ${level}${held}.`;
 }
 

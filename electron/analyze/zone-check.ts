@@ -39,13 +39,17 @@ export function checkZones(zones: readonly ZoneFacts[], gfp: GfpInfo | null, ord
   for (const z of zones) {
     const usable = gfp === null ? true : zoneUsable(z.zone, gfp);
     const free = z.freeKb ?? 0;
+    // __zone_watermark_ok() does not count free CMA pages for a request that may not use CMA
+    // (ALLOC_CMA is set only for movable allocations).
+    const cma = gfp !== null && !gfp.flags.has('__GFP_MOVABLE') ? Math.min(free, z.freeCmaKb ?? 0) : 0;
+    const reachable = free - cma;
     const min = z.minKb ?? 0;
     let reservePages = 0;
     if (z.lowmemReserve && z.lowmemReserve.length > 0 && gfp !== null) {
       reservePages = z.lowmemReserve[lowmemReserveIndex(gfp.highestZone, z.lowmemReserve.length)] ?? 0;
     }
     const reserveKb = reservePages * pageKb;
-    const aboveMin = free - (requestKb - pageKb) > min + reserveKb;
+    const aboveMin = reachable - (requestKb - pageKb) > min + reserveKb;
     let largest: number | null = null;
     if (z.freeBlocksByOrder) {
       for (let o = z.freeBlocksByOrder.length - 1; o >= 0; o--) {
@@ -60,9 +64,9 @@ export function checkZones(zones: readonly ZoneFacts[], gfp: GfpInfo | null, ord
     out.push({ node: z.node, zone: z.zone, usable, freeKb: free, minKb: min, reserveKb, largestFreeOrder: largest === -1 ? null : largest, aboveMin, hasOrder });
     if (usable) {
       usableFreeKb += free;
-      usableHeadroomKb += Math.max(0, free - min - reserveKb);
+      usableHeadroomKb += Math.max(0, reachable - min - reserveKb);
       if (aboveMin) anyAbove = true;
-      if (z.highKb !== null && free - (requestKb - pageKb) > z.highKb + reserveKb) anyAboveHigh = true;
+      if (z.highKb !== null && reachable - (requestKb - pageKb) > z.highKb + reserveKb) anyAboveHigh = true;
       if (hasOrder !== null && aboveMin) anyHasOrder = (anyHasOrder ?? false) || hasOrder;
       else if (hasOrder !== null && anyHasOrder === null) anyHasOrder = false;
     } else {

@@ -24,6 +24,8 @@ export interface SynthZone {
   reserve: number[];
   /** Free blocks per order 0..10. */
   blocks: number[];
+  /** Free kB in CMA pageblocks (free_cma:), 0 when not given. */
+  cmaKb?: number;
 }
 
 export interface SynthTask {
@@ -101,11 +103,11 @@ export function buildOomLog(r: SynthReport, t0 = 1234.5): string {
     cont(`mapped:${m('mapped')} shmem:${m('shmem')} pagetables:${m('pagetables')}`);
     cont('sec_pagetables:0 bounce:0');
     cont('kernel_misc_reclaimable:0');
-    cont(`free:${m('free')} free_pcp:0 free_cma:0`);
+    cont(`free:${m('free')} free_pcp:0 free_cma:${r.zones.reduce((sum, z) => sum + (z.cmaKb ?? 0), 0) / 4}`);
     const kb = (k: keyof SynthReport['mem']): number => m(k) * 4;
     line(`Node 0 active_anon:${kb('active_anon')}kB inactive_anon:${kb('inactive_anon')}kB active_file:${kb('active_file')}kB inactive_file:${kb('inactive_file')}kB unevictable:${kb('unevictable')}kB isolated(anon):0kB isolated(file):0kB mapped:${kb('mapped')}kB dirty:${kb('dirty')}kB writeback:${kb('writeback')}kB shmem:${kb('shmem')}kB shmem_thp: 0kB shmem_pmdmapped: 0kB anon_thp: 0kB writeback_tmp:0kB kernel_stack:${r.kernelStackKb}kB pagetables:${kb('pagetables')}kB sec_pagetables:0kB all_unreclaimable? yes`);
     for (const z of r.zones) {
-      line(`Node 0 ${z.name} free:${z.freeKb}kB boost:0kB min:${z.minKb}kB low:${Math.round(z.minKb * 1.25)}kB high:${Math.round(z.minKb * 1.5)}kB reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB present:${z.managedKb + 1024}kB managed:${z.managedKb}kB mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:0kB`);
+      line(`Node 0 ${z.name} free:${z.freeKb}kB boost:0kB min:${z.minKb}kB low:${Math.round(z.minKb * 1.25)}kB high:${Math.round(z.minKb * 1.5)}kB reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB present:${z.managedKb + 1024}kB managed:${z.managedKb}kB mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:${z.cmaKb ?? 0}kB`);
       line(`lowmem_reserve[]: ${z.reserve.join(' ')}`);
     }
     for (const z of r.zones) {

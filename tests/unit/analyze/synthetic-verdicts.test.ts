@@ -145,6 +145,29 @@ describe('synthetic OOM reports (Linux 6.1 format)', () => {
     expect(r.oom?.memory.find((b) => b.key === 'freeUnusable')?.label).toBe('free, not usable by this request (zone Normal)');
   });
 
+  it('CMA: free pages in CMA pageblocks are out of reach of a non-movable request', () => {
+    // Models a 6.1 box booted with cma=480M: Normal shows 500 MB free, 495 MB of it in CMA
+    // pageblocks that only movable allocations may take; __zone_watermark_ok() leaves them out for
+    // a GFP_KERNEL request, so Normal is below its watermark for it although "free" looks ample.
+    const zones = x86Zones({ dmaFree: 3000, dma32Free: 2400, normalFree: 500_000, normalKb: NORMAL_KB });
+    const normalZone = zones.find((z) => z.name === 'Normal');
+    if (normalZone) normalZone.cmaKb = 495_000;
+    const r = fromLog({
+      comm: 'kworker/0:2', pid: 88, gfp: '0xcc0(GFP_KERNEL)', order: 0,
+      mem: { active_anon: 300_000, inactive_anon: 1_100_000, active_file: 20_000, inactive_file: 20_000, slab_reclaimable: 30_000, slab_unreclaimable: 40_000, mapped: 10_000, shmem: 1000, pagetables: 6000, free: (3000 + 2400 + 500_000) / 4 },
+      kernelStackKb: 12_000, zones, ...machine, tasks: [{ pid: 812, rss: 1_350_000, comm: 'postgres' }, ...userTasks.slice(1)],
+      trace: ['__alloc_pages_slowpath.constprop.0+0x67f/0xe70', '__alloc_pages+0x305/0x330', 'alloc_pages+0x90/0x1a0'],
+      end: { kind: 'kill', constraint: 'CONSTRAINT_NONE', victim: { pid: 812, comm: 'postgres', anonKb: 5_400_000, fileKb: 0, shmemKb: 0 } },
+    });
+    expect(r.oom?.culprit.kind).toBe('user-anon');
+    expect(r.oom?.zones.find((z) => z.zone === 'Normal')).toMatchObject({ usable: true, aboveMin: false });
+    const normal = r.oom?.freeByZone?.zones.find((z) => z.zone === 'Normal');
+    expect(normal).toMatchObject({ usable: true, unusableKb: 495_000, cause: 'cma' });
+    expect(r.oom?.explanation).toMatch(/were free in CMA pageblocks of zone Normal, which GFP_KERNEL allocations cannot use/);
+    // The watermark test ran on the reachable pages: no "memory was freed after the failure" conflict.
+    expect(r.oom?.conflicts.join(' ')).not.toMatch(/high watermark/);
+  });
+
   it('pagecache: dirty and writeback file pages a GFP_NOFS allocation cannot reclaim', () => {
     // Models writeback to a stalled device on 6.1: 3.8 GB of dirty/writeback page cache, and an ext4
     // allocation under GFP_NOFS (0xc40) that may not enter the filesystem to clean pages itself.

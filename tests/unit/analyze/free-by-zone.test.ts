@@ -1,0 +1,127 @@
+/**
+ * "Free, but not for you" on oom-zone-movable-6.12 (guest booted with movablecore=256M; a
+ * GFP_KERNEL slab allocation fails while ZONE_MOVABLE holds ~200 MB free): from the kernel log
+ * alone (the saved vmcore-dmesg.txt, and the log the product reads out of the dump itself) and
+ * from crash 8.0.6 and 9.0.2 transcripts, the verdict names bufpool_entry with high confidence and
+ * the free memory out of the request's reach with its zone and cause. Expected figures come from
+ * meta.json truth and from crash's own kmem -z, never from the engine. The earlier OOM fixtures
+ * get no "not usable" claim.
+ */
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bootZones } from '../../../electron/analyze/boot-zones.ts';
+import { renderMarkdown, renderText } from '../../../electron/analyze/render.ts';
+import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import { triage } from '../../../electron/analyze/triage.ts';
+import { triageFromDumpLog } from '../../../electron/dumpinfo/log-triage.ts';
+import { parseKmemZone } from '../../../electron/parse/kmem-zone.ts';
+import { parseLog } from '../../../electron/parse/log.ts';
+import { LocalTransport } from '../../../electron/transport/local.ts';
+import { fixtureFile, fixtureMeta, transcript, vmcorePath, zoneMovable612 } from '../../support/fixtures.ts';
+import { gatheredFromTranscripts } from './gather-transcripts.ts';
+import { readFileSync } from 'node:fs';
+
+const truth = fixtureMeta(zoneMovable612).truth as unknown as {
+  culprit: { cache: string; module: string };
+  oom: { gfp_mask: string; mem_info_pages: { free: number } };
+  guest_facts: { movablecore: string };
+};
+const movablecore = `movablecore=${truth.guest_facts.movablecore}`;
+/** crash's own count of free pages in ZONE_MOVABLE (kmem -z), in kB: the log-only figure must agree. */
+const movableFreeKb = (() => {
+  const z = parseKmemZone(transcript(zoneMovable612, 'kmem -z')).model.zones.find((x) => x.name === 'Movable');
+  return (z?.vmStat.NR_FREE_PAGES ?? Number.NaN) * 4;
+})();
+
+function expectOutOfReach(r: TriageReport, movableSource: string): void {
+  const o = r.oom;
+  expect(o?.culprit).toMatchObject({ kind: 'slab', name: truth.culprit.cache, module: truth.culprit.module });
+  expect(o?.confidence).toBe('high');
+  const f = o?.freeByZone;
+  expect(f).toMatchObject({ request: 'GFP_KERNEL', highestZone: 'Normal', movableSetting: movablecore, usableKb: 0 });
+  const movable = f?.zones.find((z) => z.zone === 'Movable');
+  expect(movable).toMatchObject({ node: 0, usable: false, cause: 'movable', unusableKb: movableFreeKb, usableKb: 0, belowWatermarkKb: 0 });
+  expect(movable?.source.command).toBe(movableSource);
+  expect(movable?.reason).toContain(movablecore);
+  // The zones GFP_KERNEL may use (DMA, DMA32) were below min + lowmem_reserve: all their free is "below watermark".
+  expect(f?.zones.filter((z) => z.usable).map((z) => z.zone)).toEqual(['DMA', 'DMA32']);
+  expect(f?.unusableKb).toBe(movableFreeKb);
+  expect((f?.belowWatermarkKb ?? 0) + movableFreeKb).toBe(truth.oom.mem_info_pages.free * 4);
+  // The sentence a kernel engineer would write.
+  expect(o?.explanation).toMatch(new RegExp(`203\\.5 MiB were free in zone Movable \\(${movablecore}\\), which GFP_KERNEL allocations cannot use; the zones it may use \\(DMA, DMA32\\) had 2\\.1 MiB free, at their min watermark; ${truth.culprit.cache} held 163\\.2 MiB of them\\.`));
+  expect(o?.explanation).not.toMatch(/does not clearly dominate|fragment/);
+  // "Where memory went": free split into usable and not usable for this request; the big part is named.
+  const out = o?.memory.find((b) => b.key === 'freeUnusable');
+  expect(out).toMatchObject({ label: 'free, not usable by this request (zone Movable)', bytes: movableFreeKb * 1024 });
+  expect(o?.memory.find((b) => b.key === 'free')?.label).toBe('free, in zones this request may use');
+  expect(o?.memory.find((b) => b.key === 'free')?.bytes).toBeLessThan(8 * 1024 * 1024);
+}
+
+describe('oom-zone-movable-6.12: free memory the GFP_KERNEL request could not use', () => {
+  it('boot lines: the command line\'s movablecore= and the Movable zone start', () => {
+    const b = bootZones(parseLog(readFileSync(fixtureFile(zoneMovable612, 'vmcore-dmesg.txt'), 'utf8')).model);
+    expect(b.movableSetting).toBe(movablecore);
+    expect(b.movableNodes).toEqual([0]);
+    expect(b.zoneRanges).toMatchObject({ DMA: true, DMA32: true, Normal: false });
+  });
+
+  it('from the kernel log alone (vmcore-dmesg.txt): Mem-Info free: minus the listed zones is zone Movable', () => {
+    const r = triage({ log: parseLog(readFileSync(fixtureFile(zoneMovable612, 'vmcore-dmesg.txt'), 'utf8')).model, logOnly: true });
+    expect(r.oom?.trigger.gfpMask).toBe(truth.oom.gfp_mask);
+    expectOutOfReach(r, 'log');
+    expect(r.oom?.evidence.some((e) => e.row === 'Mem-Info' && /not usable by this request/.test(e.detail) && e.detail.includes(movablecore))).toBe(true);
+    // CLI text and Markdown carry the per-zone table.
+    const text = renderText(r);
+    expect(text).toMatch(/Free memory against this request \(GFP_KERNEL, zones up to Normal\):/);
+    expect(text).toMatch(/Node 0 Movable +203\.5 MiB +0 B +0 B +203\.5 MiB +ZONE_MOVABLE \(movablecore=256M on the command line\)/);
+    expect(text).toMatch(/free, not usable by this request \(zone Movable\) +203\.5 MiB/);
+    expect(renderMarkdown(r)).toMatch(/\| Node 0 Movable \| 203\.5 MiB \| 0 B \| 0 B \| 203\.5 MiB \| ZONE\\_MOVABLE/);
+  });
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'crashdeck-movable-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('from the log the product reads out of the dump itself (makedumpfile --dump-dmesg)', async () => {
+    const bare = path.join(dir, 'vmcore');
+    symlinkSync(vmcorePath(zoneMovable612), bare);
+    const res = await triageFromDumpLog(new LocalTransport(), bare);
+    expect(res.log.source).toBe('makedumpfile');
+    expect(res.report).not.toBeNull();
+    expectOutOfReach(res.report as TriageReport, 'log');
+  });
+
+  for (const crash of ['8.0.6', '9.0.2'] as const) {
+    it(`with crash ${crash} (kmem -z lists ZONE_MOVABLE and its free pages)`, () => {
+      const r = triage(gatheredFromTranscripts(zoneMovable612, [], [], crash));
+      expectOutOfReach(r, 'kmem -z');
+      expect(r.oom?.zones.find((z) => z.zone === 'Movable')).toMatchObject({ usable: false });
+      expect(r.oom?.evidence.some((e) => e.command === 'kmem -z' && e.row === 'Movable' && /not usable by this gfp mask/.test(e.detail))).toBe(true);
+    });
+  }
+
+  it('with crash but without the log: the request is unknown, so no zone is called out of its reach', () => {
+    // No log: no OOM report, no gfp mask, no command line. crash's kmem -z still lists ZONE_MOVABLE,
+    // but which zones the failed request could use is unknown: nothing is claimed unusable.
+    const r = triage(gatheredFromTranscripts(zoneMovable612, ['log']));
+    expect(r.oom?.culprit).toMatchObject({ kind: 'slab', name: truth.culprit.cache });
+    const f = r.oom?.freeByZone;
+    expect(f?.zones.map((z) => z.zone)).toEqual(['DMA', 'DMA32', 'Movable']);
+    expect(f?.unusableKb).toBe(0);
+    expect(f?.movableSetting).toBeNull();
+    expect(r.oom?.memory.some((b) => b.key === 'freeUnusable')).toBe(false);
+  });
+});
+
+describe('no "not usable" claim where every free page was in reach', () => {
+  for (const s of ['oom-slab-leak', 'oom-user-hog'] as const) {
+    it(`${s}: log alone and with crash`, () => {
+      for (const r of [triage(gatheredFromTranscripts(s)), triage({ log: parseLog(transcript(s, 'log')).model, logOnly: true })]) {
+        expect(r.oom?.freeByZone?.unusableKb).toBe(0);
+        expect(r.oom?.freeByZone?.zones.every((z) => z.usable)).toBe(true);
+        expect(r.oom?.memory.some((b) => b.key === 'freeUnusable')).toBe(false);
+        expect(r.oom?.explanation).not.toMatch(/cannot use|not usable/);
+      }
+    });
+  }
+});
