@@ -22,6 +22,10 @@ import { LocalTransport } from '../../../electron/transport/local.ts';
 import { fixtureFile, fixtureMeta, transcript, vmcorePath, zoneMovable612 } from '../../support/fixtures.ts';
 import { gatheredFromTranscripts } from './gather-transcripts.ts';
 import { readFileSync } from 'node:fs';
+import { renderHtmlReport } from '../../../electron/report/html-report.ts';
+import { renderMarkdownReport } from '../../../electron/report/markdown-report.ts';
+import { freeByZoneOf, reachSummary, zoneReach } from '../../../renderer/lib/free-reach.ts';
+import { caseFromTranscripts } from '../report/case-from-transcripts.ts';
 
 const truth = fixtureMeta(zoneMovable612).truth as unknown as {
   culprit: { cache: string; module: string };
@@ -99,6 +103,23 @@ describe('oom-zone-movable-6.12: free memory the GFP_KERNEL request could not us
       expect(r.oom?.evidence.some((e) => e.command === 'kmem -z' && e.row === 'Movable' && /not usable by this gfp mask/.test(e.detail))).toBe(true);
     });
   }
+
+  it('the views\' marks and the HTML / Markdown reports of a case carry the split', () => {
+    const c = caseFromTranscripts(zoneMovable612);
+    const f = freeByZoneOf(c.triage);
+    expect(f).not.toBeNull();
+    // Zones view: each kmem -z zone marked usable or not, with the reason.
+    for (const z of parseKmemZone(transcript(zoneMovable612, 'kmem -z')).model.zones.filter((x) => x.populated)) {
+      const mark = zoneReach(f, z.node, z.name);
+      expect(mark?.usable, z.name).toBe(z.name !== 'Movable');
+    }
+    expect(zoneReach(f, 0, 'Movable')?.reason).toContain(movablecore);
+    expect(reachSummary(f as NonNullable<typeof f>)).toBe('The failing request (GFP_KERNEL) may use zones up to Normal (DMA, DMA32): 2.1 MiB free there, all of it at or below the min watermark plus lowmem reserve. 203.5 MiB more was free in zone Movable, which it could not use.');
+    const html = renderHtmlReport(c);
+    expect(html).toContain('<h3>Free memory against this request</h3>');
+    expect(html).toMatch(/<td>Node 0 Movable<\/td><td class="num">203\.5 MiB<\/td>/);
+    expect(renderMarkdownReport(c)).toMatch(/\| Node 0 Movable \| 203\.5 MiB \|/);
+  });
 
   it('with crash but without the log: the request is unknown, so no zone is called out of its reach', () => {
     // No log: no OOM report, no gfp mask, no command line. crash's kmem -z still lists ZONE_MOVABLE,
