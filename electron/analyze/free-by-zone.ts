@@ -115,6 +115,12 @@ function unlistedZone(inp: FreeByZoneInputs, highest: string): { zone: string; c
   // Normal counts only when the boot log shows it with memory; Movable when its start was printed.
   if (rank('Normal') > rank(highest) && inp.boot.zoneRanges.Normal === true) candidates.push('Normal');
   if (rank('Movable') > rank(highest) && inp.boot.movableNodes.length > 0) candidates.push('Movable');
+  // Boot showed the zones, none HighMem (a 64-bit kernel) and no Movable start: memory onlined as
+  // movable later (virtio-mem, ACPI hot-plug) is the only zone above Normal that holds free pages.
+  const ranges = Object.keys(inp.boot.zoneRanges);
+  const hotplugMovable = candidates.length === 0 && ranges.length > 0 && !ranges.includes('HighMem') && rank(highest) <= rank('Normal')
+    && nodeSet(inp.constraint, inp.allowedNodes) === null;
+  if (hotplugMovable) candidates.push('Movable');
   if (candidates.length > 0) {
     const nodes = candidates.includes('Movable') && candidates.length === 1 ? inp.boot.movableNodes : [];
     return { zone: candidates.join(', '), cause: candidates.length === 1 && candidates[0] === 'Movable' ? 'movable' : 'gfp-zone', node: nodes.length === 1 ? (nodes[0] as number) : null };
@@ -126,7 +132,9 @@ function unlistedZone(inp: FreeByZoneInputs, highest: string): { zone: string; c
 function reasonFor(cause: UnusableCause, zone: string, request: string, highest: string, boot: BootZones, allowedNodes: string | null): string {
   switch (cause) {
     case 'movable': {
-      const origin = boot.movableSetting ? `${boot.movableSetting} on the command line` : boot.movableNodes.length > 0 ? 'set up at boot (movable_node or memory hot-plug)' : 'hot-plugged or movable memory';
+      const origin = boot.movableSetting ? `${boot.movableSetting} on the command line`
+        : boot.movableNodes.length > 0 ? 'set up at boot (movable_node or hot-pluggable memory)'
+          : 'no Movable zone at boot: memory hot-plugged and onlined movable, e.g. virtio-mem';
       return `ZONE_MOVABLE (${origin}) holds movable pages only; ${request} may use zones up to ${highest}`;
     }
     case 'gfp-zone':

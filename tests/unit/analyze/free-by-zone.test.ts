@@ -10,7 +10,9 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { bootZones } from '../../../electron/analyze/boot-zones.ts';
 import { renderMarkdown, renderText } from '../../../electron/analyze/render.ts';
 import type { TriageReport } from '../../../electron/analyze/report-types.ts';
@@ -119,6 +121,29 @@ describe('oom-zone-movable-6.12: free memory the GFP_KERNEL request could not us
     expect(html).toContain('<h3>Free memory against this request</h3>');
     expect(html).toMatch(/<td>Node 0 Movable<\/td><td class="num">203\.5 MiB<\/td>/);
     expect(renderMarkdownReport(c)).toMatch(/\| Node 0 Movable \| 203\.5 MiB \|/);
+  });
+
+  it('every report of this fixture satisfies the contract (renderer and reports rely on it)', () => {
+    const log = parseLog(readFileSync(fixtureFile(zoneMovable612, 'vmcore-dmesg.txt'), 'utf8')).model;
+    for (const r of [triage({ log, logOnly: true }), triage(gatheredFromTranscripts(zoneMovable612)), triage(gatheredFromTranscripts(zoneMovable612, [], [], '9.0.2'))]) {
+      const res = v.safeParse(TriageReportSchema, r);
+      expect(res.success, JSON.stringify(res.issues?.[0]?.path?.map((p) => p.key))).toBe(true);
+    }
+  });
+
+  it('a Movable zone nobody set up at boot (memory onlined movable later) is still named from the log', () => {
+    // Models a virtio-mem guest: the same log without movablecore= and without the boot lines
+    // "Movable zone start for each node" (memory added after boot and onlined movable). The
+    // zone ranges still show a 64-bit kernel (no HighMem), so above Normal only Movable can hold it.
+    const text = readFileSync(fixtureFile(zoneMovable612, 'vmcore-dmesg.txt'), 'utf8')
+      .replaceAll(' movablecore=256M', '')
+      .replace(/^.*Movable zone start for each node\n.*Node 0: 0x0000000018000000\n/m, '');
+    const r = triage({ log: parseLog(text).model, logOnly: true });
+    const movable = r.oom?.freeByZone?.zones.find((z) => z.zone === 'Movable');
+    expect(movable).toMatchObject({ usable: false, cause: 'movable', unusableKb: movableFreeKb });
+    expect(movable?.reason).toMatch(/no Movable zone at boot: memory hot-plugged and onlined movable/);
+    expect(r.oom?.freeByZone?.movableSetting).toBeNull();
+    expect(r.oom?.confidence).toBe('high');
   });
 
   it('with crash but without the log: the request is unknown, so no zone is called out of its reach', () => {
