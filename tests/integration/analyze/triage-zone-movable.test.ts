@@ -7,7 +7,7 @@
  * fixture's crash transcripts, not from the engine.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { parseKmemZone } from '../../../electron/parse/kmem-zone.ts';
 import { runCrashdeck } from '../../support/cli.ts';
 import { crash806, fixtureMeta, transcript, vmcorePath, vmlinuxPath, zoneMovable612 } from '../../support/fixtures.ts';

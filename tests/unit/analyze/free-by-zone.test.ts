@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { bootZones } from '../../../electron/analyze/boot-zones.ts';
 import { renderMarkdown, renderText } from '../../../electron/analyze/render.ts';
-import type { TriageReport } from '../../../electron/analyze/report-types.ts';
+import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { triage } from '../../../electron/analyze/triage.ts';
 import { triageFromDumpLog } from '../../../electron/dumpinfo/log-triage.ts';
 import { parseKmemZone } from '../../../electron/parse/kmem-zone.ts';
