@@ -14,6 +14,9 @@ import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TriageReportSchema } from '../../../electron/api/contract.ts';
 import { bootZones } from '../../../electron/analyze/boot-zones.ts';
+import type { ZoneFacts } from '../../../electron/analyze/facts.ts';
+import { freeByZone } from '../../../electron/analyze/free-by-zone.ts';
+import { decodeGfp } from '../../../electron/analyze/gfp.ts';
 import { renderMarkdown, renderText } from '../../../electron/analyze/render.ts';
 import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { triage } from '../../../electron/analyze/triage.ts';
@@ -170,4 +173,24 @@ describe('no "not usable" claim where every free page was in reach', () => {
       }
     });
   }
+});
+
+describe('a node the cpuset excluded', () => {
+  it('free memory on a node outside mems_allowed is out of reach, with the allowed nodes named', () => {
+    // Models a two-node box where a task confined to node 0 (cpuset.mems=0, CONSTRAINT_CPUSET)
+    // fails while node 1 has 2 GB free; crash's kmem -z lists both nodes' Normal zones.
+    const zone = (node: number, freeKb: number): ZoneFacts => ({
+      node, zone: 'Normal', freeKb, minKb: 11_000, lowKb: 13_000, highKb: 16_000, managedKb: 8_000_000, presentKb: 8_200_000,
+      lowmemReserve: null, freeBlocksByOrder: null, source: { command: 'kmem -z', row: 'Normal' },
+    });
+    const zones = [zone(0, 9_000), zone(1, 2_000_000)];
+    const f = freeByZone({
+      reportZones: [], dumpZones: zones, verdicts: [], memInfoFreePages: null, gfp: decodeGfp('0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)'),
+      boot: bootZones(null), constraint: 'CONSTRAINT_CPUSET', allowedNodes: '0', pageKb: 4, totalPages: 4_000_000,
+    });
+    expect(f?.zones.map((z) => [z.node, z.usable, z.cause])).toEqual([[0, true, null], [1, false, 'node']]);
+    expect(f?.unusableKb).toBe(2_000_000);
+    expect(f?.zones[1]?.reason).toBe('outside the nodes this OOM was confined to (0)');
+    expect(f?.zones[0]).toMatchObject({ usableKb: 0, belowWatermarkKb: 9_000 });
+  });
 });
