@@ -14,6 +14,8 @@ const SettingsSchema = v.object({
   crashPath: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** debuginfod servers tried after $DEBUGINFOD_URLS for debug symbols by build-id (electron/symbols/; `crashdeck doctor` checks they answer). */
   debuginfodUrls: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
+  /** python3 that imports drgn, for the drgn engine (electron/drgn/; native-tools/install-drgn.sh writes it). */
+  drgnPython: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 /** What settings.json may hold. */

@@ -1,0 +1,52 @@
+/**
+ * The drgn engine's program text (crashdeck_drgn.py) and how to find the python3 that runs it.
+ * The text is passed to `python3 -c`, so the same program runs on this machine and, over SSH,
+ * on the dump's host without installing anything there.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Settings } from '../settings.ts';
+
+let scriptText: Promise<string> | undefined;
+
+/**
+ * Where crashdeck_drgn.py may be: CRASHDECK_DRGN_SCRIPT, beside this module (sources, tsx), the
+ * sources seen from the CLI bundle (dist/cli), or a packaged app's resources directory.
+ */
+function scriptCandidates(): string[] {
+  const out: string[] = [];
+  if (process.env.CRASHDECK_DRGN_SCRIPT) out.push(process.env.CRASHDECK_DRGN_SCRIPT);
+  out.push(fileURLToPath(new URL('./crashdeck_drgn.py', import.meta.url)));
+  out.push(fileURLToPath(new URL('../../electron/drgn/crashdeck_drgn.py', import.meta.url)));
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  if (resources) out.push(path.join(resources, 'drgn', 'crashdeck_drgn.py'));
+  return out;
+}
+
+/** The engine's program text (read once). */
+export function drgnEngineScript(): Promise<string> {
+  scriptText ??= (async () => {
+    const tried = scriptCandidates();
+    for (const p of tried) {
+      try {
+        return await readFile(p, 'utf8');
+      } catch {
+        // next candidate
+      }
+    }
+    scriptText = undefined;
+    throw new Error(`crashdeck_drgn.py not found (looked in ${tried.join(', ')}); set CRASHDECK_DRGN_SCRIPT to its path`);
+  })();
+  return scriptText;
+}
+
+/**
+ * The python3 that imports drgn: explicit choice, else CRASHDECK_DRGN_PYTHON, else settings.json's
+ * drgnPython (native-tools/install-drgn.sh), else `python3` on PATH. Debian's python3-drgn lives
+ * in /usr/bin/python3's dist-packages; another python3 earlier on PATH (pyenv, a venv) may not
+ * import it, which the probe then says.
+ */
+export function resolveDrgnPython(explicit?: string | null, env: NodeJS.ProcessEnv = process.env, settings: Settings = {}): string {
+  return explicit || env.CRASHDECK_DRGN_PYTHON || settings.drgnPython || 'python3';
+}
