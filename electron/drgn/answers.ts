@@ -34,6 +34,8 @@ export interface DrgnSysAnswer {
   uptimeSeconds: number | null;
   loadAverage: [number, number, number];
   ramPages: number;
+  /** Pages present in all zones: crash's MEMORY. */
+  presentPages: number;
   pageSize: number;
   tasks: number;
   panicTask: DrgnTaskRef | { error: string } | null;
@@ -66,6 +68,8 @@ export interface DrgnTasksAnswer {
   tasks: (DrgnTaskRow | DrgnTaskError)[];
   pageSize: number;
   ramPages: number;
+  /** Pages present in all zones: the base of crash's %MEM. */
+  presentPages: number;
 }
 
 export interface DrgnFrame {
@@ -95,6 +99,8 @@ export interface DrgnStackAnswer {
   frames: DrgnFrame[];
   /** The engine cut the stack where the unwinder lost its way (an older drgn past a module frame). */
   truncated: boolean;
+  /** This is the task the dump was taken in (the panic / Oops task). */
+  crashed: boolean;
   /** The panic task only: its registers at the panic. */
   registers?: Record<string, string> | null;
 }

@@ -47,12 +47,20 @@ def has_member(obj: Object, name: str) -> bool:
 
 
 def enum_names(prog: Program, type_name: str) -> List[Tuple[str, int]]:
-    """The enumerators of ``enum type_name`` in value order (kernel stat item names)."""
+    """The enumerators of ``enum type_name`` in value order (kernel stat item names), one name
+    per value: aliases such as NR_ZONE_LRU_BASE (= NR_ZONE_INACTIVE_ANON) give way to the item's
+    own name, and the NR_..._ITEMS / MIGRATE_TYPES counts are left out."""
     try:
         enumerators = prog.type(type_name).enumerators or ()
     except LookupError:
         return []
-    return sorted(((e.name, e.value) for e in enumerators), key=lambda pair: pair[1])
+    by_value: Dict[int, str] = {}
+    for e in enumerators:
+        alias = e.name.endswith(("_BASE", "_ITEMS")) or e.name in ("MIGRATE_TYPES", "MIGRATE_PCPTYPES")
+        if alias:
+            continue
+        by_value.setdefault(e.value, e.name)
+    return sorted(((name, value) for value, name in by_value.items()), key=lambda pair: pair[1])
 
 
 # ------------------------------------------------------------------------------------ modules
@@ -212,17 +220,23 @@ def mm_counter(mm: Object, index: int) -> int:
 
 
 def task_rss_pages(task: Object) -> int:
+    """RSS in pages as crash counts it: the mm's file + anon + shmem counters and, before 6.2
+    (SPLIT_RSS_COUNTING), every thread's not yet folded-in task->rss_stat deltas."""
     mm = task.mm
     if not mm:
         return 0
     prog = task.prog_
-    total = 0
+    items = []
     for item in ("MM_FILEPAGES", "MM_ANONPAGES", "MM_SHMEMPAGES"):
         try:
-            total += mm_counter(mm, prog[item].value_())
-        except (KeyError, LookupError):
+            items.append(prog[item].value_())
+        except KeyError:
             continue
-    return total
+    total = sum(mm_counter(mm, index) for index in items)
+    if has_member(task, "rss_stat"):
+        for thread in list_for_each_entry("struct task_struct", task.signal.thread_head.address_of_(), "thread_node"):
+            total += sum(thread.rss_stat.count[index].value_() for index in items)
+    return max(total, 0)
 
 
 class Context:
@@ -240,6 +254,15 @@ class Context:
         if self._modsyms is None:
             self._modsyms = ModuleSymbols(self.prog)
         return self._modsyms
+
+    @property
+    def present_pages(self) -> int:
+        """Pages present in every zone: crash's MEMORY and the base of ps's %MEM."""
+        return sum(
+            pgdat.node_zones[i].present_pages.value_()
+            for _node, pgdat in for_each_pgdat(self.prog)
+            for i in range(len(pgdat.node_zones))
+        )
 
     @property
     def ram_pages(self) -> int:
@@ -281,7 +304,9 @@ def task_row(ctx: Context, task: Object, current: Dict[int, int]) -> Json:
     kernel_thread = bool(task.flags.value_() & 0x00200000) or not mm  # PF_KTHREAD
     return {
         "pid": task.pid.value_(),
-        "ppid": task.real_parent.pid.value_() if task.real_parent else -1,
+        # An idle task's real_parent is whoever booted its CPU; crash (and the kernel's own
+        # view: no parent) says 0.
+        "ppid": task.real_parent.pid.value_() if task.real_parent and task.pid.value_() != 0 else 0,
         "tgid": task.tgid.value_(),
         "cpu": cpu,
         "task": hex_addr(address),
@@ -304,7 +329,7 @@ def q_tasks(prog: Program, ctx: Context, args: Json) -> Json:
             rows.append(task_row(ctx, task, current))
         except FaultError as error:
             rows.append({"task": hex_addr(task.value_()), "error": str(error)})
-    return {"tasks": rows, "pageSize": ctx.page_size, "ramPages": ctx.ram_pages}
+    return {"tasks": rows, "pageSize": ctx.page_size, "ramPages": ctx.ram_pages, "presentPages": ctx.present_pages}
 
 
 # -------------------------------------------------------------------------------------- stack
@@ -356,7 +381,13 @@ def stack_frames(ctx: Context, trace: Any) -> Tuple[List[Json], bool]:
     the frames and whether it cut."""
     frames: List[Json] = []
     for level, frame in enumerate(trace):
-        if frame.pc == 0:
+        try:
+            pc = frame.pc
+        except LookupError:
+            pc = 0  # "program counter is not known": 0.0.22 inside a module without its debug info
+        if pc == 0:
+            if not frames:
+                raise LookupError("drgn %s cannot unwind this stack (program counter not known)" % drgn.__version__)
             return frames, True
         frames.append(frame_json(ctx, frame, level))
     return frames, False
@@ -382,6 +413,10 @@ def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
     trace, task = thread_of(prog, pid, args.get("task"))
     frames, cut = stack_frames(ctx, trace)
     current = ctx.cpu_current()
+    try:
+        crashed = prog.crashed_thread().object.value_() == task.value_()
+    except Exception:  # noqa: BLE001 - a dump without a crashed thread
+        crashed = False
     out: Json = {
         "pid": task.pid.value_(),
         "task": hex_addr(task.value_()),
@@ -391,6 +426,7 @@ def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
         "active": current.get(task_cpu(task)) == task.value_(),
         "frames": frames,
         "truncated": cut,
+        "crashed": crashed,
     }
     if pid is None and args.get("task") is None:
         try:
@@ -445,6 +481,10 @@ def slub_usage(cache: Object, cpus: List[int]) -> Tuple[int, int, int]:
     for cpu in cpus:
         c = per_cpu_ptr(cache.cpu_slab, cpu)
         free += slub_freelist_count(cache, c.freelist.value_(), random)
+        # Frees from other CPUs go to the active slab's own freelist, not the CPU's.
+        active = c.slab if has_member(c, "slab") else c.page
+        if active:
+            free += slub_freelist_count(cache, active.freelist.value_(), random)
         partial = c.partial if has_member(c, "partial") else None
         guard = 0
         while partial is not None and partial and guard < 100000:
@@ -465,8 +505,9 @@ def _has_type(prog: Program, name: str) -> bool:
 
 def q_slab_caches(prog: Program, ctx: Context, args: Json) -> Json:
     """`kmem -s`: every slab cache (name, object size, allocated / total objects, slabs, slab
-    size). drgn 0.3.0's slab_cache_usage where present (it knows 7.x sheaves), else SLUB's
-    counters read here."""
+    size). Before 7.1 SLUB's counters are read here (they agree with crash on every 6.x fixture;
+    drgn 0.3.0's slab_cache_usage counted more allocated objects there); 7.1+ keeps free objects
+    in sheaves, which only drgn's own slab_cache_usage (0.3.0+) knows."""
     usage_helper: Optional[Callable[[Object], Any]] = None
     try:
         from drgn.helpers.linux.slab import slab_cache_usage
@@ -486,11 +527,11 @@ def q_slab_caches(prog: Program, ctx: Context, args: Json) -> Json:
             order = cache.oo.x.value_() >> 16
             row["objSize"] = cache.object_size.value_()
             row["slabSize"] = ctx.page_size << order
-            if usage_helper is not None:
+            if has_member(cache, "node") or usage_helper is None:
+                slabs, objects, free = slub_usage(cache, cpus)
+            else:
                 usage = usage_helper(cache)
                 slabs, objects, free = usage.num_slabs, usage.num_objs, usage.free_objs
-            else:
-                slabs, objects, free = slub_usage(cache, cpus)
             row.update({"slabs": slabs, "total": objects, "allocated": objects - free})
         except (FaultError, LookupError, ValueError) as error:
             row["error"] = str(error)
@@ -516,7 +557,7 @@ def for_each_pgdat(prog: Program) -> Iterator[Tuple[int, Object]]:
 def q_zones(prog: Program, ctx: Context, args: Json) -> Json:
     """`kmem -z` and `kmem -f`: every zone (spanned / present / managed pages, watermarks, its
     vm_stat counters) and its free areas (per order, blocks per migrate type)."""
-    stat_names = [name for name, _ in enum_names(prog, "enum zone_stat_item")]
+    stat_items = enum_names(prog, "enum zone_stat_item")
     migrate_names = [name for name, _ in enum_names(prog, "enum migratetype")]
     with_free = bool(args.get("freeAreas", True))
     zones = []
@@ -527,11 +568,7 @@ def q_zones(prog: Program, ctx: Context, args: Json) -> Json:
             watermarks = [zone._watermark[i].value_() for i in range(3)] if has_member(zone, "_watermark") else [
                 zone.watermark[i].value_() for i in range(3)
             ]
-            vm_stat = {}
-            for i, name in enumerate(stat_names):
-                if name.startswith("NR_VM_ZONE_STAT_ITEMS"):
-                    break
-                vm_stat[name] = zone.vm_stat[i].counter.value_()
+            vm_stat = {name: zone.vm_stat[value].counter.value_() for name, value in stat_items}
             row: Json = {
                 "node": node,
                 "zone": index,
@@ -555,7 +592,7 @@ def q_zones(prog: Program, ctx: Context, args: Json) -> Json:
 def free_areas(zone: Object, migrate_names: List[str]) -> List[Json]:
     """Per order: nr_free (blocks) and the blocks on each migrate type's list."""
     out = []
-    types = [name for name in migrate_names if name not in ("MIGRATE_TYPES", "MIGRATE_PCPTYPES")]
+    types = migrate_names
     for order in range(len(zone.free_area)):
         area = zone.free_area[order]
         per_type = []
@@ -671,6 +708,7 @@ def q_sys(prog: Program, ctx: Context, args: Json) -> Json:
         "uptimeSeconds": uptime_seconds(prog),
         "loadAverage": [value / 2048.0 for value in avenrun],
         "ramPages": ctx.ram_pages,
+        "presentPages": ctx.present_pages,
         "pageSize": ctx.page_size,
         "tasks": tasks,
         "panicTask": panic_task,

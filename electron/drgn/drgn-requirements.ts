@@ -9,10 +9,13 @@
  *
  * | drgn (Debian, python) | 6.1.192 (panic-sysrq …) | 6.12.118 (hung-mutex-6.12 …) | 7.2.13 (hung-mutex-7.2) |
  * |---|---|---|---|
- * | 0.0.22 (bookworm, 3.11) | all; module frames named by crashdeck's own module-kallsyms reader, unwinding stops at the first module frame | same | tasks, zones, modules, stacks as on 6.12; slab counts no (7.1 moved the nodes behind per_node[], sheaves hold free objects) |
+ * | 0.0.22 (bookworm, 3.11) | all; module frames named by crashdeck's own module-kallsyms reader, but a stack ends at its first module frame (an Oops in a module: only the faulting frame; a lockup interrupting module code: the interrupt frames above it) | same | tasks, zones, modules, stacks as on 6.12; slab counts no (7.1 moved the nodes behind per_node[], sheaves hold free objects) |
  * | 0.0.31 (trixie, 3.13) | all, module frames through drgn's load_module_kallsyms; frames past a module frame are unreliable (zero PCs), crashdeck cuts them | same | no stacks ("unrecognized .orc_header": 7.x changed the ORC header), no slab counts |
  * | 0.3.0 (sid, 3.14) | all, whole stacks through module frames | all | all: 76 tasks, 205 caches, backupd → qdrv_cfg_mutex → qholder 269 |
  *
+ * Slab counts before 7.1 are read by crashdeck_drgn.py itself with every drgn: they equal crash's
+ * `kmem -s` on every 6.x fixture, while drgn 0.3.0's slab_cache_usage counted more allocated
+ * objects there (ext4_io_end: 6 against crash's 0); on 7.x only that helper knows the sheaves.
  * Load + every question above takes 1–2 s on an idle 2-core machine with each of them.
  */
 

@@ -8,7 +8,8 @@
  *   __crash_kexec; frames below agree.
  * - ps: each CPU's idle task is listed, as crash does; the ppid of idle tasks on other CPUs is
  *   their real_parent (crash prints 0).
- * - `%MEM` is rss / total RAM pages, rounded to one decimal as crash prints it.
+ * - `%MEM` is rss / the pages present in all zones (crash's MEMORY), rounded to one decimal.
+ * - zones: an unpopulated zone has no counters in crash's `kmem -z`, so none here either.
  */
 import type {
   BtExceptionFrame, BtFrame, BtModel, BtTask, KmemFreeAreaRow, KmemFreeModel, KmemFreeZone, KmemInfoModel, KmemInfoRow,
@@ -46,7 +47,7 @@ export function psFromDrgn(answer: DrgnTasksAnswer): Converted<PsModel> {
       cpu: row.cpu,
       task: row.task,
       state: row.state,
-      memPercent: answer.ramPages > 0 ? Math.round((row.rssPages * 1000) / answer.ramPages) / 10 : 0,
+      memPercent: answer.presentPages > 0 ? Math.round((row.rssPages * 1000) / answer.presentPages) / 10 : 0,
       vszKb: row.totalVmPages * kbPerPage,
       rssKb: row.rssPages * kbPerPage,
       comm: row.comm,
@@ -92,19 +93,22 @@ export function slabFromDrgn(answer: DrgnSlabAnswer): Converted<KmemSlabModel> {
 export function zonesFromDrgn(answer: DrgnZonesAnswer): Converted<KmemZoneModel> {
   return {
     model: {
-      zones: answer.zones.map((z) => ({
-        node: z.node,
-        zone: z.zone,
-        address: z.address,
-        name: z.name,
-        populated: z.present > 0,
-        spanned: z.spanned,
-        present: z.present,
-        min: z.min,
-        low: z.low,
-        high: z.high,
-        vmStat: Object.fromEntries(Object.entries(z.vmStat).filter(([name]) => name !== 'NR_ZONE_LRU_BASE')),
-      })),
+      zones: answer.zones.map((z) => {
+        const populated = z.present > 0;
+        return {
+          node: z.node,
+          zone: z.zone,
+          address: z.address,
+          name: z.name,
+          populated,
+          spanned: populated ? z.spanned : null,
+          present: populated ? z.present : null,
+          min: populated ? z.min : null,
+          low: populated ? z.low : null,
+          high: populated ? z.high : null,
+          vmStat: populated ? z.vmStat : {},
+        };
+      }),
     },
     problems: [],
   };
@@ -116,11 +120,11 @@ export function freeAreasFromDrgn(answer: DrgnZonesAnswer): Converted<KmemFreeMo
   const zones: KmemFreeZone[] = [];
   let nrFree = 0;
   for (const z of answer.zones) {
-    if (!z.freeAreas || z.spanned === 0) continue;
+
     const areas: KmemFreeAreaRow[] = [];
     const blocksPerOrder: number[] = [];
     const pagesPerOrder: number[] = [];
-    for (const area of z.freeAreas) {
+    for (const area of z.freeAreas ?? []) {
       const bytes = answer.pageSize << area.order;
       let orderBlocks = 0;
       area.perType.forEach((list, migrateIndex) => {
@@ -185,7 +189,6 @@ export function memoryFromDrgn(answer: DrgnMemoryAnswer): Converted<KmemInfoMode
     infoRow('TOTAL MEM', total, ps, null),
     infoRow('FREE', free, ps, mem),
     infoRow('USED', free === null ? null : total - free, ps, mem),
-    infoRow('SHARED', node.NR_SHMEM ?? null, ps, mem),
     infoRow('BUFFERS', buffers, ps, mem),
     infoRow('CACHED', cached, ps, mem),
     infoRow('SLAB', slabR === null || slabU === null ? null : slabR + slabU, ps, mem),
@@ -196,7 +199,9 @@ export function memoryFromDrgn(answer: DrgnMemoryAnswer): Converted<KmemInfoMode
     infoRow('COMMITTED', answer.committedPages, ps, limitPages === null ? null : { label: 'TOTAL LIMIT', pages: limitPages }),
   ];
   const problems = rows.filter((r) => r.pages === null).map((r) => `${r.label}: not read`);
-  return { model: { rows, byLabel: Object.fromEntries(rows.map((r) => [r.label, r])) }, problems };
+  // crash's SHARED counts pages mapped more than once by walking every struct page (what crash 9.0
+  // no longer prints); no kernel counter holds it, so drgn's answer says it is not printed.
+  return { model: { rows, byLabel: Object.fromEntries(rows.map((r) => [r.label, r])), notPrinted: ['SHARED'] }, problems };
 }
 
 /** `mod`: drgn does not load module debug info, so every object file is "(not loaded)". */
@@ -238,7 +243,8 @@ export function stackFromDrgn(answer: DrgnStackAnswer): Converted<BtModel> {
       break;
     }
     if (f.inline) continue;
-    if (f.interrupted && level > 0 && f.registers) {
+    const kexecEntry = level === 0 && /^(crash_setup_regs|__crash_kexec|crash_kexec|machine_kexec)$/.test(f.function ?? '');
+    if (f.interrupted && f.registers && !kexecEntry) {
       // Registers saved by an exception inside this frame's function: crash's [exception RIP: ...] block.
       exceptionFrames.push({
         afterLevel: level - 1,
@@ -259,14 +265,15 @@ export function stackFromDrgn(answer: DrgnStackAnswer): Converted<BtModel> {
     frames,
     exceptionFrames,
     stackTransitions: [],
-    panic: frames.some((f) => /^(panic|vpanic|__crash_kexec|crash_kexec)$/.test(f.function)),
+    // drgn knows the dump's crashed thread; its stack of an Oops starts at the fault, not in panic().
+    panic: answer.crashed || frames.some((f) => /^(panic|vpanic|__crash_kexec|crash_kexec)$/.test(f.function)),
   };
   return { model: { tasks: [task] }, problems };
 }
 
 /** `sys`: the facts drgn reads; what only crash knows (file paths, date, panic string) stays null. */
 export function sysFromDrgn(answer: DrgnSysAnswer): Converted<SysModel> {
-  const memoryBytes = answer.ramPages * answer.pageSize;
+  const memoryBytes = answer.presentPages * answer.pageSize;
   const pt = answer.panicTask && 'pid' in answer.panicTask ? answer.panicTask : null;
   const problems = answer.panicTask && 'error' in answer.panicTask ? [`panic task: ${answer.panicTask.error}`] : [];
   const up = answer.uptimeSeconds;

@@ -38,28 +38,32 @@ export const everyScenario = [...allScenarios, ...newerScenarios] as const;
 export type Scenario = (typeof everyScenario)[number];
 /** The 6.12 OOM with ZONE_MOVABLE (movablecore=256M): free memory the failing GFP_KERNEL request could not use. */
 export const zoneMovable612 = 'oom-zone-movable-6.12' satisfies (typeof newerScenarios)[number];
+/** The Debian sid 7.2 scenario no crash release reads plainly (only drgn 0.3.0 reads it whole). */
+export const scenario72 = 'hung-mutex-7.2' as const;
+/** Any fixture directory (kept for the drgn tests; every Scenario is one). */
+export type FixtureName = Scenario;
 /** crash versions with transcripts: 8.0.6 (`transcripts/`, all), 9.0.2 (6.12 ones), 8.0.2. */
 export type TranscriptCrash = '8.0.6' | '9.0.2' | '8.0.2';
 
 /** Absolute path of a file inside a scenario directory; throws when it is missing. */
-export function fixtureFile(scenario: Scenario, rel: string): string {
+export function fixtureFile(scenario: FixtureName, rel: string): string {
   const p = path.join(fixturesDir(), scenario, rel);
   if (!existsSync(p)) throw new Error(`fixture file missing: ${p}`);
   return p;
 }
 
 /** The vmcore of a scenario. */
-export function vmcorePath(scenario: Scenario): string {
+export function vmcorePath(scenario: FixtureName): string {
   return fixtureFile(scenario, 'vmcore');
 }
 
 /** meta.json of a scenario, parsed. */
-export function fixtureMeta(scenario: Scenario): FixtureMeta {
+export function fixtureMeta(scenario: FixtureName): FixtureMeta {
   return JSON.parse(readFileSync(fixtureFile(scenario, 'meta.json'), 'utf8')) as FixtureMeta;
 }
 
 /** A crash 8.0.6 transcript (`transcripts/<cmd with _>.txt`), or the 8.0.2 one. */
-export function transcript(scenario: Scenario, command: string, crash: TranscriptCrash = '8.0.6'): string {
+export function transcript(scenario: FixtureName, command: string, crash: TranscriptCrash = '8.0.6'): string {
   const dir = crash === '8.0.6' ? 'transcripts' : `transcripts-crash-${crash}`;
   return readFileSync(fixtureFile(scenario, `${dir}/${command.replaceAll(' ', '_')}.txt`), 'utf8');
 }
@@ -98,6 +102,40 @@ export function vmlinuxPath(scenario: Scenario = 'panic-sysrq'): string {
   }
   cachedVmlinux ??= process.env.CRASHDECK_TEST_VMLINUX ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'panic-sysrq')]);
   return cachedVmlinux;
+}
+
+let cachedVmlinux72: string | undefined;
+/** The 7.2 scenario's debug vmlinux: CRASHDECK_TEST_VMLINUX_72, else the fixtures' fetch-vmlinux.sh. */
+export function vmlinux72(): string {
+  cachedVmlinux72 ??= process.env.CRASHDECK_TEST_VMLINUX_72 ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), scenario72)]);
+  return cachedVmlinux72;
+}
+
+/** Debian bookworm's drgn 0.0.22 (apt python3-drgn): CRASHDECK_TEST_DRGN_PYTHON or /usr/bin/python3. */
+export function drgnPythonBookworm(): string {
+  return process.env.CRASHDECK_TEST_DRGN_PYTHON ?? '/usr/bin/python3';
+}
+
+const drgnCache = (): string => path.join(process.env.VMCORE_FIXTURE_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vmcore-fixtures'), 'drgn');
+const cachedDrgn = new Map<string, string>();
+/**
+ * A python3 with Debian trixie's drgn 0.0.31 or sid's 0.3.0 in a private prefix:
+ * CRASHDECK_TEST_DRGN_PYTHON_031 / _030, else the project's native-tools/install-drgn.sh
+ * (--no-record: the user's settings.json is left alone; idempotent, cached beside the fixtures' crash).
+ */
+export function drgnPythonPrefix(version: '0.0.31' | '0.3.0'): string {
+  const env = process.env[`CRASHDECK_TEST_DRGN_PYTHON_${version.replaceAll('.', '').slice(-3)}`];
+  if (env) return env;
+  let p = cachedDrgn.get(version);
+  if (!p) {
+    const out = execFileSync('bash', [path.join(repoRoot, 'native-tools/install-drgn.sh'), '--no-record', version], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CRASHDECK_DRGN_PREFIX: drgnCache() },
+    });
+    p = out.trim().split('\n').pop() ?? '';
+    if (!p || !existsSync(p)) throw new Error(`install-drgn.sh ${version} did not print an existing path (got ${JSON.stringify(p)})`);
+    cachedDrgn.set(version, p);
+  }
+  return p;
 }
 
 /**
