@@ -2,7 +2,8 @@
  * `crashdeck doctor`'s checks: on the host holding the dumps (this machine or an SSH host) —
  * SSH reachable / host key / file access / sudo -n, crash found and new enough for each dump's
  * kernel, the debug vmlinux, makedumpfile, kdump armed with a makedumpfile that handles the
- * running kernel — and on this machine the tools crashdeck itself runs: trace-cmd, perf,
+ * running kernel, drgn found / what it reads of each dump kernel / that it loads a named dump —
+ * and on this machine the tools crashdeck itself runs: trace-cmd, perf,
  * Chromium (PDF), the debuginfod servers. Every failing check carries its fix.
  */
 import { ApiError } from '../api/contract.ts';
@@ -18,6 +19,7 @@ import type { Transport } from '../transport/types.ts';
 import { gatherHostFacts, type HostFacts } from './host-facts.ts';
 import { kdumpChecks, makedumpfileCheck, packageCommand } from './host-checks.ts';
 import { doctorReport, type DoctorCheck, type DoctorReport } from './types.ts';
+import { drgnChecks, type DrgnDumpTarget } from './drgn-checks.ts';
 
 /** What to check and with what. */
 export interface DoctorOptions {
@@ -27,6 +29,8 @@ export interface DoctorOptions {
   local: Transport;
   /** The crash session.open would run (explicit, CRASHDECK_CRASH, settings, `crash`). */
   crashPath: string;
+  /** The python3 named for drgn (CRASHDECK_DRGN_PYTHON, settings); default: python3, then /usr/bin/python3. */
+  drgnPython?: string | null;
   /** One dump to check crash and the vmlinux against; default: the dumps in crashDir. */
   dump?: string;
   /** The debug vmlinux for `dump` (checked against its release); default: searched. */
@@ -171,6 +175,7 @@ async function hostChecks(o: DoctorOptions): Promise<DoctorCheck[]> {
 
   // crash new enough, vmlinux: once per kernel release
   const seen = new Set<string>();
+  const drgnTargets: DrgnDumpTarget[] = kernels.map((k) => ({ release: k.release }));
   for (const k of kernels) {
     const key = k.release ?? `?${k.vmcore}`;
     if (seen.has(key)) continue;
@@ -193,12 +198,16 @@ async function hostChecks(o: DoctorOptions): Promise<DoctorCheck[]> {
       try {
         const p = await findVmlinux(t, k.release, { debuginfoDirs: o.debuginfoDirs ?? [], ...(o.vmlinux && k.vmcore === o.dump ? { given: o.vmlinux } : {}) });
         add({ id: 'vmlinux', title: `debug vmlinux for ${k.release}`, status: 'ok', detail: p });
+        if (o.dump && k.vmcore === o.dump) drgnTargets.push({ release: k.release, load: { vmcore: k.vmcore, vmlinux: p } });
       } catch (err) {
         const e = err instanceof ApiError ? err : new ApiError('vmlinux-not-found', String(err));
         add({ id: 'vmlinux', title: `debug vmlinux for ${k.release}`, status: 'fail', detail: e.message, fix: e.hint ?? `Install the debug vmlinux of ${k.release}.` });
       }
     }
   }
+
+  const debianLike = !facts || /\b(debian|ubuntu)\b/.test(`${facts.osId} ${facts.osLike}`);
+  out.push(...(await drgnChecks(t, o.drgnPython ?? null, drgnTargets, debianLike)));
 
   if (facts) {
     out.push(...[makedumpfileCheck(facts), ...kdumpChecks(facts)].map((c) => ({ where, ...c })));

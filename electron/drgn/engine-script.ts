@@ -42,11 +42,10 @@ export function drgnEngineScript(): Promise<string> {
 }
 
 /**
- * The python3 that imports drgn: explicit choice, else CRASHDECK_DRGN_PYTHON, else settings.json's
- * drgnPython (native-tools/install-drgn.sh), else `python3` on PATH. Debian's python3-drgn lives
- * in /usr/bin/python3's dist-packages; another python3 earlier on PATH (pyenv, a venv) may not
- * import it, which the probe then says.
+ * The python3 the user named for drgn: explicit choice, else CRASHDECK_DRGN_PYTHON, else
+ * settings.json's drgnPython (native-tools/install-drgn.sh); null when none is named, and then
+ * probe.ts findDrgnPython tries `python3` and /usr/bin/python3.
  */
-export function resolveDrgnPython(explicit?: string | null, env: NodeJS.ProcessEnv = process.env, settings: Settings = {}): string {
-  return explicit || env.CRASHDECK_DRGN_PYTHON || settings.drgnPython || 'python3';
+export function resolveDrgnPython(explicit?: string | null, env: NodeJS.ProcessEnv = process.env, settings: Settings = {}): string | null {
+  return explicit || env.CRASHDECK_DRGN_PYTHON || settings.drgnPython || null;
 }

@@ -31,3 +31,21 @@ export async function probeDrgn(transport: Transport, python: string, options: {
   if (m[1] === 'nodrgn') return { found: false, python, reason: 'no-drgn', detail: `python ${m[2]}: ${m[3]}` };
   return { found: true, python, drgn: m[3] as string, pythonVersion: m[2] as string };
 }
+
+/**
+ * The python3 to run drgn with on a host: the one named (CRASHDECK_DRGN_PYTHON, settings
+ * drgnPython, --drgn-python) as it is, else `python3` from PATH and then /usr/bin/python3 — the
+ * distribution's python-drgn package installs into the system interpreter, which a pyenv or
+ * virtualenv python3 earlier on PATH does not see. Returns the first that imports drgn, else
+ * the probe of the first candidate (what to tell the user).
+ */
+export async function findDrgnPython(transport: Transport, named: string | null | undefined): Promise<DrgnProbe> {
+  if (named) return probeDrgn(transport, named);
+  let first: DrgnProbe | null = null;
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const probe = await probeDrgn(transport, candidate);
+    if (probe.found) return probe;
+    first ??= probe;
+  }
+  return first as DrgnProbe;
+}

@@ -3,6 +3,7 @@ import { ApiError, type Params, type Result } from '../../api/contract.ts';
 import type { ApiContext } from './context.ts';
 import { defaultCrashDir } from './app-and-dumps.ts';
 import { resolveCrashPath } from '../../crash/crash-binary.ts';
+import { resolveDrgnPython } from '../../drgn/engine-script.ts';
 import { loadSettings } from '../../settings.ts';
 import type { Transport } from '../../transport/types.ts';
 import { runDoctor } from '../../doctor/run-doctor.ts';
@@ -25,6 +26,7 @@ export async function doctorRun(ctx: ApiContext, params: Params<'doctor.run'>): 
     local: ctx.local,
     // settings.json's crashPath is a path on this machine, not on the remote host.
     crashPath: params.crash ?? resolveCrashPath(ctx.options.crashPath, env, transport.kind === 'local' ? settings : {}),
+    drgnPython: resolveDrgnPython(null, env, transport.kind === 'local' ? settings : {}),
     crashDir: params.crashDir ?? ctx.options.defaultCrashDir ?? defaultCrashDir,
     debuginfoDirs: ctx.options.debuginfoDirs ?? [],
     env,
