@@ -2,10 +2,12 @@
 # Installs the Debian packages crashdeck's tests and tools use: crash (bookworm's 8.0.2, the
 # "too old" case), trace-cmd, linux-perf, OpenSSH (tests start a real sshd), Chromium (e2e),
 # poppler-utils (PDF checks), makedumpfile (reads the kernel log out of a dump without vmlinux:
-# `makedumpfile --dump-dmesg`, the verdict before crash is ready). Skips what is already there;
+# `makedumpfile --dump-dmesg`, the verdict before crash is ready), python3-drgn (the drgn engine).
+# Skips what is already there;
 # needs root or sudo.
 set -euo pipefail
 pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
+pkgs+=(python3-drgn) # the drgn engine (electron/drgn/): the distribution's drgn for /usr/bin/python3 (bookworm: 0.0.22)
 pkgs+=(debuginfod libarchive-tools) # symbols-by-build-id tests: a real debuginfod indexing .deb through bsdtar (debuginfod-find: remote fetches)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian/Ubuntu machine: system packages, a crash new enough for
 # today's kernels (native-tools/install-crash.sh: Debian trixie's 8.0.6 in a private prefix when
-# the distribution's crash is older),
+# the distribution's crash is older), drgn (native-tools/install-drgn.sh),
 # npm dependencies (without Electron's binary download), the renderer build and the CLI bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,15 @@ if ! crash_path=$(bash native-tools/install-crash.sh); then
   echo "setup: no crash installed (see the message above); crashdeck doctor will say what is missing" >&2
 else
   echo "setup: crash for crashdeck: $crash_path" >&2
+fi
+
+# drgn, the second engine (answers in about a second, reads kernels crash cannot): the
+# distribution's python3-drgn when new enough, else Debian sid's 0.3.0 in a private prefix,
+# recorded in settings.json. Optional: without it crash answers alone.
+if ! drgn_python=$(bash native-tools/install-drgn.sh); then
+  echo "setup: no drgn installed (see the message above); crash answers alone" >&2
+else
+  echo "setup: python3 with drgn for crashdeck: $drgn_python" >&2
 fi
 
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
