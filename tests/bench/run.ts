@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   report: () => import('./report.ts'),
   fleet: () => import('./fleet.ts'),
   'log-first': () => import('./log-first.ts'),
+  drgn: () => import('./drgn.ts'),
 };
 
 const wanted = process.argv.slice(2);
