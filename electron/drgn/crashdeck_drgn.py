@@ -645,17 +645,14 @@ def q_memory(prog: Program, ctx: Context, args: Json) -> Json:
         "totalreservePages": prog["totalreserve_pages"].value_() if "totalreserve_pages" in prog else None,
     }
     try:
-        out["bufferPages"] = sum(
-            bdev_pages for bdev_pages in _block_device_pages(prog)
-        )
+        out["bufferPages"] = sum(_block_device_pages(prog))
     except Exception:  # noqa: BLE001 - buffers are an extra; never fail the counters for them
         out["bufferPages"] = None
     return out
 
 
 def _block_device_pages(prog: Program) -> Iterator[int]:
-    from drgn.helpers.linux.block import for_each_disk  # noqa: F401 - presence check only
-
+    """Page-cache pages of every block device inode: what /proc/meminfo calls Buffers."""
     sb = prog["blockdev_superblock"]
     for inode in list_for_each_entry("struct inode", sb.s_inodes.address_of_(), "i_sb_list"):
         yield inode.i_mapping.nrpages.value_()
