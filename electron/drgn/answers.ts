@@ -219,7 +219,8 @@ export interface DrgnBlockedAnswer {
 export interface DrgnQuestions {
   sys: { args: Record<string, never>; answer: DrgnSysAnswer };
   tasks: { args: Record<string, never>; answer: DrgnTasksAnswer };
-  stack: { args: { pid?: number; task?: string }; answer: DrgnStackAnswer };
+  /** By pid, task address, or CPU (the task running there: a lockup's CPU); none: the panic task. */
+  stack: { args: { pid?: number; task?: string; cpu?: number }; answer: DrgnStackAnswer };
   slab_caches: { args: Record<string, never>; answer: DrgnSlabAnswer };
   zones: { args: { freeAreas?: boolean }; answer: DrgnZonesAnswer };
   memory: { args: Record<string, never>; answer: DrgnMemoryAnswer };

@@ -393,7 +393,11 @@ def stack_frames(ctx: Context, trace: Any) -> Tuple[List[Json], bool]:
     return frames, False
 
 
-def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str]) -> Tuple[Any, Object]:
+def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str], cpu: Optional[int] = None) -> Tuple[Any, Object]:
+    if cpu is not None:
+        # The task running on that CPU at the dump (a lockup's CPU): drgn unwinds it from the
+        # registers the CPU saved when it stopped.
+        task_address = hex_addr(per_cpu(prog["runqueues"], cpu).curr.value_())
     if task_address is not None:
         task = Object(prog, "struct task_struct *", value=int(task_address, 16))
         return prog.stack_trace(task), task
@@ -408,9 +412,10 @@ def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str]) ->
 
 def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
     """`bt [pid]`: a task's frames (function + offset, module, source line), the registers of
-    interrupted frames; without a pid the panic task's, with its registers at the panic."""
+    interrupted frames; by pid, task address or CPU (the task running there); without any, the
+    panic task's, with its registers at the panic."""
     pid = args.get("pid")
-    trace, task = thread_of(prog, pid, args.get("task"))
+    trace, task = thread_of(prog, pid, args.get("task"), args.get("cpu"))
     frames, cut = stack_frames(ctx, trace)
     current = ctx.cpu_current()
     try:
@@ -428,7 +433,7 @@ def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
         "truncated": cut,
         "crashed": crashed,
     }
-    if pid is None and args.get("task") is None:
+    if pid is None and args.get("task") is None and args.get("cpu") is None:
         try:
             out["registers"] = {key: hex_addr(value) for key, value in trace[0].registers().items()}
         except (LookupError, IndexError):

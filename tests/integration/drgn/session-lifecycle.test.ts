@@ -49,6 +49,16 @@ describe('a drgn session on panic-sysrq', () => {
     expect(session.startCount).toBe(1);
   });
 
+  it('gives the stack of the task running on a CPU (a lockup\'s CPU)', async () => {
+    const tasks = psFromDrgn(await session.ask('tasks')).model.tasks;
+    for (const cpu of [0, 1]) {
+      const onCpu = tasks.find((t) => t.active && t.cpu === cpu);
+      const stack = await session.ask('stack', { cpu });
+      expect([stack.pid, stack.comm, stack.cpu, stack.active]).toEqual([onCpu?.pid, onCpu?.comm, cpu, true]);
+      expect(stack.frames.length).toBeGreaterThan(0);
+    }
+  });
+
   it('cancels a running question by restarting the engine; queued questions still get answers', async () => {
     const running = session.ask('zones');
     const queued = session.ask('tasks');
