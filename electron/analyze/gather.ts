@@ -35,6 +35,8 @@ export async function gatherFromSession(run: RunGuided, onProgress?: (command: s
     onProgress?.(label);
     try {
       const r = await run({ id });
+      // The session's task check travels with every result; the latest word wins.
+      if (r.completeness) g.completeness = r.completeness;
       const model = modelOf(r, key);
       if (model === undefined) failures[label] = r.error ? `crash: ${firstLine(r.error)}` : r.parsed ? 'unreadable output' : 'no parser for this command yet';
       else (g as Record<string, unknown>)[key] = model;

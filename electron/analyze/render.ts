@@ -6,6 +6,7 @@
 import { fmtBytes } from './oom-rules.ts';
 import { kindLines } from './render-kinds.ts';
 import type { TriageReport, ZoneFree } from '../api/triage-report.ts';
+import { completenessLine, completenessNotice } from './completeness-text.ts';
 
 /** Remove control characters (C0, DEL, C1) so dump text cannot drive the terminal. */
 export function safeText(s: string | null | undefined): string {
@@ -32,10 +33,17 @@ export function zoneName(z: ZoneFree): string {
 export function renderText(r: TriageReport): string {
   const t = safeText;
   const out: string[] = [];
+  // Before anything else: whether the figures below come from the whole task table.
+  const whole = completenessLine(r.completeness);
+  if (whole) {
+    out.push(t(whole));
+    if (r.completeness?.state === 'incomplete' && r.completeness.fix) out.push(`  Fix: ${t(r.completeness.fix)}`);
+    out.push('');
+  }
   out.push(`Panic:     ${t(r.panic.kind)} — ${t(r.dump.panicMessage) || '(no panic message)'}`);
   out.push(`Task:      ${t(r.panic.task.comm) || '?'} (pid ${r.panic.task.pid ?? '?'})`);
   out.push(`Function:  ${t(r.panic.function) || '?'}${r.panic.functionModule ? ` [${t(r.panic.functionModule)}]` : ''}`);
-  out.push(`Signature: ${t(r.panic.signature)}`);
+  out.push(`Signature: ${t(r.panic.signature)}${detailText(r)}`);
   if (r.panic.modules.length) out.push(`Tainting modules: ${r.panic.modules.map(t).join(', ')}`);
   out.push(`Kernel:    ${t(r.dump.release) || '?'}   crash time: ${t(r.dump.crashTime) || '?'}   uptime: ${r.dump.uptimeSeconds ?? '?'} s`);
   out.push(...kindLines(r, t));
@@ -69,11 +77,18 @@ export function renderText(r: TriageReport): string {
   return out.join('\n') + '\n';
 }
 
-/** Markdown report (for tickets and chat). */
-export function renderMarkdown(r: TriageReport): string {
+/** Markdown report (for tickets and chat); `completeness: false` when the caller said it already. */
+export function renderMarkdown(r: TriageReport, opts: { completeness?: boolean } = {}): string {
   const m = mdEscape;
   const out: string[] = [];
   out.push(`# Triage: ${m(r.panic.kind)} — \`${r.panic.signature.replace(/`/g, "'")}\``, '');
+  // The warning comes before any table: the tables below are read from the dump's task table.
+  const n = opts.completeness === false ? null : completenessNotice(r.completeness);
+  if (n) {
+    out.push(`> **${m(n.level === 'incomplete' ? `Warning — ${n.title}` : n.title)}:** ${m(n.text)}`);
+    if (n.fix) out.push('>', `> Fix: ${m(n.fix)}`);
+    out.push('');
+  }
   out.push('| | |', '|---|---|');
   out.push(`| Panic | ${m(r.dump.panicMessage)} |`);
   out.push(`| Task | ${m(r.panic.task.comm)} (pid ${r.panic.task.pid ?? '?'}) |`);
@@ -104,6 +119,15 @@ export function renderMarkdown(r: TriageReport): string {
   }
   if (r.missing.length) out.push(`Not available: ${r.missing.map(m).join(', ')}`, '');
   return out.join('\n');
+}
+
+/** "  (lock qdrv_cfg_mutex, held by qholder pid 304)" — crash's detail beside the signature. */
+function detailText(r: TriageReport): string {
+  const d = r.panic.signatureDetail;
+  if (!d) return '';
+  const owner = d.owner ? `held by ${safeText(d.owner.comm) || '?'}${d.owner.pid !== null ? ` pid ${d.owner.pid}` : ''}${d.ownerFunction ? ` in ${safeText(d.ownerFunction)}` : ''}` : '';
+  const parts = [d.lock ? `lock ${safeText(d.lock)}` : '', owner].filter(Boolean);
+  return parts.length ? `   (${parts.join(', ')})` : '';
 }
 
 function wrap(s: string, width: number): string {

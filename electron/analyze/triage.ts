@@ -13,8 +13,9 @@ import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-m
 import { kindDetails, type Details } from './kind-details.ts';
 import { analyzeOom } from './oom-rules.ts';
 import { panicMessage, triagePanicVerdict, type PanicInputs, type PanicVerdict } from './panic-triage.ts';
-import type { TriagePanic, TriageReport } from '../api/triage-report.ts';
-import { hungSignature, oomSignature, plainSignature } from './signature.ts';
+import type { TriageCompleteness, TriagePanic, TriageReport } from '../api/triage-report.ts';
+import { logBasisCompleteness, unknownCompleteness } from '../crash/incomplete-dump.ts';
+import { hungSignature, oomSignature, plainSignature, signatureDetail } from './signature.ts';
 
 /** What the engine reads; each field may be missing. */
 export interface Gathered {
@@ -42,10 +43,12 @@ export interface Gathered {
   probes?: Record<string, string>;
   /** Directory to look for module debuginfo (`<dir>/<module>.ko`): usually the dump's own. */
   moduleDir?: string | null;
+  /** Whether the dump holds every task, from the crash session's task check (crash/incomplete-dump.ts). */
+  completeness?: TriageCompleteness | null;
 }
 
 /** Input name -> the crash command it comes from, for "not available" messages. */
-export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir'>, string> = {
+export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir' | 'completeness'>, string> = {
   sys: 'sys', sysT: 'sys -t', log: 'log', bt: 'bt', kmemI: 'kmem -i', kmemZ: 'kmem -z', kmemF: 'kmem -f',
   kmemS: 'kmem -s', kmemV: 'kmem -V', ps: 'ps', mod: 'mod', modT: 'mod -t',
 };
@@ -93,10 +96,12 @@ export function triage(g: Gathered): TriageReport {
   }
   panic.signature = oom && panic.kind === 'oom' ? oomSignature(oom.culprit)
     : panic.kind === 'hung-task' ? hungSignature(panic, details.hung?.tasks[0]) : plainSignature(panic);
+  panic.signatureDetail = signatureDetail(panic.kind === 'hung-task' ? details.hung?.tasks[0] : undefined, details.lockup);
   const uptime = g.sys?.uptimeSeconds ?? g.log?.panics.at(-1)?.timestamp ?? null;
   return {
     schema: 'crashdeck.triage/1',
     basis: g.logOnly ? 'log' : 'crash',
+    completeness: completenessOf(g),
     dump: {
       release: g.sys?.release ?? releaseFromLog(g.log),
       panicMessage: panicMessage(panicInputs),
@@ -110,6 +115,15 @@ export function triage(g: Gathered): TriageReport {
     lockup: details.lockup,
     missing,
   };
+}
+
+/** The log alone cannot count tasks: 'unknown', said so; crash's answer comes from its session. */
+function completenessOf(g: Gathered): TriageCompleteness {
+  if (g.logOnly) return logBasisCompleteness();
+  return g.completeness ?? unknownCompleteness(
+    'crash\'s task table was not compared with the kernel\'s own count (no session task check for these outputs)',
+    'Open the dump in a crash session (crashdeck triage <vmcore>) to count its tasks.',
+  );
 }
 
 function detailsOf(g: Gathered, v: PanicVerdict): Details {

@@ -40,6 +40,22 @@ export const DiagnosisSchema = v.object({
 });
 export type Diagnosis = v.InferOutput<typeof DiagnosisSchema>;
 
+/**
+ * Whether the dump holds every task the kernel had (crash/incomplete-dump.ts): 'complete' when
+ * crash's task table has the kernel's own count (nr_threads + one idle task per CPU), 'incomplete'
+ * when it has fewer or crash could not read task pages, 'unknown' when it was not or could not be
+ * checked (the kernel log alone cannot say; crash too old; --minimal). `reason` says why in one
+ * sentence, `fix` what to do; both null when complete.
+ */
+export const DumpCompletenessSchema = v.object({
+  state: v.picklist(['complete', 'incomplete', 'unknown']),
+  tasksRead: v.nullable(v.number()),
+  tasksInKernel: v.nullable(v.number()),
+  reason: v.nullable(v.string()),
+  fix: v.nullable(v.string()),
+});
+export type DumpCompleteness = v.InferOutput<typeof DumpCompletenessSchema>;
+
 /** A parsed command output: model plus what the parser could not read. */
 export const ParsedSchema = v.object({
   parser: v.string(),
@@ -65,6 +81,8 @@ export const CommandResponseSchema = v.object({
   at: v.number(),
   /** Findings about this output, e.g. 'crash-too-old' (do not trust it) or 'degraded'. */
   diagnoses: v.optional(v.array(DiagnosisSchema)),
+  /** Whether the dump this output comes from holds every task (travels with each result, like diagnoses). */
+  completeness: v.optional(DumpCompletenessSchema),
 });
 export type CommandResponse = v.InferOutput<typeof CommandResponseSchema>;
 
@@ -89,6 +107,8 @@ export const SessionInfoSchema = v.object({
   degraded: v.nullable(v.picklist(['zero_excluded', 'minimal'])),
   startupWarnings: v.array(v.string()),
   diagnoses: v.array(DiagnosisSchema),
+  /** Whether the dump holds every task the kernel had, once crash counted them. */
+  completeness: v.optional(DumpCompletenessSchema),
   shellEnabled: v.boolean(),
   startedAt: v.number(),
   /** 'case': a read-only session answering from a .crashcase bundle (no crash; see case.attach). */
@@ -115,6 +135,8 @@ export const TriageReportSchema = v.object({
   schema: v.literal('crashdeck.triage/1'),
   // Bundles written before `basis` existed were always crash-based.
   basis: v.optional(v.picklist(['log', 'crash']), 'crash'),
+  // Reports written before completeness was recorded (older bundles, index entries) say so.
+  completeness: v.optional(DumpCompletenessSchema, () => ({ state: 'unknown' as const, tasksRead: null, tasksInKernel: null, reason: 'not recorded: this verdict was written by an older crashdeck', fix: 'Triage the dump again with crash to check it.' })),
   dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),
   panic: v.object({
     kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']),
@@ -123,6 +145,11 @@ export const TriageReportSchema = v.object({
     functionModule: v.nullable(v.string()),
     modules: v.array(v.string()),
     signature: v.string(),
+    signatureDetail: v.optional(v.nullable(v.object({
+      lock: v.nullable(v.string()),
+      owner: v.nullable(v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()) })),
+      ownerFunction: v.nullable(v.string()),
+    }))),
     taint: v.nullable(v.string()),
     evidence: v.array(TriageEvidenceSchema),
     otherFaults: v.optional(v.array(v.object({ kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']), timestamp: v.nullable(v.number()), summary: v.string() }))),

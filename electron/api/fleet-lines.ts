@@ -42,6 +42,18 @@ export interface FleetProblemLine {
 /** Any fleet output line. */
 export type FleetLine = FleetDumpLine | FleetProblemLine;
 
+/** One dump of a bucket, with whether it holds every task (crash-checked) — the flag per member. */
+export interface BucketMember {
+  host: string;
+  path: string;
+  hostSpec?: string;
+  basis: 'log' | 'crash';
+  /** 'unknown' for a verdict from the log alone (needs crash to check), or one written before it was recorded. */
+  completeness: 'complete' | 'incomplete' | 'unknown';
+  tasksRead: number | null;
+  tasksInKernel: number | null;
+}
+
 /** One signature's bucket. */
 export interface Bucket {
   signature: string;
@@ -56,6 +68,10 @@ export interface Bucket {
   example: { host: string; path: string; hostSpec?: string };
   /** One panic message of the bucket, for the reader. */
   message: string | null;
+  /** Every dump in it, each flagged with its completeness. */
+  members: BucketMember[];
+  /** How many members are incomplete dumps (their task lists and memory figures are partial). */
+  incomplete: number;
 }
 
 /** The buckets of a set of lines plus what did not bucket. */

@@ -36,6 +36,16 @@ export interface TriageDump {
   uptimeSeconds: number | null;
 }
 
+/** Beside the signature: facts that only some bases read (crash's `bt -F`, `struct mutex.owner`, `sym` on RDI). */
+export interface SignatureDetail {
+  /** The lock's symbol ("qdrv_cfg_mutex"), null when it lives in an allocated object or was not read. */
+  lock: string | null;
+  /** The task that holds it, when read. */
+  owner: TriageTask | null;
+  /** Where the owner sleeps or runs. */
+  ownerFunction: string | null;
+}
+
 export interface TriagePanic {
   kind: PanicKind;
   task: TriageTask;
@@ -45,8 +55,10 @@ export interface TriagePanic {
   functionModule: string | null;
   /** Modules that taint the kernel (out-of-tree, unsigned, proprietary...). */
   modules: string[];
-  /** Stable grouping id: kind + function + module, e.g. "sysrq:sysrq_handle_crash". */
+  /** Stable grouping id from facts every basis has (docs/signatures.md), e.g. "hung-task:qdrv!qdrv_sync<-mutex". */
   signature: string;
+  /** What crash adds beside the signature (never part of it): the lock and its owner; null when none was read. */
+  signatureDetail?: SignatureDetail | null;
   /** Taint letters of the running kernel, e.g. "OE", or "" when not tainted; null when unknown. */
   taint: string | null;
   evidence: Evidence[];
@@ -246,11 +258,30 @@ export interface TriageLockup {
   otherCpus?: Array<{ cpu: number; pid: number; comm: string; function: string | null; module: string | null }>;
 }
 
+/**
+ * Whether the dump holds every task the kernel had (electron/crash/incomplete-dump.ts): crash's
+ * task table against the kernel's own count (nr_threads + one idle task per CPU). The kernel log
+ * alone cannot tell ('unknown': needs crash to check); crash fills it in.
+ */
+export interface TriageCompleteness {
+  state: 'complete' | 'incomplete' | 'unknown';
+  /** Tasks crash read from the dump (`sys` TASKS), null when not counted. */
+  tasksRead: number | null;
+  /** Tasks the kernel had: nr_threads + one idle task per CPU, null when not read. */
+  tasksInKernel: number | null;
+  /** Why incomplete or unknown, one sentence; null when complete. */
+  reason: string | null;
+  /** What to do about it; null when complete. */
+  fix: string | null;
+}
+
 /** The whole `crashdeck.triage/1` document. */
 export interface TriageReport {
   schema: 'crashdeck.triage/1';
   /** "log" when only the kernel log was read, "crash" when crash confirmed (or produced) the verdict. */
   basis: TriageBasis;
+  /** Whether the dump holds every task: shown before anything else wherever the verdict goes. */
+  completeness: TriageCompleteness;
   dump: TriageDump;
   panic: TriagePanic;
   oom: TriageOom | null;

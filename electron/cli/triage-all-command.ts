@@ -6,6 +6,7 @@
  * Exit codes: 0 ran (problems are lines of their own), 2 usage, 3 no target could be read,
  * 130 interrupted.
  */
+import { taskShare } from '../analyze/completeness-text.ts';
 import { LocalTransport } from '../transport/local.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { bucketLines, printable, renderBuckets } from '../fleet/buckets.ts';
@@ -137,5 +138,10 @@ function textLine(line: FleetLine): string {
     return `! ${printable(`${line.source.host}:${line.source.path}`)}: ${printable(line.error.message)}${line.error.hint ? ` — ${printable(line.error.hint)}` : ''} [${line.error.code}]\n`;
   }
   const notes = line.fleet.notes.length ? `  (${printable(line.fleet.notes.join('; '))})` : '';
-  return `${printable(`${line.source.host}:${line.source.path}`)}  ${printable(line.panic.signature)}  ${line.dump.release ?? '?'}  ${line.fleet.crashTime ?? '-'}${line.fleet.fromIndex ? '  [index]' : ''}${notes}\n`;
+  // First on the line: an incomplete dump (its task lists are partial); a log-only verdict says it is unchecked.
+  const c = line.completeness;
+  const share = c ? taskShare(c) : null;
+  const flag = c?.state === 'incomplete' ? `INCOMPLETE DUMP${share ? ` (${share})` : ''}  ` : '';
+  const unchecked = c?.state === 'unknown' ? '  [completeness unknown: needs crash]' : '';
+  return `${flag}${printable(`${line.source.host}:${line.source.path}`)}  ${printable(line.panic.signature)}  ${line.dump.release ?? '?'}  ${line.fleet.crashTime ?? '-'}${line.fleet.fromIndex ? '  [index]' : ''}${unchecked}${notes}\n`;
 }

@@ -128,8 +128,12 @@ export async function triageCommand(args: string[]): Promise<number> {
       const dumpDir = path.dirname(positionals[0] as string);
       const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
       ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), { moduleDir, ...(progress ? { onProgress: progress } : {}) }));
-      for (const d of (await api.call('session.info', { sessionId: info.id })).diagnoses) {
-        if (d.severity !== 'info') report.missing.push(`session: ${d.message}`);
+      const after = await api.call('session.info', { sessionId: info.id });
+      // The session's last word on completeness (the task check runs before any command, so it is in).
+      if (after.completeness) report.completeness = after.completeness;
+      for (const d of after.diagnoses) {
+        // An incomplete dump is report.completeness, shown first; the rest stays under "not available".
+        if (d.severity !== 'info' && d.code !== 'dump-incomplete') report.missing.push(`session: ${d.message}`);
       }
     } catch (err) {
       return apiFailure(command, err);

@@ -15,7 +15,7 @@
  *   74+2=76, 75+2=77);
  * - `sys` DUMPFILE `[PARTIAL DUMP]` (makedumpfile filtered pages) and the dump header's release.
  */
-import type { Diagnosis } from '../api/contract.ts';
+import type { Diagnosis, DumpCompleteness } from '../api/contract.ts';
 import { parseSys } from '../parse/sys.ts';
 import { minimumMakedumpfileFor } from './makedumpfile-support.ts';
 
@@ -87,6 +87,56 @@ export function taskCounts(sysRaw: string, nrThreadsRaw: string): TaskCounts {
   const threads = parseNrThreads(nrThreadsRaw);
   const kernelTasks = threads !== null && sys.cpus !== null ? threads + sys.cpus : null;
   return { crashTasks: sys.tasks, kernelTasks, cpus: sys.cpus, partialDump: sys.partialDump };
+}
+
+/** Not checked (yet): why, and how to get the answer. */
+export function unknownCompleteness(reason: string, fix: string): DumpCompleteness {
+  return { state: 'unknown', tasksRead: null, tasksInKernel: null, reason, fix };
+}
+
+/** What a verdict from the kernel log alone says: it cannot count the dump's tasks. */
+export const logBasisCompleteness = (): DumpCompleteness => unknownCompleteness(
+  'needs crash to check: the kernel log does not say whether the dump holds every task',
+  'Open the dump with crash and its debug vmlinux (crashdeck triage <vmcore>, or triage --all --confirm) to count its tasks.',
+);
+
+/** The short "why" of an incomplete dump: the counts first, then what crash could not read. */
+function incompleteReason(counts: TaskCounts, signals: StartupTaskSignals, release: string | null): string {
+  const parts: string[] = [];
+  if (counts.crashTasks !== null && counts.kernelTasks !== null && counts.kernelTasks > counts.crashTasks) {
+    parts.push(`crash reads ${counts.crashTasks} of the ${counts.kernelTasks} tasks the kernel had (nr_threads ${counts.kernelTasks - (counts.cpus ?? 0)} + ${counts.cpus} idle tasks)`);
+  }
+  if (signals.pidStructsUnread > 0 || signals.taskPagesExcluded > 0 || signals.activeTasksMissing > 0) parts.push('task pages are missing from the dump');
+  const needed = minimumMakedumpfileFor(release);
+  const cause = counts.partialDump ? `most likely written by a makedumpfile older than the kernel${needed ? ` (${release ?? 'it'} needs ${needed} or newer)` : ''}` : 'pages crash needs are missing';
+  return `${parts.join('; ')}: ${cause}. Task lists and memory figures are partial.`;
+}
+
+/**
+ * The dump's completeness as data (the field every surface shows): complete when crash's task
+ * table has the kernel's own count and crash complained about no task page; incomplete when it
+ * has fewer or complained; unknown when the counts could not be read.
+ */
+export function assessCompleteness(input: TaskCheckInput): DumpCompleteness {
+  const signals = startupTaskSignals(input.startupText);
+  const counts = taskCounts(input.sysRaw, input.nrThreadsRaw);
+  const missing = counts.crashTasks !== null && counts.kernelTasks !== null ? counts.kernelTasks - counts.crashTasks : null;
+  const complained = signals.pidStructsUnread > 0 || signals.taskPagesExcluded > 0 || signals.activeTasksMissing > 0;
+  if (complained || (missing !== null && missing > 0)) {
+    const d = diagnoseIncompleteDump(input);
+    return { state: 'incomplete', tasksRead: counts.crashTasks, tasksInKernel: counts.kernelTasks, reason: incompleteReason(counts, signals, input.release), fix: d?.hint ?? null };
+  }
+  if (missing === null) {
+    return {
+      ...unknownCompleteness(
+        counts.crashTasks === null ? 'crash\'s task count (sys TASKS) could not be read' : 'the kernel\'s own task count (nr_threads) could not be read',
+        'Run `sys` and `p nr_threads` in the console and compare TASKS with nr_threads + CPUS.',
+      ),
+      tasksRead: counts.crashTasks,
+      tasksInKernel: counts.kernelTasks,
+    };
+  }
+  return { state: 'complete', tasksRead: counts.crashTasks, tasksInKernel: counts.kernelTasks, reason: null, fix: null };
 }
 
 /**

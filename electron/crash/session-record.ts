@@ -2,7 +2,7 @@
  * One open session as the Api sees it: the CrashSession plus what the UI shows about it
  * (fingerprint, release, shell switch) and the translation of its events into contract events.
  */
-import { ApiError, type CommandResponse, type Diagnosis, type SessionInfo } from '../api/contract.ts';
+import { ApiError, type CommandResponse, type Diagnosis, type DumpCompleteness, type SessionInfo } from '../api/contract.ts';
 import type { EventBus } from '../api/handlers.ts';
 import type { CrashSession, CommandResult } from './session.ts';
 import type { Transport } from '../transport/types.ts';
@@ -20,6 +20,8 @@ export interface SessionFacts {
   release: string | null;
   /** Findings made before crash started (e.g. the dump is truncated). */
   openDiagnoses: Diagnosis[];
+  /** Completeness known without crash (a case bundle's); a crash session counts its own tasks. */
+  completeness?: DumpCompleteness;
 }
 
 /** How often the 'starting' message is refreshed with the elapsed time. */
@@ -98,9 +100,15 @@ export class SessionRecord {
       degraded: s.degraded,
       startupWarnings: s.startupWarnings,
       diagnoses,
+      completeness: this.completeness(),
       shellEnabled: this.shellEnabled,
       startedAt: this.startedAt,
     };
+  }
+
+  /** Whether the dump holds every task: the bundle's record for a case, else the session's own check. */
+  completeness(): DumpCompleteness {
+    return this.facts.completeness ?? this.session.completeness;
   }
 
   /** Run a command line (already allowlisted) and shape the contract's response. */
@@ -123,6 +131,7 @@ export class SessionRecord {
       crashVersion: this.facts.crashVersion,
       at: Date.now(),
       diagnoses: result.diagnoses,
+      completeness: result.completeness ?? this.completeness(),
     };
     if (result.error !== undefined) response.error = result.error;
     return response;

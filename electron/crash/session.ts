@@ -19,14 +19,14 @@
  * - A dump crash cannot open is retried with --zero_excluded, then --minimal (retrace-server's
  *   ladder); a session that needed either is `degraded`.
  */
-import { ApiError, type Diagnosis, type SessionState } from '../api/contract.ts';
+import { ApiError, type Diagnosis, type DumpCompleteness, type SessionState } from '../api/contract.ts';
 import type { ExitInfo, RunningProcess, Transport } from '../transport/types.ts';
 import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
 import { CommandFramer, newNonce, type Frame } from './framing.ts';
 import { scanOutput } from './output-scan.ts';
 import { SpawnError } from '../transport/local.ts';
 import { pathArg } from './crash-binary.ts';
-import { diagnoseIncompleteDump, incompleteDumpCode, taskCountCommands } from './incomplete-dump.ts';
+import { assessCompleteness, diagnoseIncompleteDump, incompleteDumpCode, taskCountCommands, unknownCompleteness } from './incomplete-dump.ts';
 
 /** Fallback modes of the ladder, in order. */
 export type DegradedMode = 'zero_excluded' | 'minimal';
@@ -41,6 +41,8 @@ export interface CommandResult {
   error?: string;
   /** Findings about this output (e.g. crash too old: do not trust it). */
   diagnoses: Diagnosis[];
+  /** Whether the dump holds every task (the session's task check), as known when this result came. */
+  completeness?: DumpCompleteness;
 }
 
 /** How to start crash for one dump. */
@@ -109,6 +111,8 @@ export class CrashSession {
   /** Everything crash printed before its first prompt (with -s: warnings only). */
   startupText = '';
   diagnoses: Diagnosis[] = [];
+  /** Whether the dump holds every task the kernel had: unknown until the task check ran (incomplete-dump.ts). */
+  completeness: DumpCompleteness = unknownCompleteness('crash has not counted the dump\'s tasks yet', 'Wait for crash to start.');
   failure: ApiError | null = null;
   restarts = 0;
 
@@ -243,7 +247,13 @@ export class CrashSession {
             hint: 'The dump is probably incomplete; results may be partial.',
           });
         }
-        if (mode !== 'minimal' && !this.diagnoses.some((d) => d.code === 'crash-too-old')) this.queueTaskCheck();
+        const tooOld = this.diagnoses.find((d) => d.code === 'crash-too-old');
+        if (mode !== 'minimal' && !tooOld) this.queueTaskCheck();
+        else {
+          this.completeness = tooOld
+            ? unknownCompleteness(`crash cannot be trusted to count this dump's tasks: ${tooOld.message}`, tooOld.hint ?? 'Install a crash new enough for the kernel.')
+            : unknownCompleteness('crash could open the dump only with --minimal, which reads no task table', 'Copy the dump again if it may be truncated, or read the kernel log (complete).');
+        }
         this.setState('ready', mode ? `ready (degraded: --${mode})` : 'ready');
         this.pump();
         return;
@@ -275,7 +285,9 @@ export class CrashSession {
       internal: (raw) => {
         raws.push(raw);
         if (raws.length < taskCountCommands.length) return;
-        const d = diagnoseIncompleteDump({ startupText: this.startupText, sysRaw: raws[0] ?? '', nrThreadsRaw: raws[1] ?? '', release: this.options.release ?? null });
+        const input = { startupText: this.startupText, sysRaw: raws[0] ?? '', nrThreadsRaw: raws[1] ?? '', release: this.options.release ?? null };
+        this.completeness = assessCompleteness(input);
+        const d = diagnoseIncompleteDump(input);
         if (!d) return;
         // diagnosis.ts may already have said so from the PID-hash warning alone; the counts say more.
         const known = this.diagnoses.findIndex((x) => x.code === incompleteDumpCode);
@@ -421,6 +433,7 @@ export class CrashSession {
       durationMs: Math.round(performance.now() - f.startedAt),
       warnings: scan.warnings,
       diagnoses,
+      completeness: this.completeness,
     };
     if (scan.errors.length) result.error = scan.errors.join('\n');
     f.item.resolve(result);

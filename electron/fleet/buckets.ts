@@ -4,7 +4,7 @@
  * open. Lines from many runs merge: the same dump (host + path) seen twice counts once, the
  * later line winning.
  */
-import type { Bucket, BucketTable, FleetDumpLine, FleetLine } from '../api/fleet-lines.ts';
+import type { Bucket, BucketMember, BucketTable, FleetDumpLine, FleetLine } from '../api/fleet-lines.ts';
 import { isDumpLine, isProblemLine } from './lines.ts';
 
 /** Bucket key of a verdict: its panic signature. */
@@ -23,7 +23,9 @@ export function bucketLines(lines: Iterable<FleetLine | unknown>): BucketTable {
   for (const l of lines) {
     if (isDumpLine(l)) {
       const key = `${l.source.host}\0${l.source.path}`;
-      dumps.set(key, l);
+      // The later line wins, except that a log-only verdict never replaces crash's for the same dump.
+      const had = dumps.get(key);
+      if (!(had?.basis === 'crash' && l.basis !== 'crash')) dumps.set(key, l);
       problems.delete(key);
     } else if (isProblemLine(l)) {
       const key = `${l.source.host}\0${l.source.path}`;
@@ -37,7 +39,7 @@ export function bucketLines(lines: Iterable<FleetLine | unknown>): BucketTable {
     let g = by.get(sig);
     if (!g) {
       g = {
-        b: { signature: sig, kind: l.panic?.kind ?? 'other', count: 0, hosts: [], kernels: [], firstCrash: null, lastCrash: null, example: exampleOf(l), message: l.dump?.panicMessage ?? null },
+        b: { signature: sig, kind: l.panic?.kind ?? 'other', count: 0, hosts: [], kernels: [], firstCrash: null, lastCrash: null, example: exampleOf(l), message: l.dump?.panicMessage ?? null, members: [], incomplete: 0 },
         hosts: new Set(),
         kernels: new Set(),
         exampleTime: t ?? '',
@@ -45,6 +47,9 @@ export function bucketLines(lines: Iterable<FleetLine | unknown>): BucketTable {
       by.set(sig, g);
     }
     g.b.count++;
+    const m = memberOf(l);
+    g.b.members.push(m);
+    if (m.completeness === 'incomplete') g.b.incomplete++;
     g.hosts.add(l.source.host);
     if (l.dump?.release) g.kernels.add(l.dump.release);
     if (t) {
@@ -61,6 +66,17 @@ export function bucketLines(lines: Iterable<FleetLine | unknown>): BucketTable {
   return { schema: 'crashdeck.buckets/1', buckets, dumps: dumps.size, problems: problems.size };
 }
 
+function memberOf(l: FleetDumpLine): BucketMember {
+  const c = l.completeness;
+  return {
+    ...exampleOf(l),
+    basis: l.basis === 'log' ? 'log' : 'crash',
+    completeness: c?.state === 'complete' || c?.state === 'incomplete' ? c.state : 'unknown',
+    tasksRead: c?.tasksRead ?? null,
+    tasksInKernel: c?.tasksInKernel ?? null,
+  };
+}
+
 function exampleOf(l: FleetDumpLine): Bucket['example'] {
   return { host: l.source.host, path: l.source.path, ...(l.fleet?.hostSpec ? { hostSpec: l.fleet.hostSpec } : {}) };
 }
@@ -75,11 +91,24 @@ export function printable(s: string): string {
 export function renderBuckets(t: BucketTable): string {
   if (!t.buckets.length) return `No triaged dumps${t.problems ? ` (${t.problems} could not be triaged)` : ''}.\n`;
   const day = (s: string | null): string => (s ? s.replace('T', ' ').slice(0, 16) : '-');
-  const rows = t.buckets.map((b) => [printable(b.signature), String(b.count), String(b.hosts.length), printable(b.kernels.join(',')) || '-', day(b.firstCrash), day(b.lastCrash), printable(`${b.example.host}:${b.example.path}`)]);
+  const rows = t.buckets.map((b) => [printable(b.signature), b.incomplete ? `${b.count} (${b.incomplete} incomplete)` : String(b.count), String(b.hosts.length), printable(b.kernels.join(',')) || '-', day(b.firstCrash), day(b.lastCrash), printable(`${b.example.host}:${b.example.path}`)]);
   const head = ['SIGNATURE', 'COUNT', 'HOSTS', 'KERNELS', 'FIRST CRASH', 'LAST CRASH', 'EXAMPLE'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ').trimEnd();
-  const out = [fmt(head), ...rows.map(fmt)];
+  // Before the table: incomplete dumps, whose task lists and memory figures are partial.
+  const incomplete = t.buckets.flatMap((b) => b.members.filter((m) => m.completeness === 'incomplete').map((m) => ({ b, m })));
+  const out: string[] = [];
+  if (incomplete.length) {
+    out.push(`INCOMPLETE DUMPS: ${incomplete.length} dump(s) hold fewer tasks than the kernel had (their task lists and memory figures are partial):`);
+    for (const { b, m } of incomplete) {
+      const share = m.tasksRead !== null && m.tasksInKernel !== null ? `${m.tasksRead} of ${m.tasksInKernel} tasks` : 'tasks missing';
+      out.push(`  ! ${printable(`${m.host}:${m.path}`)}  ${share}  (${printable(b.signature)})`);
+    }
+    out.push('');
+  }
+  out.push(fmt(head), ...rows.map(fmt));
+  const unchecked = t.buckets.reduce((n, b) => n + b.members.filter((m) => m.completeness === 'unknown').length, 0);
   out.push('', `${t.dumps} dump(s) in ${t.buckets.length} bucket(s)${t.problems ? `; ${t.problems} could not be triaged` : ''}.`);
+  if (unchecked) out.push(`${unchecked} dump(s) not checked for completeness (verdict from the kernel log alone: needs crash, e.g. triage --all --confirm).`);
   return out.join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ import { readDumpFacts } from '../crash/dump-format.ts';
 import { dumpFingerprint } from '../crash/fingerprint.ts';
 import type { Transport } from '../transport/types.ts';
 import { LOG_PARSER_VERSION } from '../parse/log.ts';
+import { SIGNATURE_GRAMMAR_VERSION } from '../analyze/signature.ts';
 import { version } from '../version.ts';
 import type { FleetIndex, IndexedDump } from './index-store.ts';
 import { Limiter } from './limiter.ts';
@@ -22,8 +23,11 @@ import type { LogTriageFn } from './log-triage-port.ts';
 import { scanCrashDir } from './scan.ts';
 import type { FleetTarget } from './targets.ts';
 
-/** The verdict engine stamp kept with each indexed result: a new crashdeck or log parser re-triages. */
-export const fleetEngine = `crashdeck-${version}/log-parser-${LOG_PARSER_VERSION}`;
+/**
+ * The verdict engine stamp kept with each indexed result: a new crashdeck, log parser, signature
+ * grammar or report shape re-triages (entries of an older engine are bucketed again, not reused).
+ */
+export const fleetEngine = `crashdeck-${version}/log-parser-${LOG_PARSER_VERSION}/signature-${SIGNATURE_GRAMMAR_VERSION}/completeness-1`;
 
 /** Crash-based confirmation of one dump; resolves to the report, or why it is not available. */
 export type ConfirmFn = (t: Transport, hostSpec: string | undefined, vmcore: string, release: string | null, signal: AbortSignal) => Promise<{ report: TriageReport } | { unavailable: string }>;

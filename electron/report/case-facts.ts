@@ -5,6 +5,11 @@
 import type { KmemSlabModel, PsModel } from '../parse/models.ts';
 import type { CaseAnnotation, CaseBundle, CaseResult } from './case-types.ts';
 
+/** A case's completeness: the session's check when it was written, else its verdict's. */
+export function caseCompleteness(c: Pick<CaseBundle, 'dump' | 'triage'>): CaseBundle['dump']['completeness'] {
+  return c.dump.completeness ?? c.triage?.completeness;
+}
+
 /** The result of a command line, if the case holds it. */
 export function caseResult(c: CaseBundle, command: string): CaseResult | undefined {
   return c.results.find((r) => r.command === command);

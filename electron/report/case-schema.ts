@@ -3,7 +3,7 @@
  * hand-edited bundle is refused with the file and field named instead of breaking a view later.
  */
 import * as v from 'valibot';
-import { CaseAnnotationSchema, DiagnosisSchema, ParsedSchema, TriageReportSchema } from '../api/contract.ts';
+import { CaseAnnotationSchema, DiagnosisSchema, DumpCompletenessSchema, ParsedSchema, TriageReportSchema } from '../api/contract.ts';
 
 const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
@@ -23,6 +23,8 @@ export const DumpSchema = v.object({
   degraded: v.nullable(v.picklist(['zero_excluded', 'minimal'])),
   startupWarnings: v.array(v.string()),
   diagnoses: v.array(DiagnosisSchema),
+  // Bundles before completeness was recorded have none: their triage.json's (or 'unknown') stands in.
+  completeness: v.optional(DumpCompletenessSchema),
 });
 
 export const ResultSchema = v.object({

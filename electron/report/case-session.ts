@@ -12,6 +12,7 @@ import { CrashlessSession } from '../crash/crashless-session.ts';
 import { parseCommandOutput } from '../parse/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { CaseBundle, CaseResult } from './case-types.ts';
+import { caseCompleteness } from './case-facts.ts';
 
 /** Command lines compare with collapsed whitespace ("kmem  -s" is "kmem -s"). */
 export function normalizeCommand(command: string): string {
@@ -40,6 +41,7 @@ export class CaseSessionRecord extends SessionRecord {
         crashVersion: bundle.dump.crashVersion,
         release: bundle.dump.release,
         openDiagnoses: bundle.dump.diagnoses,
+        ...(caseCompleteness(bundle) ? { completeness: caseCompleteness(bundle) } : {}),
       },
       new CrashlessSession(transport, casePath, {
         state: 'ready',
@@ -114,6 +116,7 @@ export class CaseSessionRecord extends SessionRecord {
       crashVersion: r.crashVersion,
       at: r.at,
       diagnoses: r.diagnoses,
+      completeness: this.completeness(),
     };
     if (r.error !== null) response.error = r.error;
     return Promise.resolve(response);

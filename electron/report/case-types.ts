@@ -2,7 +2,7 @@
  * The portable case: everything a teammate needs to read and continue an analysis without the
  * vmcore or crash. One shape feeds every export (HTML, Markdown, PDF) and the `.crashcase` zip.
  */
-import type { Diagnosis, Parsed, annotationTagIds } from '../api/contract.ts';
+import type { Diagnosis, DumpCompleteness, Parsed, annotationTagIds } from '../api/contract.ts';
 import type { TriageReport } from '../api/triage-report.ts';
 
 /** Manifest schema this build writes; a bundle with a newer major number is refused. */
@@ -30,6 +30,8 @@ export interface CaseDump {
   degraded: 'zero_excluded' | 'minimal' | null;
   startupWarnings: string[];
   diagnoses: Diagnosis[];
+  /** Whether the dump holds every task (the session's check when the case was written). */
+  completeness?: DumpCompleteness;
 }
 
 /** One cached command result: what crash printed and what the parser made of it. */

@@ -41,6 +41,7 @@ export function caseDumpOf(info: SessionInfo): CaseBundle['dump'] {
     degraded: info.degraded,
     startupWarnings: info.startupWarnings,
     diagnoses: info.diagnoses,
+    ...(info.completeness ? { completeness: info.completeness } : {}),
   };
 }
 

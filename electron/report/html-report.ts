@@ -8,7 +8,8 @@ import { fmtBytes } from '../analyze/oom-rules.ts';
 import { zoneName } from '../analyze/render.ts';
 import type { Evidence, TriageReport } from '../api/triage-report.ts';
 import { barChartSvg } from './chart-svg.ts';
-import { evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
+import { completenessNotice } from '../analyze/completeness-text.ts';
+import { caseCompleteness, evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
 import { noteHtml } from './note-html.ts';
@@ -29,6 +30,7 @@ details{border:1px solid var(--line);border-radius:4px;margin:6px 0;padding:4px 
 .note{border:1px solid var(--line);border-radius:4px;padding:6px 10px;margin:6px 0;background:#fff}.note .target{font-size:12px;color:var(--muted)}
 .chart .bar{fill:#7aa7d8}.chart .bar.hot{fill:var(--hot)}.chart text{font:12px system-ui,sans-serif;fill:var(--fg)}
 .url{color:var(--muted);word-break:break-all}
+.incomplete{border:2px solid var(--hot);background:#fff5f4;color:#7a1200;border-radius:4px;padding:10px 14px;margin:12px 0}.completeness-unknown{border-left:4px solid var(--line);padding:6px 12px;color:var(--muted)}
 @media print{body{max-width:none;padding:0}details{break-inside:avoid}details>*:not(summary){display:block}}
 `;
 
@@ -160,6 +162,15 @@ function tracesSection(c: CaseBundle): string {
   return out.join('\n');
 }
 
+/** The incomplete-dump warning (or the note that completeness is unknown); empty for a complete dump. */
+export function completenessHtml(c: Pick<CaseBundle, 'dump' | 'triage'>): string {
+  const n = completenessNotice(caseCompleteness(c));
+  if (!n) return '';
+  const fix = n.fix ? `<p><strong>Fix:</strong> ${e(n.fix)}</p>` : '';
+  if (n.level === 'unknown') return `<div class="completeness-unknown" data-completeness="unknown"><p><strong>${e(n.title)}:</strong> ${e(n.text)}</p></div>`;
+  return `<div class="incomplete" role="alert" data-completeness="incomplete"><p><strong>${e(n.title)}.</strong> ${e(n.text)}</p>${fix}</div>`;
+}
+
 /** The whole report as one HTML document string. */
 export function renderHtmlReport(c: CaseBundle): string {
   const t = c.triage;
@@ -168,6 +179,8 @@ export function renderHtmlReport(c: CaseBundle): string {
   const notes = orderedNotes(c);
   const body: string[] = [];
   body.push(`<header><h1>${e(title)}</h1><p class="muted">Dump ${e(d.vmcoreName)} · fingerprint <code>${e(d.fingerprint)}</code> · crash ${e(d.crashVersion ?? '?')} · written ${e(c.manifest.createdAt)} by crashdeck ${e(c.manifest.appVersion)}</p></header>`);
+  // Before any table: whether the tables come from the whole task table.
+  body.push(completenessHtml(c));
   body.push('<h2 id="summary">Summary</h2><table><tbody>');
   body.push(row('Kernel', e(d.release ?? '?')), row('Crash time', e(t?.dump.crashTime ?? '?')), row('Uptime', e(t?.dump.uptimeSeconds === null || t?.dump.uptimeSeconds === undefined ? '?' : `${t.dump.uptimeSeconds} s`)));
   body.push(row('Panic', e(t?.dump.panicMessage ?? '?')), row('Host', e(d.host)));

@@ -5,7 +5,8 @@
  */
 import { fmtBytes } from '../analyze/oom-rules.ts';
 import { renderMarkdown } from '../analyze/render.ts';
-import { orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
+import { completenessNotice } from '../analyze/completeness-text.ts';
+import { caseCompleteness, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseBundle } from './case-types.ts';
 import { escapeMarkdown as m, markdownFence, stripControls } from './escape.ts';
 import { verdictLine } from './html-report.ts';
@@ -23,8 +24,16 @@ export function renderMarkdownReport(c: CaseBundle): string {
   const out: string[] = [];
   out.push(`# crashdeck report — ${m(d.release ?? 'unknown kernel')}`, '');
   out.push(`Dump ${m(d.vmcoreName)}, fingerprint \`${d.fingerprint.replace(/`/g, "'")}\`, crash ${m(d.crashVersion ?? '?')}; written ${m(c.manifest.createdAt)} by crashdeck ${m(c.manifest.appVersion)}.`, '');
+  // Before the verdict and any table: whether the tables come from the whole task table.
+  const n = completenessNotice(caseCompleteness(c));
+  if (n) {
+    out.push(`> **${m(n.level === 'incomplete' ? `Warning — ${n.title}` : n.title)}:** ${m(n.text)}`);
+    if (n.fix) out.push('>', `> Fix: ${m(n.fix)}`);
+    out.push('');
+  }
   out.push(`**Verdict:** ${m(verdictLine(c.triage))}`, '');
-  if (c.triage) out.push(renderMarkdown(c.triage).replace(/^# /, '## '), '', panicSectionsMarkdown(c, c.triage));
+  // The triage section's own copy of the warning is left out: it was said once, above.
+  if (c.triage) out.push(renderMarkdown(c.triage, { completeness: false }).replace(/^# /, '## '), '', panicSectionsMarkdown(c, c.triage));
   const notes = orderedNotes(c);
   if (notes.length) {
     out.push('## Notes', '');

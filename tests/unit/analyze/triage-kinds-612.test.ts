@@ -129,7 +129,9 @@ describe('hung-mutex-6.12: the wait chain through crash follow-ups', () => {
     const r = triage(g);
     expect(r.hung?.tasks[0]?.waitsOn).toEqual({ kind: 'mutex', symbol: t.lock });
     expect(r.hung?.tasks[0]?.owner).toMatchObject({ pid: t.lock_holder?.pid, comm: t.lock_holder?.comm, state: holder?.state, function: t.lock_holder_function });
-    expect(r.panic.signature).toBe(`hung-task:${t.module}!${t.function}<-mutex:${t.lock}`);
+    // the lock crash named is detail beside the id, which stays the log's
+    expect(r.panic.signature).toBe(`hung-task:${t.module}!${t.function}<-mutex`);
+    expect(r.panic.signatureDetail).toMatchObject({ lock: t.lock, owner: { pid: t.lock_holder?.pid, comm: t.lock_holder?.comm } });
     // the full chain travels through the Api contract (valibot keeps only declared keys)
     expect(v.parse(TriageReportSchema, r).hung?.tasks[0]?.owner).toEqual(r.hung?.tasks[0]?.owner);
     expect(r.panic.evidence.map((e) => e.detail).join('\n')).toContain(`${t.blocked_task?.comm} waits for ${t.lock} held by ${t.lock_holder?.comm}, which sleeps in ${t.lock_holder_function}`);
