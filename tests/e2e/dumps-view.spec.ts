@@ -1,13 +1,17 @@
 /**
  * The Dumps view: two real sshd hosts (picked from the serve host's ~/.ssh/config) and this
  * machine's crash directory, every dump triaged from its own log and streamed in grouped by
- * bucket, ordered by crash time on request, and one opened in a click.
+ * bucket, ordered by crash time on request, and one opened in a click. Each row's first cell
+ * says whether the dump is complete: the incomplete -mdf172 dump (confirmed earlier by
+ * `triage --all --confirm` with real crash 8.0.6, which the shared index remembers) shows its
+ * counts; a verdict from the log alone says completeness needs crash.
  */
 import { expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crash806, fixtureMeta, repoRoot, type Scenario } from '../support/fixtures.ts';
+import { crash806, fixtureMeta, repoRoot, vmlinuxPath, type Scenario } from '../support/fixtures.ts';
+import { runCrashdeck } from '../support/cli.ts';
 import { placeDump, startFleetHosts, type FleetHosts } from '../support/fleet-hosts.ts';
 import { seriousViolations } from './axe.ts';
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
@@ -17,8 +21,14 @@ let fleet: FleetHosts;
 let host: ServeHandle;
 let cache: string;
 let localDir: string;
+/** The incomplete dump, in a directory of its own that the CLI confirmed before the view runs. */
+let confirmedDir: string;
+let mdfPath: string;
+const inc = (fixtureMeta('oops-syscall-6.12-mdf172').truth as { dump_incomplete?: { crash_ps_tasks: number; tasks_in_kernel: number } }).dump_incomplete!;
 
 test.beforeAll(async () => {
+  // Starting the fleet hosts and one crash session for the confirmed run: more than a test's share on a loaded machine.
+  test.setTimeout(420_000);
   fleet = await startFleetHosts([
     { dumps: [['oom-slab-leak', 2], ['panic-sysrq', 1]] },
     { dumps: [['panic-sysrq', 1], ['hung-mutex-6.12', 1]] },
@@ -27,6 +37,12 @@ test.beforeAll(async () => {
   mkdirSync(localDir);
   placeDump(localDir, 'oom-slab-leak');
   cache = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-e2e-fleet-cache-'));
+  confirmedDir = path.join(fleet.root, 'confirmed-crash');
+  mkdirSync(confirmedDir);
+  mdfPath = placeDump(confirmedDir, 'oops-syscall-6.12-mdf172');
+  // What a user's nightly `triage --all --confirm` leaves in the index the Dumps view shares (one crash start).
+  const seeded = await runCrashdeck(['triage', '--all', confirmedDir, '--jsonl', '--confirm', '--crash', crash806(), '--debuginfo-dir', path.dirname(vmlinuxPath('oops-syscall-6.12-mdf172'))], { HOME: fleet.home, XDG_CACHE_HOME: cache }, { timeoutMs: 240_000 });
+  if (seeded.code !== 0 || !seeded.stdout.includes('"incomplete"')) throw new Error(`seeding the index with a confirmed run failed: ${seeded.stderr}`);
   host = await startServe({ env: { HOME: fleet.home, SSH_AUTH_SOCK: '', XDG_CACHE_HOME: cache, CRASHDECK_CRASH: crash806() } });
 });
 
@@ -46,17 +62,24 @@ test('picks hosts from ~/.ssh/config, streams every dump grouped by bucket, orde
   await page.getByLabel('Crash directory on the hosts').fill(fleet.hosts[0]!.dir);
   // h2 keeps its dumps elsewhere: typed as a full target instead of picked.
   await picker.getByLabel('h2').uncheck();
-  await page.getByLabel(/^Other hosts/).fill(`h2:${fleet.hosts[1]!.dir}`);
+  await page.getByLabel(/^Other hosts/).fill(`h2:${fleet.hosts[1]!.dir} ${confirmedDir}`);
   await page.getByLabel('This machine:').check();
   await page.getByLabel('Crash directory on this machine').fill(localDir);
   await page.getByRole('button', { name: 'Triage all dumps' }).click();
 
   await expect(page.getByTestId('fleet-status')).toContainText('Done', { timeout: 120_000 });
-  const all: [string, Scenario][] = [...fleet.hosts.flatMap((h) => [...h.dumps.entries()]), [path.join(localDir, '-'), 'oom-slab-leak']];
+  const all: [string, Scenario][] = [...fleet.hosts.flatMap((h) => [...h.dumps.entries()]), [path.join(localDir, '-'), 'oom-slab-leak'], [mdfPath, 'oops-syscall-6.12-mdf172']];
   await expect(page.getByTestId('fleet-dump')).toHaveCount(all.length);
-  // One bucket per bug: three scenarios, three buckets, each holding that scenario's copies.
+  // One bucket per bug: four scenarios, four buckets, each holding that scenario's copies.
   const buckets = page.getByTestId('bucket');
-  await expect(buckets).toHaveCount(3);
+  await expect(buckets).toHaveCount(4);
+  // Completeness, first in every row: the confirmed incomplete dump with crash's counts, the others unchecked (log only).
+  const mdfRow = page.getByTestId('fleet-dump').filter({ hasText: mdfPath });
+  await expect(mdfRow).toHaveAttribute('data-completeness', 'incomplete');
+  await expect(mdfRow.locator('td').first().getByTestId('completeness-badge')).toHaveText(`Incomplete dump: ${inc.crash_ps_tasks} of ${inc.tasks_in_kernel} tasks`);
+  await expect(page.locator('[data-testid="completeness-badge"][data-state="incomplete"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="completeness-badge"][data-state="unknown"]')).toHaveCount(all.length - 1);
+  for (const row of await page.getByTestId('fleet-dump').filter({ hasNotText: mdfPath }).all()) await expect(row.locator('td').first()).toHaveText('completeness: needs crash');
   const counts = new Map<Scenario, number>();
   for (const [, s] of all) counts.set(s, (counts.get(s) ?? 0) + 1);
   for (const [s, n] of counts) {

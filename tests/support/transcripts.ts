@@ -4,7 +4,10 @@
  */
 import { existsSync, openSync, readSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixturesDir, type Scenario, type TranscriptCrash } from './fixtures.ts';
+import { fixtureMeta, fixturesDir, transcript, type Scenario, type TranscriptCrash } from './fixtures.ts';
+import type { DumpCompleteness } from '../../electron/api/contract.ts';
+import { assessCompleteness } from '../../electron/crash/incomplete-dump.ts';
+import { parseSys } from '../../electron/parse/sys.ts';
 
 /** One transcript directory of a scenario. */
 export interface TranscriptDir {
@@ -96,4 +99,26 @@ export function guestMeminfoKb(scenario: Scenario, field: string): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
   if (!m) throw new Error(`${scenario}: no ${field} in guest/meminfo.before-push`);
   return Number(m[1]);
+}
+
+/** crash's startup text (with -s) as a fixture's timings file quotes it ("  | " lines). */
+export function crashStartupText(s: Scenario, crash: '8.0.6' | '9.0.2'): string {
+  const text = readFileSync(path.join(fixturesDir(), s, crash === '8.0.6' ? 'timings.txt' : 'timings-crash-9.0.2.txt'), 'utf8');
+  const start = text.indexOf('warnings / notes printed by crash at startup');
+  const end = text.indexOf('startup banner without -s');
+  return text.slice(start, end).split('\n').filter((l) => l.startsWith('  | ')).map((l) => l.slice(4)).join('\n');
+}
+
+/**
+ * The session's task check on a fixture from what crash printed: its startup text, its `sys`
+ * transcript, and `p nr_threads` as crash prints it — the incomplete dump's from meta.json truth
+ * (tasks in the kernel minus one idle task per CPU), a complete dump's equal to crash's TASKS
+ * minus its idle tasks (the integration tests read the real nr_threads).
+ */
+export function fixtureCompleteness(s: Scenario, crash: '8.0.6' | '9.0.2' = '8.0.6'): DumpCompleteness {
+  const sysRaw = transcript(s, 'sys', crash);
+  const sys = parseSys(sysRaw).model;
+  const inc = (fixtureMeta(s).truth as { dump_incomplete?: { tasks_in_kernel: number } }).dump_incomplete;
+  const nr = inc ? inc.tasks_in_kernel - (sys.cpus ?? 0) : (sys.tasks ?? 0) - (sys.cpus ?? 0);
+  return assessCompleteness({ startupText: crashStartupText(s, crash), sysRaw, nrThreadsRaw: `nr_threads = $1 = ${nr}\n`, release: fixtureMeta(s).kernel.release });
 }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCase } from '../../../electron/report/export.ts';
 import { renderHtmlReport } from '../../../electron/report/html-report.ts';
 import { fixtureMeta } from '../../support/fixtures.ts';
+import { fixtureCompleteness } from '../../support/transcripts.ts';
 import { chromiumArgs, chromiumPath } from '../../e2e/chromium.ts';
 import { caseFromTranscripts, hostileNames, note } from '../../unit/report/case-from-transcripts.ts';
 
@@ -78,5 +79,23 @@ describe('exported HTML in Chromium', () => {
     expect(text).toContain(`Verdict. OOM: slab — ${truth.oom.unreclaimable_slab_top[0]!.cache}`);
     expect(text).toContain(truth.panic_message);
     expect(text).toContain('leaks in bufpool_refill');
+  });
+
+  it('the incomplete dump: the PDF says so first, before the summary; a complete dump\'s PDF does not', async () => {
+    const s = 'oops-syscall-6.12-mdf172' as const;
+    const inc = (fixtureMeta(s).truth as { dump_incomplete?: { crash_ps_tasks: number; tasks_in_kernel: number } }).dump_incomplete!;
+    const c = caseFromTranscripts(s);
+    c.dump.completeness = fixtureCompleteness(s);
+    const pdf = await exportCase(c, 'pdf', { chromium: chromiumPath });
+    const file = path.join(dir, 'incomplete.pdf');
+    await writeFile(file, pdf.bytes);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const warn = text.indexOf(`Incomplete dump: ${inc.crash_ps_tasks} of ${inc.tasks_in_kernel} tasks.`);
+    expect(warn).toBeGreaterThan(0);
+    expect(warn).toBeLessThan(text.indexOf('Summary'));
+    const complete = caseFromTranscripts('oops-syscall-6.12');
+    complete.dump.completeness = fixtureCompleteness('oops-syscall-6.12');
+    const html = renderHtmlReport(complete);
+    expect(html).not.toContain('Incomplete dump');
   });
 });

@@ -22,31 +22,14 @@ import { renderHtmlReport } from '../../../electron/report/html-report.ts';
 import { renderMarkdownReport } from '../../../electron/report/markdown-report.ts';
 import { allScenarios, fixtureFile, fixtureMeta, transcript, type Scenario } from '../../support/fixtures.ts';
 import { caseFromTranscripts } from '../report/case-from-transcripts.ts';
+import { fixtureCompleteness } from '../../support/transcripts.ts';
 import { gatheredFromTranscripts } from './gather-transcripts.ts';
 
 const incomplete = 'oops-syscall-6.12-mdf172' as const;
 const truth = (fixtureMeta(incomplete).truth as { dump_incomplete?: { crash_ps_tasks: number; tasks_in_kernel: number } }).dump_incomplete!;
 const complete = allScenarios.filter((s) => s !== incomplete);
 
-/** crash's startup text (with -s) as the fixture's timings file quotes it ("  | " lines). */
-function startupText(s: Scenario, crash: '8.0.6' | '9.0.2'): string {
-  const text = readFileSync(fixtureFile(s, crash === '8.0.6' ? 'timings.txt' : 'timings-crash-9.0.2.txt'), 'utf8');
-  const start = text.indexOf('warnings / notes printed by crash at startup');
-  const end = text.indexOf('startup banner without -s');
-  return text.slice(start, end).split('\n').filter((l) => l.startsWith('  | ')).map((l) => l.slice(4)).join('\n');
-}
-
-/**
- * The session's task check on a fixture: crash's `sys` transcript and `p nr_threads` as crash
- * prints it. The kernel's nr_threads: for the incomplete dump meta.json's count (75 - 2 idle
- * tasks); a complete dump's crash TASKS minus its idle tasks, i.e. the counts agree.
- */
-function checked(s: Scenario, crash: '8.0.6' | '9.0.2' = '8.0.6'): ReturnType<typeof assessCompleteness> {
-  const sysRaw = transcript(s, 'sys', crash);
-  const sys = parseSys(sysRaw).model;
-  const nr = s === incomplete ? truth.tasks_in_kernel - (sys.cpus ?? 0) : (sys.tasks ?? 0) - (sys.cpus ?? 0);
-  return assessCompleteness({ startupText: startupText(s, crash), sysRaw, nrThreadsRaw: `nr_threads = $1 = ${nr}\n`, release: fixtureMeta(s).kernel.release });
-}
+const checked = fixtureCompleteness;
 
 const crashReport = (s: Scenario): TriageReport => triage({ ...gatheredFromTranscripts(s), completeness: checked(s) });
 const logReport = (s: Scenario): TriageReport => triage({ log: parseLog(readFileSync(fixtureFile(s, 'vmcore-dmesg.txt'), 'utf8')).model, logOnly: true });
