@@ -14,6 +14,7 @@ import { writeCaseBundle } from '../../../electron/report/bundle-write.ts';
 import { renderHtmlReport } from '../../../electron/report/html-report.ts';
 import { fixtureFile, fixtureMeta } from '../../support/fixtures.ts';
 import { caseFromTranscripts, note } from './case-from-transcripts.ts';
+import { fixtureCompleteness } from '../../support/transcripts.ts';
 
 const truth = fixtureMeta('oom-slab-leak').truth as unknown as { oom: { unreclaimable_slab_top: Array<{ cache: string }> }; panic_task: { pid: number; comm: string } };
 const notes = [
@@ -86,6 +87,21 @@ describe('case bundle round trip', () => {
     expect(t.panic.task.pid).toBe(truth.panic_task.pid);
     // Opening the same file again gives the same session, not a second one.
     expect((await api.call('case.open', { path: file })).id).toBe(info.id);
+  });
+
+  it('the incomplete dump\'s completeness travels with the case: the opened session and its triage say 38 of 75', async () => {
+    const s = 'oops-syscall-6.12-mdf172' as const;
+    const c = caseFromTranscripts(s);
+    c.dump.completeness = fixtureCompleteness(s);
+    const back = await readCaseBundle(await writeCaseBundle(c));
+    expect(back.dump.completeness).toEqual(c.dump.completeness);
+    const file = path.join(dir, 'incomplete.crashcase');
+    await writeFile(file, await writeCaseBundle(c));
+    const info = await api.call('case.open', { path: file });
+    expect(info.completeness).toEqual(c.dump.completeness);
+    const t = await api.call('analyze.triage', { sessionId: info.id });
+    expect(t.completeness).toMatchObject({ state: 'incomplete', tasksRead: c.dump.completeness.tasksRead, tasksInKernel: c.dump.completeness.tasksInKernel });
+    await api.call('session.close', { sessionId: info.id });
   });
 
   it('refuses a command the bundle does not hold, saying to attach the dump', async () => {
