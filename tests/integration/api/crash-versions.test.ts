@@ -4,8 +4,9 @@
  * the parsed models checked against the truth (tests/support/model-truth.ts: meta.json, the
  * guest's records, the kernel log, the dump's VMCOREINFO) — the same facts the golden transcript
  * tests prove, now from live output. Where a transcript of that crash exists, the live output is
- * also the transcript's. The incomplete dump must carry the 'dump-incomplete' finding on the
- * session and on every result; the complete ones never.
+ * also the transcript's. The incomplete dump must carry the 'dump-incomplete' finding and the
+ * structured completeness (incomplete, both counts) on the session and on every result; the
+ * complete ones never the finding, and completeness 'complete'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/host/create-api.ts';
@@ -77,6 +78,10 @@ for (const s of fixtures) {
         if (s !== incompleteScenario) {
           expect(info.diagnoses.map((d) => d.code)).not.toContain('dump-incomplete');
           for (const r of results.values()) expect(r.diagnoses?.map((d) => d.code) ?? [], r.command).not.toContain('dump-incomplete');
+          // completeness as data: crash's task table has the kernel's own count
+          expect(info.completeness).toMatchObject({ state: 'complete', reason: null, fix: null });
+          expect(info.completeness?.tasksRead).toBe(info.completeness?.tasksInKernel);
+          for (const r of results.values()) expect(r.completeness?.state, r.command).toBe('complete');
           return;
         }
         const inc = (fixtureMeta(s).truth as { dump_incomplete?: { crash_ps_tasks: number; tasks_in_kernel: number } }).dump_incomplete!;
@@ -89,6 +94,9 @@ for (const s of fixtures) {
         expect(Number(m?.[1])).toBe(inc.crash_ps_tasks);
         expect(Math.abs(Number(m?.[2]) - inc.tasks_in_kernel)).toBeLessThanOrEqual(1);
         for (const r of results.values()) expect(r.diagnoses?.map((d) => d.code) ?? [], r.command).toContain('dump-incomplete');
+        // the same as data, on the session and on every result: crash's count against the dump's nr_threads + CPUs
+        expect(info.completeness).toMatchObject({ state: 'incomplete', tasksRead: inc.crash_ps_tasks, tasksInKernel: Number(m?.[2]) });
+        for (const r of results.values()) expect(r.completeness?.state, r.command).toBe('incomplete');
       });
 
       it('prints what the fixture recorded for this crash (where a transcript of it exists)', () => {
