@@ -237,6 +237,8 @@ export const DumpIdentitySchema = v.object({
   vmcoreinfo: v.record(v.string(), v.string()),
   truncated: v.boolean(),
   expectedSize: v.nullable(v.number()),
+  /** makedumpfile's dump level (bits: 1 zero, 2 cache, 4 cache with private, 8 user, 16 free pages left out); absent in answers cached before it was read. */
+  dumpLevel: v.optional(v.nullable(v.number())),
 });
 export type DumpIdentityShape = v.InferOutput<typeof DumpIdentitySchema>;
 

@@ -30,6 +30,8 @@ export interface DumpIdentity {
   /** The file is shorter than its own header says (see crash/dump-format.ts). */
   truncated: boolean;
   expectedSize: number | null;
+  /** makedumpfile's dump level (kdump_sub_header.dump_level: 1 zero, 2 cache, 4 cache with private, 8 user, 16 free pages left out), null when not a kdump-compressed dump. */
+  dumpLevel?: number | null;
 }
 
 /** VMCOREINFO is ~3 KiB on current kernels; anything far larger is not a real note. */
@@ -64,18 +66,23 @@ function safeNumber(v: bigint): number | null {
   return v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null;
 }
 
-/** VMCOREINFO text of a kdump-compressed dump: kdump_sub_header.offset/size_vmcoreinfo (header_version 3+). */
-async function kdumpVmcoreinfo(t: Transport, path: string, header: Buffer, size: number): Promise<string | null> {
+/**
+ * VMCOREINFO text of a kdump-compressed dump (kdump_sub_header.offset/size_vmcoreinfo, header_version
+ * 3+) and its dump level (kdump_sub_header.dump_level, after the 8-byte phys_base).
+ */
+async function kdumpVmcoreinfo(t: Transport, path: string, header: Buffer, size: number): Promise<{ text: string | null; dumpLevel: number | null }> {
   const version = header.readInt32LE(8);
   const blockSize = header.readInt32LE(428);
-  if (version < 3 || blockSize <= 0 || blockSize > 1 << 20) return null;
+  if (version < 3 || blockSize <= 0 || blockSize > 1 << 20) return { text: null, dumpLevel: null };
   const sub = await t.readRange(path, blockSize, 48);
-  if (sub.length < 48) return null;
+  if (sub.length < 48) return { text: null, dumpLevel: null };
+  const level = sub.readInt32LE(8);
+  const dumpLevel = level >= 0 && level <= 31 ? level : null;
   const offset = safeNumber(sub.readBigInt64LE(32));
   const len = safeNumber(sub.readBigUInt64LE(40));
-  if (offset === null || len === null || offset === 0 || len === 0 || len > maxVmcoreinfoBytes || offset >= size) return null;
+  if (offset === null || len === null || offset === 0 || len === 0 || len > maxVmcoreinfoBytes || offset >= size) return { text: null, dumpLevel };
   const buf = await t.readRange(path, offset, len);
-  return buf.toString('latin1');
+  return { text: buf.toString('latin1'), dumpLevel };
 }
 
 interface ElfCore {
@@ -178,7 +185,9 @@ export async function identityFromFacts(t: Transport, path: string, facts: DumpF
   let text: string | null = null;
   if (facts.format === 'kdump-compressed') {
     Object.assign(id, kdumpUtsname(facts.header));
-    text = await kdumpVmcoreinfo(t, path, facts.header, facts.size);
+    const k = await kdumpVmcoreinfo(t, path, facts.header, facts.size);
+    text = k.text;
+    id.dumpLevel = k.dumpLevel;
   } else if (facts.format === 'elf') {
     const core = await elfProgramHeaders(t, path, facts.header);
     if (core) {

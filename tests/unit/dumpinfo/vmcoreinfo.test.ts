@@ -76,6 +76,17 @@ describe('readDumpIdentity on an ELF core (/proc/vmcore layout)', () => {
     '',
   ].join('\n');
 
+  it('reads makedumpfile\'s dump level from the kdump sub-header: meta.json\'s on every fixture (31; 23 for the 7.2 one)', async () => {
+    for (const s of allScenarios) {
+      const want = (fixtureMeta(s) as unknown as { vmcore: { dump_level: number } }).vmcore.dump_level;
+      expect((await readDumpIdentity(t, vmcorePath(s))).dumpLevel, s).toBe(want);
+    }
+    const seven = path.join(path.dirname(path.dirname(vmcorePath('panic-sysrq'))), 'hung-mutex-7.2');
+    const meta = JSON.parse(readFileSync(path.join(seven, 'meta.json'), 'utf8')) as { vmcore: { dump_level: number } };
+    expect((await readDumpIdentity(t, path.join(seven, 'vmcore'))).dumpLevel).toBe(meta.vmcore.dump_level);
+    expect(meta.vmcore.dump_level).toBe(23);
+  });
+
   it('reads VMCOREINFO from the PT_NOTE segment and utsname from kernel memory through PT_LOAD', async () => {
     const file = path.join(dir, 'elf-core');
     writeFileSync(file, elfCore({ vmcoreinfo: info, uts: { vaddr: 0xffffffff9e000100n + 4n, nodeName: 'db07', machine: 'x86_64', release: '6.9.0-test-amd64' } }));
