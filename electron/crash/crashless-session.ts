@@ -6,6 +6,7 @@
 import type { ApiError } from '../api/contract.ts';
 import type { Transport } from '../transport/types.ts';
 import { CrashSession } from './session.ts';
+import { unknownCompleteness } from './incomplete-dump.ts';
 
 /** How a crashless session presents itself and refuses commands. */
 export interface CrashlessOptions {
@@ -28,6 +29,8 @@ export class CrashlessSession extends CrashSession {
     this.message = options.message;
     this.refuse = options.refuse;
     this.closedMessage = options.closedMessage;
+    // Nothing will count the tasks here: say so instead of "wait for crash".
+    this.completeness = unknownCompleteness('crash does not run for this session, so the dump\'s tasks were not counted', 'Open the dump with crash and its debug vmlinux to count its tasks.');
   }
 
   override start(): Promise<void> {
