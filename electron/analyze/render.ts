@@ -93,6 +93,7 @@ export function renderMarkdown(r: TriageReport, opts: { completeness?: boolean }
   out.push(`| Panic | ${m(r.dump.panicMessage)} |`);
   out.push(`| Task | ${m(r.panic.task.comm)} (pid ${r.panic.task.pid ?? '?'}) |`);
   out.push(`| Function | ${m(r.panic.function)}${r.panic.functionModule ? ` \\[${m(r.panic.functionModule)}\\]` : ''} |`);
+  if (signatureDetailText(r)) out.push(`| Beside the signature | ${m(signatureDetailText(r))} |`);
   out.push(`| Tainting modules | ${r.panic.modules.map(m).join(', ') || 'none'} |`);
   out.push(`| Kernel | ${m(r.dump.release)} |`, `| Crash time | ${m(r.dump.crashTime)} |`);
   const o = r.oom;
@@ -121,13 +122,17 @@ export function renderMarkdown(r: TriageReport, opts: { completeness?: boolean }
   return out.join('\n');
 }
 
-/** "  (lock qdrv_cfg_mutex, held by qholder pid 304)" — crash's detail beside the signature. */
-function detailText(r: TriageReport): string {
+/** "lock qdrv_cfg_mutex, held by qholder pid 304 in qdrv_hold_locked" — crash's detail beside the signature, or ''. */
+export function signatureDetailText(r: Pick<TriageReport, 'panic'>): string {
   const d = r.panic.signatureDetail;
   if (!d) return '';
   const owner = d.owner ? `held by ${safeText(d.owner.comm) || '?'}${d.owner.pid !== null ? ` pid ${d.owner.pid}` : ''}${d.ownerFunction ? ` in ${safeText(d.ownerFunction)}` : ''}` : '';
-  const parts = [d.lock ? `lock ${safeText(d.lock)}` : '', owner].filter(Boolean);
-  return parts.length ? `   (${parts.join(', ')})` : '';
+  return [d.lock ? `lock ${safeText(d.lock)}` : '', owner].filter(Boolean).join(', ');
+}
+
+function detailText(r: TriageReport): string {
+  const t = signatureDetailText(r);
+  return t ? `   (${t})` : '';
 }
 
 function wrap(s: string, width: number): string {

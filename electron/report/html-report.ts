@@ -9,6 +9,7 @@ import { zoneName } from '../analyze/render.ts';
 import type { Evidence, TriageReport } from '../api/triage-report.ts';
 import { barChartSvg } from './chart-svg.ts';
 import { completenessNotice } from '../analyze/completeness-text.ts';
+import { signatureDetailText } from '../analyze/render.ts';
 import { caseCompleteness, evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
@@ -75,7 +76,7 @@ function triageSection(c: CaseBundle, t: TriageReport): string {
   const out: string[] = [];
   out.push('<h2 id="panic">Panic triage</h2><table><tbody>');
   out.push(row('Kind', e(p.kind)), row('Panic message', e(t.dump.panicMessage ?? '—')), row('Task', `${e(p.task.comm ?? '?')} (pid ${e(p.task.pid ?? '?')})`));
-  out.push(row('Function', `<code>${e(p.function ?? '?')}</code>${p.functionModule ? ` [${e(p.functionModule)}]` : ''}`), row('Signature', `<code>${e(p.signature)}</code>`));
+  out.push(row('Function', `<code>${e(p.function ?? '?')}</code>${p.functionModule ? ` [${e(p.functionModule)}]` : ''}`), row('Signature', `<code>${e(p.signature)}</code>${signatureDetailText(t) ? ` <span class="muted">(${e(signatureDetailText(t))})</span>` : ''}`));
   out.push(row('Taint', e(p.taint === null ? 'unknown' : p.taint || 'not tainted')), row('Tainting modules', e(p.modules.join(', ') || 'none')));
   out.push('</tbody></table><h3>Panic evidence</h3>', evidenceTable(c, p.evidence));
   out.push(panicSectionsHtml(c, t));

@@ -11,6 +11,7 @@ import { buildGuidedCommand } from '../../../electron/crash/allowlist.ts';
 import { triage, triageFollowUps, type Gathered } from '../../../electron/analyze/triage.ts';
 import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { parseLog } from '../../../electron/parse/log.ts';
+import { mdEscape, renderMarkdown, renderText } from '../../../electron/analyze/render.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { allScenarios, fixtureFile, fixtureMeta, transcript, type Scenario, type TranscriptCrash } from '../../support/fixtures.ts';
 import { transcriptDirs } from '../../support/transcripts.ts';
@@ -95,6 +96,10 @@ describe('hung-mutex-6.12: the lock and its owner are detail beside the id', () 
     expect(r.panic.signature).toBe(fromLog(s).panic.signature);
     expect(r.panic.signature).toBe(`hung-task:${t.module}!${t.function}<-mutex`);
     expect(r.panic.signatureDetail).toEqual({ lock: t.lock, owner: { pid: t.lock_holder?.pid, comm: t.lock_holder?.comm }, ownerFunction: t.lock_holder_function });
+    // shown beside the id on the CLI and in the Markdown table, never inside it
+    const detail = `lock ${t.lock}, held by ${t.lock_holder?.comm} pid ${t.lock_holder?.pid} in ${t.lock_holder_function}`;
+    expect(renderText(r)).toContain(`Signature: ${r.panic.signature}   (${detail})`);
+    expect(renderMarkdown(r)).toContain(`| Beside the signature | ${mdEscape(detail)} |`);
   });
 
   it('the log alone names no lock: the detail is null, not a guess', () => {
