@@ -3,7 +3,7 @@
  * session is one crash process, so they queue anyway), its parsed model kept, and for every
  * command that failed or has no parser the reason, so the report can name what was missing.
  */
-import type { CommandId, CommandResponse, GuidedCommand } from '../api/contract.ts';
+import type { CommandId, CommandResponse, GuidedCommand, SessionLimit } from '../api/contract.ts';
 import { buildGuidedCommand } from '../crash/allowlist.ts';
 import type { VmModel } from '../parse/models.ts';
 import type { Gathered, gatheredCommands } from './triage.ts';
@@ -27,11 +27,33 @@ const PLAN: Array<[Key, CommandId, string]> = [
 /** Parser names that read each input (the registry's Parsed.parser). */
 const EXPECTED_PARSER: Partial<Record<Key, string[]>> = { bt: ['bt'], sysT: ['sys -t'] };
 
-/** Run every triage command and collect the parsed models; never throws for one failed command. */
-export async function gatherFromSession(run: RunGuided, onProgress?: (command: string) => void): Promise<Gathered> {
+/** The session limit that rules a command out ("kmem -s" under --no_kmem_cache), or null. */
+function limitFor(limits: readonly SessionLimit[], command: string): SessionLimit | null {
+  return limits.find((l) => l.commands.some((c) => command === c || command.startsWith(`${c} `))) ?? null;
+}
+
+/** The session's limits, asked once crash is ready (its start-up options are known only then). */
+export type LimitsOf = () => Promise<readonly SessionLimit[]>;
+
+/**
+ * Run every triage command and collect the parsed models; never throws for one failed command.
+ * `limitsOf` is asked after the first command (crash has started by then): commands the
+ * session's start-up options rule out are not run, and the report says so once, with why.
+ */
+export async function gatherFromSession(run: RunGuided, onProgress?: (command: string) => void, limitsOf?: LimitsOf): Promise<Gathered> {
   const g: Gathered = { failures: {} };
   const failures = g.failures as Record<string, string>;
-  for (const [key, id, label] of PLAN) {
+  let limits: readonly SessionLimit[] = [];
+  for (const [i, [key, id, label]] of PLAN.entries()) {
+    if (i === 1 && limitsOf) {
+      limits = await limitsOf().catch(() => []);
+      if (limits.length) g.limits = [...limits];
+    }
+    const limit = limitFor(limits, label);
+    if (limit) {
+      failures[label] = `not read: crash runs with --${limit.option}`;
+      continue;
+    }
     onProgress?.(label);
     try {
       const r = await run({ id });
@@ -91,9 +113,9 @@ export async function runFollowUps(run: RunGuided, g: Gathered, onProgress?: (c:
  */
 export async function triageSession(
   run: RunGuided,
-  options: { traces?: TraceEvidence | null; onProgress?: (c: string) => void; moduleDir?: string | null } = {},
+  options: { traces?: TraceEvidence | null; onProgress?: (c: string) => void; moduleDir?: string | null; limitsOf?: LimitsOf } = {},
 ): Promise<{ report: TriageReport; gathered: Gathered }> {
-  const g = await gatherFromSession(run, options.onProgress);
+  const g = await gatherFromSession(run, options.onProgress, options.limitsOf);
   if (options.traces) g.traces = options.traces;
   if (options.moduleDir) g.moduleDir = options.moduleDir;
   await runFollowUps(run, g, options.onProgress);

@@ -6,7 +6,7 @@
  * Building the details also says which probes are still missing (`wanted`), so the gatherer
  * can run them and build again: the same code decides what to ask and what the answers mean.
  */
-import type { GuidedCommand } from '../api/contract.ts';
+import type { CrashStartOption, GuidedCommand } from '../api/contract.ts';
 import { buildGuidedCommand } from '../crash/allowlist.ts';
 import { parseBt } from '../parse/bt.ts';
 import type { BtModel, BtTask, LogModel, ModModel, PsModel } from '../parse/models.ts';
@@ -28,6 +28,8 @@ export interface DetailInputs {
   moduleDir: string | null;
   /** Only the kernel log exists: nothing can be asked of crash. */
   logOnly: boolean;
+  /** crash's start-up options ('no_modules', 'minimal', ...): what the session cannot read. */
+  startOptions?: readonly CrashStartOption[];
 }
 
 /** The details plus the follow-up commands that would complete them. */
@@ -46,7 +48,7 @@ class Probes {
   constructor(private readonly inp: DetailInputs) {}
   /** The probe's output, or undefined (and asked for) when it has not run yet; null in log-only mode. */
   get(cmd: GuidedCommand): string | undefined | null {
-    if (this.inp.logOnly) return null;
+    if (this.inp.logOnly || this.unavailable(cmd)) return null;
     let line: string;
     try {
       line = buildGuidedCommand(cmd);
@@ -57,6 +59,50 @@ class Probes {
     if (out === undefined && !this.wanted.some((w) => w.id === cmd.id && w.arg === cmd.arg)) this.wanted.push(cmd);
     return out;
   }
+
+  /** crash cannot run this in the session (--minimal: no stacks or structures; --no_modules: no mod -s). */
+  unavailable(cmd: GuidedCommand): boolean {
+    const opts = this.inp.startOptions ?? [];
+    if (opts.includes('minimal')) return !['sym', 'dis -rl', 'log'].includes(cmd.id);
+    return opts.includes('no_modules') && cmd.id.startsWith('mod');
+  }
+}
+
+/** Whether `bt -F` output holds a stack crash really read (frames), not an error. */
+function stackRead(btF: string): boolean {
+  return /^\s*#\d{1,4} \[[0-9a-f]{1,16}\] \S/m.test(btF);
+}
+
+/** Whether crash's `bt -F` stack shows the frame `fn` (crash leaves module frames out under --no_modules). */
+function stackShows(btF: string, fn: string): boolean {
+  const base = baseName(fn);
+  return btF.split('\n').some((l) => {
+    const m = /^\s*#\d{1,4} \[[0-9a-f]{1,16}\] (\S{1,128}) at /.exec(l);
+    return m !== null && baseName(m[1] as string) === base;
+  });
+}
+
+/** The owner the kernel's hung-task report named, with its state and where it sleeps from the same report. */
+function ownerFromLog(b: Blocked, inp: DetailInputs): TriageHungTask['owner'] {
+  const lo = b.logOwner;
+  if (lo?.ownerPid == null) return null;
+  const frames = framesOfTrace(lo.ownerTrace ?? []);
+  const own = firstOwnFrame(frames);
+  const ps = inp.ps?.tasks.find((t) => t.pid === lo.ownerPid);
+  return {
+    pid: lo.ownerPid,
+    comm: lo.ownerComm,
+    state: ps?.state ?? lo.ownerState ?? null,
+    function: own ? baseName(own.function) : null,
+    ...(frames.length ? { stack: frames.map(frameText) } : {}),
+  };
+}
+
+/** "which sleeps in qdrv_hold_locked, state S: from the kernel log's hung-task report ..." */
+function logOwnerNote(b: Blocked, o: NonNullable<TriageHungTask['owner']>): string {
+  const kind = b.logOwner?.kind ?? 'lock';
+  const where = o.function ? `; its stack in the same report shows it in ${o.function}` : '';
+  return `owner from the kernel log: the hung-task report says "${b.comm}:${b.pid ?? '?'} is blocked on a ${kind} likely owned by task ${o.comm ?? '?'}:${o.pid ?? '?'}"${where}`;
 }
 
 const hex = (a: string): string => `0x${a.replace(/^0x/, '').toLowerCase()}`;
@@ -161,7 +207,7 @@ interface Blocked {
   seconds: number | null;
   state: string | null;
   frames: NamedFrame[];
-  logOwner: { kind: string; ownerComm: string | null; ownerPid: number | null } | null;
+  logOwner: NonNullable<LogModel['hungTasks'][number]['blockedOn']> | null;
 }
 
 /** Every blocked task: the log's hung-task reports first (in order), then crash's other UN tasks. */
@@ -208,6 +254,39 @@ function lockOwner(p: Probes, inp: DetailInputs, un: BtModel | null, kind: strin
   };
 }
 
+/**
+ * The lock a blocked task sleeps on, from crash's `bt -F` of its stack. Only a stack crash really
+ * read, showing the task's own frame, supports "the lock is not a named symbol"; an error, a
+ * session without stacks (--minimal) or without module symbols (--no_modules) says only that
+ * crash could not tell.
+ */
+function lockFromStack(p: Probes, inp: DetailInputs, b: Blocked, kind: string, own: NamedFrame | null): { symbol: string | null; note: string | null } {
+  const cmd: GuidedCommand = { id: 'bt -F', arg: String(b.pid) };
+  const btF = p.get(cmd);
+  const opts = inp.startOptions ?? [];
+  if (btF === null) {
+    return { symbol: null, note: p.unavailable(cmd) ? `crash runs with --minimal and cannot read ${b.comm}'s stack (bt -F ${b.pid}): which ${kind} it waits on is unknown` : null };
+  }
+  if (btF === undefined) return { symbol: null, note: null };
+  if (!stackRead(btF)) {
+    const said = btF.trim().split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? 'no output';
+    return { symbol: null, note: `crash could not read ${b.comm}'s stack (bt -F ${b.pid}: ${said}): which ${kind} it waits on is unknown` };
+  }
+  if (!own) return { symbol: null, note: `no function of ${b.comm}'s own on its stack: which ${kind} it waits on is unknown` };
+  if (!stackShows(btF, own.function)) {
+    const why = opts.includes('no_modules') && own.module
+      ? `crash runs with --no_modules and leaves ${own.module}'s frames and variables out of bt -F ${b.pid}`
+      : `crash's bt -F ${b.pid} does not show ${baseName(own.function)}`;
+    return { symbol: null, note: `${why}: which ${kind} ${b.comm} waits on is unknown from the dump` };
+  }
+  const symbol = lockSymbolFromStack(btF, own.function);
+  if (symbol) return { symbol, note: null };
+  if (opts.includes('no_modules')) {
+    return { symbol: null, note: `the ${kind} is not named on ${b.comm}'s stack (bt -F ${b.pid}), but crash runs with --no_modules and cannot name a module's variables: whether it is one is unknown` };
+  }
+  return { symbol: null, note: `the ${kind} is not a named kernel symbol on ${b.comm}'s stack (bt -F ${b.pid}): a lock inside a dynamically allocated object` };
+}
+
 /** Hung-task details: every blocked task, what it waits on, and for a mutex / rwsem who holds it. */
 export function hungDetails(inp: DetailInputs, p: Probes): { tasks: TriageHungTask[] } | null {
   const anyUn = (inp.ps?.tasks ?? []).some((t) => t.state === 'UN');
@@ -223,21 +302,23 @@ export function hungDetails(inp: DetailInputs, p: Probes): { tasks: TriageHungTa
       waitsOn: { kind, symbol: null }, owner: null, state: b.state, stack: b.frames.map(frameText), note: null,
     };
     if (b.frames.length === 0) t.note = 'no stack for this task (crash foreach UN bt did not show it)';
-    if (b.logOwner?.ownerPid != null) t.owner = { pid: b.logOwner.ownerPid, comm: b.logOwner.ownerComm, state: null, function: null };
+    const fromLog = ownerFromLog(b, inp);
+    if (fromLog) t.owner = fromLog;
     const lockish = kind === 'mutex' || kind === 'rwsem';
     if (lockish && i < MAX_CHASED && b.pid !== null) {
       if (inp.logOnly) {
-        t.note = t.owner ? 'owner as the kernel reported it (hung-task blocker detection); its state and stack need crash' : `which ${kind} and its owner are not in the kernel log: open the dump with crash for the wait chain`;
+        t.note = t.owner ? `${logOwnerNote(b, t.owner)}; its state and the lock need crash` : `which ${kind} and its owner are not in the kernel log: open the dump with crash for the wait chain`;
       } else {
-        const btF = p.get({ id: 'bt -F', arg: String(b.pid) });
-        const symbol = btF && own ? lockSymbolFromStack(btF, own.function) : null;
-        if (symbol && t.waitsOn) t.waitsOn.symbol = symbol;
-        if (btF && !symbol) t.note = `the ${kind} is not a named kernel symbol on ${b.comm}'s stack (bt -F ${b.pid}): a lock inside a dynamically allocated object`;
-        if (symbol) {
-          const o = lockOwner(p, inp, un, kind, symbol);
+        const lock = lockFromStack(p, inp, b, kind, own);
+        if (lock.symbol && t.waitsOn) t.waitsOn.symbol = lock.symbol;
+        t.note = lock.note;
+        if (lock.symbol) {
+          const o = lockOwner(p, inp, un, kind, lock.symbol);
           if (o.owner) t.owner = o.owner;
           t.note = o.note;
         }
+        // crash could not name the lock: what the log says about its owner is the answer, said as such.
+        if (!lock.symbol && t.owner && fromLog) t.note = `${logOwnerNote(b, t.owner)}${lock.note ? ` (${lock.note})` : ''}`;
       }
     }
     tasks.push(t);

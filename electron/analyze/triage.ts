@@ -7,7 +7,7 @@ import type {
   BtModel, KmemFreeModel, KmemInfoModel, KmemSlabModel, KmemVmStatModel, KmemZoneModel, LogModel, ModModel, ModTaintModel,
   PsModel, SysModel, SysTaintModel, VmModel,
 } from '../parse/models.ts';
-import type { GuidedCommand } from '../api/contract.ts';
+import type { GuidedCommand, SessionLimit } from '../api/contract.ts';
 import type { TraceEvidence } from './facts.ts';
 import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-models.ts';
 import { kindDetails, type Details } from './kind-details.ts';
@@ -45,10 +45,12 @@ export interface Gathered {
   moduleDir?: string | null;
   /** Whether the dump holds every task, from the crash session's task check (crash/incomplete-dump.ts). */
   completeness?: TriageCompleteness | null;
+  /** What the crash session cannot have because of its start-up options (SessionInfo.limits). */
+  limits?: SessionLimit[];
 }
 
 /** Input name -> the crash command it comes from, for "not available" messages. */
-export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir' | 'completeness'>, string> = {
+export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir' | 'completeness' | 'limits'>, string> = {
   sys: 'sys', sysT: 'sys -t', log: 'log', bt: 'bt', kmemI: 'kmem -i', kmemZ: 'kmem -z', kmemF: 'kmem -f',
   kmemS: 'kmem -s', kmemV: 'kmem -V', ps: 'ps', mod: 'mod', modT: 'mod -t',
 };
@@ -114,6 +116,7 @@ export function triage(g: Gathered): TriageReport {
     hung: details.hung,
     lockup: details.lockup,
     missing,
+    ...(g.limits?.length ? { limits: g.limits.map((l) => ({ option: l.option, unavailable: l.unavailable, why: l.why })) } : {}),
   };
 }
 
@@ -129,6 +132,7 @@ function completenessOf(g: Gathered): TriageCompleteness {
 function detailsOf(g: Gathered, v: PanicVerdict): Details {
   return kindDetails(v.panic.kind, v.fault, v.panicBt, {
     log: g.log ?? null, bt: g.bt ?? null, ps: g.ps ?? null, mod: g.mod ?? null, probes: g.probes ?? {}, moduleDir: g.moduleDir ?? null, logOnly: Boolean(g.logOnly),
+    startOptions: (g.limits ?? []).map((l) => l.option),
   });
 }
 

@@ -89,6 +89,22 @@ export type CommandResponse = v.InferOutput<typeof CommandResponseSchema>;
 export const sessionStates = ['starting', 'ready', 'busy', 'restarting', 'failed', 'closed'] as const;
 export type SessionState = (typeof sessionStates)[number];
 
+/** crash's start-up options that skip a part of the dump (electron/crash/start-options.ts says what each costs). */
+export const crashStartOptionNames = ['no_kmem_cache', 'no_modules', 'zero_excluded', 'minimal'] as const;
+export type CrashStartOption = (typeof crashStartOptionNames)[number];
+
+/** One thing a session started with an option cannot have. */
+export const SessionLimitSchema = v.object({
+  option: v.picklist(crashStartOptionNames),
+  /** Commands that fail or say nothing in this session. */
+  commands: v.array(v.string()),
+  /** The missing facts, in words. */
+  unavailable: v.string(),
+  /** Why crash was started with the option (its start-up error, or remembered from an earlier start). */
+  why: v.string(),
+});
+export type SessionLimit = v.InferOutput<typeof SessionLimitSchema>;
+
 export const SessionInfoSchema = v.object({
   id: v.string(),
   /** Stable dump id (size + header hash + release + crash time); the renderer cache keys on it. */
@@ -105,6 +121,10 @@ export const SessionInfoSchema = v.object({
   release: v.nullable(v.string()),
   /** null, or the fallback crash needed to read the dump ('zero_excluded' | 'minimal'). */
   degraded: v.nullable(v.picklist(['zero_excluded', 'minimal'])),
+  /** crash's start-up options ('no_modules', 'no_kmem_cache', 'zero_excluded', 'minimal'); absent or empty: a plain start. */
+  startOptions: v.optional(v.array(v.picklist(crashStartOptionNames))),
+  /** What the session cannot have because of those options, and why it was started so (said once here). */
+  limits: v.optional(v.array(SessionLimitSchema)),
   startupWarnings: v.array(v.string()),
   diagnoses: v.array(DiagnosisSchema),
   /** Whether the dump holds every task the kernel had, once crash counted them. */
@@ -192,6 +212,7 @@ export const TriageReportSchema = v.object({
       pid: v.number(), comm: v.string(), points: v.nullable(v.number()), rssKb: v.number(), oomScoreAdj: v.number(), eligible: v.boolean(), why: v.optional(v.string()),
     })),
     missing: v.array(v.string()),
+  limits: v.optional(v.array(v.object({ option: v.string(), unavailable: v.string(), why: v.string() }))),
     conflicts: v.array(v.string()),
     nextCommands: v.array(v.string()),
   })),

@@ -293,4 +293,9 @@ export interface TriageReport {
   lockup?: TriageLockup | null;
   /** Inputs the engine did not have (a degraded dump, an old crash, `--dmesg` mode). */
   missing: string[];
+  /**
+   * What the crash session could not read because of its start-up options (--no_modules ...)
+   * and why it was started so; absent for a plain start. Said once here, not per finding.
+   */
+  limits?: Array<{ option: string; unavailable: string; why: string }>;
 }

@@ -19,7 +19,7 @@ import type { TraceSummary } from '../api/trace-model.ts';
 import { importTraceInWorker } from '../trace/worker-client.ts';
 import { parseLog } from '../parse/log.ts';
 import { parseDumpLogText } from '../dumpinfo/log-triage.ts';
-import type { Diagnosis } from '../api/contract.ts';
+import type { Diagnosis, SessionLimit } from '../api/contract.ts';
 import { terminalSshHosts } from '../transport/ssh-terminal.ts';
 import { apiFailure, openOptions, parseCommandArgs, usageError, type CliCommand } from './command-args.ts';
 import { fetchVmlinuxForCli } from './symbols-fetch.ts';
@@ -127,11 +127,14 @@ export async function triageCommand(args: string[]): Promise<number> {
       // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
       const dumpDir = path.dirname(positionals[0] as string);
       const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
-      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), { moduleDir, ...(progress ? { onProgress: progress } : {}) }));
+      const limitsOf = async (): Promise<SessionLimit[]> => (await api.call('session.info', { sessionId: info.id })).limits ?? [];
+      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), { moduleDir, limitsOf, ...(progress ? { onProgress: progress } : {}) }));
       const after = await api.call('session.info', { sessionId: info.id });
       // The session's last word on completeness (the task check runs before any command, so it is in).
       if (after.completeness) report.completeness = after.completeness;
       for (const d of after.diagnoses) {
+        // The start-up options' cost is the report's `limits`, said once there.
+        if (d.code === 'degraded' && report.limits?.length) continue;
         // An incomplete dump is report.completeness, shown first; the rest stays under "not available".
         if (d.severity !== 'info' && d.code !== 'dump-incomplete') report.missing.push(`session: ${d.message}`);
       }

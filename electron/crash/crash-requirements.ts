@@ -11,6 +11,14 @@
  * | 8.0.6 (trixie) | correct | correct |
  * | 9.0.2 (sid) | correct | correct |
  *
+ * and on Debian sid's 7.2.13 (hung-mutex-7.2), which no crash release reads plainly:
+ *
+ * | crash | plain start | with options |
+ * |---|---|---|
+ * | 8.0.2 | stops in kmem_cache_init() (kmem_cache_s_num) | --no_kmem_cache --no_modules starts, but `ps` lists 2 of 78 tasks and `bt` fails |
+ * | 8.0.6 | stops in kmem_cache_init() (kmem_cache_s_num); with --no_kmem_cache alone in module_init() | --no_kmem_cache --no_modules: sys, ps, bt, log right; kmem -s, mod, vm PID (dentry_d_iname), kmem -p (page_index) fail |
+ * | 9.0.2 | stops in module_init() (module_num_gpl_syms) | --no_modules: sys, ps, bt, log right; kmem -s (kmem_cache_local_node), mod fail |
+ *
  * Where no fixture exists the rows come from crash-utility/crash's history (commit subjects name
  * the kernel they fix) and say so (`basis: 'history'`). Read to learn; nothing copied.
  */
@@ -27,7 +35,15 @@ export interface CrashRequirement {
   why: string;
   /** Something no released crash fixes yet, or what is not known (said plainly, never guessed). */
   caveat?: string;
+  /**
+   * Measured: crash releases that start on these kernels only with these options and then read
+   * sys, ps, bt and log right (start-options.ts says what each option costs). A crash older than
+   * `minimum` that is listed here is still worth a session; one not listed is not trusted.
+   */
+  startOptions?: Readonly<Record<string, readonly CrashStartOption[]>>;
 }
+
+import type { CrashStartOption } from '../api/contract.ts';
 
 /** crash releases crashdeck's tests run (the fixtures' transcripts): 8.0.6 and 9.0.2. */
 export const verifiedCrashReleases = ['8.0.6', '9.0.2'] as const;
@@ -87,7 +103,26 @@ export const crashRequirements: readonly CrashRequirement[] = [
     why: "no 7.x fixture: 9.0.2 is the newest crash release, and crash's history names no 7.0-specific fix",
     caveat: "for 7.1 and later crash's history has fixes that no release carries yet: d0ee428664f9 (x86_64 `bt` ORC register numbering — without it backtraces can be wrong), fa55e121672c (`bt -F`, compound_head), bb9a3fa67a79 (`kmem -s`), fdb94ed20ac8 (`swap`); treat `bt` on 7.1+ with care or build crash from its git master",
   },
+  {
+    fromKernel: [7, 2],
+    minimum: '9.0.2',
+    basis: 'measured',
+    why: "measured on Debian sid's 7.2.13: no crash release reads it plainly. 9.0.2 stops in module_init() (\"invalid structure member offset: module_num_gpl_syms\") and reads sys, ps, bt and log with --no_modules; 8.0.6 stops in kmem_cache_init() (kmem_cache_s_num) and reads them with --no_kmem_cache --no_modules, but also fails `vm PID` and `kmem -p`; 8.0.2 misses almost every task even with those options",
+    caveat: 'no crash release reads 7.2 fully yet: even 9.0.2 needs --no_modules (no `mod`, no module symbols in `bt`) and cannot run `kmem -s`; the fixes are in crash\'s git master only (bb9a3fa67a79 for `kmem -s`, d0ee428664f9 for `bt`)',
+    startOptions: { '9.0.2': ['no_modules'], '8.0.6': ['no_kmem_cache', 'no_modules'] },
+  },
 ];
+
+/**
+ * The options with which crash `crashVersion` was measured to read dumps of `release` (sys, ps,
+ * bt, log), or null when this crash was not measured on that kernel.
+ */
+export function measuredStartOptions(crashVersion: string | null | undefined, release: string | null | undefined): readonly CrashStartOption[] | null {
+  const row = crashRequirementFor(release);
+  if (!row?.startOptions || !crashVersion) return null;
+  const key = Object.keys(row.startOptions).find((v) => compareCrashVersions(v, crashVersion) === 0);
+  return key ? (row.startOptions[key] ?? null) : null;
+}
 
 /** A kernel release's numbers ("6.12.118+deb13-cloud-amd64" -> 6, 12, 118); null when it is not one. */
 export function kernelVersion(release: string | null | undefined): { major: number; minor: number; patch: number } | null {

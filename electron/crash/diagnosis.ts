@@ -136,7 +136,18 @@ export function diagnoseStartup(startupText: string, crashVersion: string | null
 /** Findings from one command's output (an error that only an outdated crash produces). */
 export function diagnoseCommand(raw: string, crashVersion: string | null, release: string | null, host: string | null = null): Diagnosis[] {
   const m = /invalid structure member offset: (\S+)/.exec(raw);
-  return m ? [tooOld(crashVersion, release, `it does not know this kernel's structures ("invalid structure member offset: ${m[1]}")`, host)] : [];
+  if (!m) return [];
+  if (crashNewEnough(crashVersion, release) === true) {
+    // The newest crash for this kernel and still a structure it does not know: no release reads it fully.
+    const caveat = crashRequirementFor(release)?.caveat;
+    return [{
+      code: 'crash-lacks-support',
+      severity: 'warning',
+      message: `crash ${crashVersion} does not know a structure of kernel ${release ?? 'of this dump'} this command needs ("invalid structure member offset: ${m[1]}"): its output is missing, not a fact about the kernel.`,
+      ...(caveat ? { hint: `${caveat[0]?.toUpperCase() ?? ''}${caveat.slice(1)}.` } : {}),
+    }];
+  }
+  return [tooOld(crashVersion, release, `it does not know this kernel's structures ("invalid structure member offset: ${m[1]}")`, host)];
 }
 
 /** The 'crash-too-old' finding: names the version the kernel needs and the command that gets it. */

@@ -98,6 +98,7 @@ export class SessionRecord {
       crashVersion: f.crashVersion,
       release: f.release,
       degraded: s.degraded,
+      ...(s.startOptions.length ? { startOptions: [...s.startOptions], limits: s.limits } : {}),
       startupWarnings: s.startupWarnings,
       diagnoses,
       completeness: this.completeness(),

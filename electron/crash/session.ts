@@ -2,7 +2,7 @@
  * CrashSession: one long-lived `crash` process per open dump, driven over a Transport. It is the
  * only writer to crash's stdin.
  *
- * - Start: `crash -s --no_crashrc --no_scroll [--zero_excluded|--minimal] VMLINUX VMCORE` on
+ * - Start: `crash -s --no_crashrc --no_scroll [OPTIONS] VMLINUX VMCORE` on
  *   pipes: -s skips the banner, --no_crashrc keeps the user's ~/.crashrc and ./.crashrc out so
  *   output is reproducible, and on a pipe crash never pages. Readiness is the first marker
  *   coming back (see framing.ts for why markers are shell-escape echoes).
@@ -16,17 +16,22 @@
  *   events show ('restarting').
  * - Death (SIGKILL from outside, segfault, EOF): the in-flight command fails with 'crash-died';
  *   queued commands run after the automatic restart.
- * - A dump crash cannot open is retried with --zero_excluded, then --minimal (retrace-server's
- *   ladder); a session that needed either is `degraded`.
+ * - A crash that stops in a named start-up step (a kernel newer than it) is restarted once with
+ *   the options that skip that step (start-options.ts: --no_kmem_cache, --no_modules), and with
+ *   options remembered for this (crash, kernel) it starts with them at once; a dump crash still
+ *   cannot open is retried with --zero_excluded, then --minimal (retrace-server's ladder). What
+ *   each option costs is the session's 'degraded' finding (`limits`), said once, never guessed.
  */
 import { ApiError, type Diagnosis, type DumpCompleteness, type SessionState } from '../api/contract.ts';
 import type { ExitInfo, RunningProcess, Transport } from '../transport/types.ts';
-import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, type StartupContext } from './diagnosis.ts';
+import { classifyStartupFailure, crashMissing, diagnoseCommand, diagnoseStartup, newerCrashHint, type StartupContext } from './diagnosis.ts';
+import { crashNewEnough, measuredStartOptions } from './crash-requirements.ts';
 import { CommandFramer, newNonce, type Frame } from './framing.ts';
 import { scanOutput } from './output-scan.ts';
 import { SpawnError } from '../transport/local.ts';
 import { pathArg } from './crash-binary.ts';
 import { assessCompleteness, diagnoseIncompleteDump, incompleteDumpCode, taskCountCommands, unknownCompleteness } from './incomplete-dump.ts';
+import { costsOf, nextOptions, optionArgs, optionText, type CrashStartOption, type OptionCost } from './start-options.ts';
 
 /** Fallback modes of the ladder, in order. */
 export type DegradedMode = 'zero_excluded' | 'minimal';
@@ -60,8 +65,14 @@ export interface CrashSessionOptions {
   release?: string | null;
   /** What crashdeck found out about the dump file before starting (for failure messages). */
   dumpFacts?: Pick<StartupContext, 'truncated' | 'notADump'>;
-  /** Try --zero_excluded and --minimal when crash cannot open the dump (default true). */
+  /** Try start-up options (--no_modules ... --minimal) when crash cannot open the dump (default true). */
   fallback?: boolean;
+  /** Options remembered for this crash and kernel (start-options-store.ts): the first start uses them. */
+  startOptions?: readonly CrashStartOption[];
+  /** Why each remembered option was needed. */
+  startReasons?: Readonly<Record<string, string>>;
+  /** Called once crash is ready with options a failed start taught (for the store). */
+  onOptionsLearned?: (options: CrashStartOption[], reasons: Record<string, string>) => void;
   /** Give up on a crash that is not ready after this long (default 30 min: huge dumps are slow). */
   startupTimeoutMs?: number;
   /** How often 'progress' is reported for a running command (default 1000 ms). */
@@ -102,11 +113,22 @@ interface Launch {
 const defaultTimeoutMs = 120_000;
 const maxStderrKept = 64 * 1024;
 
+/** What a session started with options cannot have, and why it was started so. */
+export interface SessionLimit extends OptionCost {
+  why: string;
+}
+
 /** One persistent crash process for one dump, with a FIFO command queue. */
 export class CrashSession {
   state: SessionState = 'starting';
   message = 'starting crash';
   degraded: DegradedMode | null = null;
+  /** The options crash runs with (empty: a plain start). */
+  startOptions: CrashStartOption[] = [];
+  /** Why each option was needed (crash's start-up error, or "remembered: ..."). */
+  optionReasons: Record<string, string> = {};
+  /** crash processes spawned to get the session started (restarts not counted). */
+  starts = 0;
   startupWarnings: string[] = [];
   /** Everything crash printed before its first prompt (with -s: warnings only). */
   startupText = '';
@@ -200,10 +222,15 @@ export class CrashSession {
     this.emit({ type: 'state', state, message });
   }
 
-  private args(mode: DegradedMode | null): string[] {
+  /** What this session cannot have because of its start-up options, with why (empty: nothing). */
+  get limits(): SessionLimit[] {
+    return costsOf(this.startOptions).map((c) => ({ ...c, why: this.optionReasons[c.option] ?? 'crash was started so' }));
+  }
+
+  private args(options: readonly CrashStartOption[]): string[] {
     const o = this.options;
     const files = (o.vmlinux === null ? [o.vmcore] : [o.vmlinux, o.vmcore]).map(pathArg);
-    return ['-s', '--no_crashrc', '--no_scroll', ...(mode ? [`--${mode}`] : []), ...files];
+    return ['-s', '--no_crashrc', '--no_scroll', ...optionArgs(options), ...files];
   }
 
   private context(): StartupContext {
@@ -224,46 +251,58 @@ export class CrashSession {
   }
 
   private async firstStart(): Promise<void> {
-    const ladder: (DegradedMode | null)[] = this.options.fallback === false ? [null] : [null, 'zero_excluded', 'minimal'];
+    const remembered = this.options.fallback === false ? [] : [...(this.options.startOptions ?? [])];
+    let options: CrashStartOption[] = remembered;
+    const reasons: Record<string, string> = {};
+    for (const o of remembered) reasons[o] = `remembered from an earlier start of crash ${this.options.crashVersion ?? ''} on kernel ${this.options.release ?? ''}: ${this.options.startReasons?.[o] ?? 'it needed this option'}`.replace(/\s+/g, ' ');
     let firstError: ApiError | null = null;
-    for (const mode of ladder) {
+    // At most: the step options (one rung, two for a failing remembered set), then --zero_excluded, --minimal.
+    for (let rung = 0; rung < 5; rung++) {
       if (this.closing) break;
-      this.setState('starting', mode ? `crash could not open the dump; retrying with --${mode}` : 'starting crash');
-      const outcome = await this.startProcess(mode);
+      this.setState('starting', options.length ? `${rung === 0 ? 'starting crash' : 'retrying'} with ${optionText(options)}` : 'starting crash');
+      this.starts++;
+      const outcome = await this.startProcess(options);
       if (this.closing) {
         this.launch?.proc.kill('SIGKILL');
         break;
       }
       if (outcome.ok) {
-        this.degraded = mode;
+        this.startOptions = options;
+        this.optionReasons = reasons;
+        this.degraded = options.includes('minimal') ? 'minimal' : options.includes('zero_excluded') ? 'zero_excluded' : null;
         this.startupText = outcome.startupText;
         this.startupWarnings = scanOutput('crash', outcome.startupText).warnings;
         this.diagnoses = diagnoseStartup(outcome.startupText, this.options.crashVersion ?? null, this.options.release ?? null, this.remoteHost());
-        if (mode) {
-          this.diagnoses.push({
-            code: 'degraded',
-            severity: 'warning',
-            message: `crash could only open this dump with --${mode}${mode === 'minimal' ? ': only log, dis, rd, sym, eval and set work' : ': missing pages read as zeros'}.`,
-            hint: 'The dump is probably incomplete; results may be partial.',
-          });
-        }
+        const limited = this.limitsDiagnosis();
+        if (limited) this.diagnoses.push(limited);
+        const learned = options.filter((o) => o === 'no_modules' || o === 'no_kmem_cache');
+        // Only kernel-wide options are remembered: --zero_excluded / --minimal are about this dump's pages.
+        if (learned.length && learned.some((o) => !remembered.includes(o))) this.options.onOptionsLearned?.(learned, Object.fromEntries(learned.map((o) => [o, reasons[o] ?? ''])));
         const tooOld = this.diagnoses.find((d) => d.code === 'crash-too-old');
-        if (mode !== 'minimal' && !tooOld) this.queueTaskCheck();
+        if (!options.includes('minimal') && !tooOld) this.queueTaskCheck();
         else {
           this.completeness = tooOld
             ? unknownCompleteness(`crash cannot be trusted to count this dump's tasks: ${tooOld.message}`, tooOld.hint ?? 'Install a crash new enough for the kernel.')
             : unknownCompleteness('crash could open the dump only with --minimal, which reads no task table', 'Copy the dump again if it may be truncated, or read the kernel log (complete).');
         }
-        this.setState('ready', mode ? `ready (degraded: --${mode})` : 'ready');
+        this.setState('ready', options.length ? `ready (started with ${optionText(options)})` : 'ready');
         this.pump();
         return;
       }
       const err = outcome.error;
       firstError ??= err;
-      // Only failures that may come from the dump's content earn the ladder; a missing crash,
-      // a wrong vmlinux or a permission problem would fail the same way in every mode.
+      if (this.options.fallback === false) break;
+      // Only failures that may come from the dump's content earn the dump-level rungs; a missing
+      // crash, a wrong vmlinux or a permission problem would fail the same way in every mode.
       const dumpTrouble = err.code === 'dump-truncated' || err.code === 'crash-died' || (err.code === 'dump-unreadable' && !/Permission denied/i.test(outcome.output));
-      if (!dumpTrouble) break;
+      // A crash too old for the kernel is not trusted with options (install a newer one), unless
+      // it was measured to read this kernel with them (crash-requirements.ts: 8.0.6 on 7.2).
+      const untrusted = err.code === 'crash-too-old' && measuredStartOptions(this.options.crashVersion, this.options.release) === null;
+      const next = untrusted || err.code === 'crash-missing' || err.code === 'vmlinux-mismatch' || err.code === 'vmlinux-not-found' ? null : nextOptions(options, outcome.output, dumpTrouble);
+      if (!next) break;
+      const crashName = `crash ${this.options.crashVersion ?? ''}`.trim();
+      for (const o of next.options) if (!options.includes(o)) reasons[o] = `${crashName} could not start without it on kernel ${this.options.release ?? 'of this dump'}: ${next.reason}`;
+      options = next.options;
     }
     if (this.closing) throw new ApiError('cancelled', 'the session was closed while crash was starting');
     const failure = firstError ?? new ApiError('internal', 'crash did not start');
@@ -298,6 +337,23 @@ export class CrashSession {
     this.queue.unshift(...items);
   }
 
+  /** The one 'degraded' finding naming what this session cannot have and why (null: nothing). */
+  private limitsDiagnosis(): Diagnosis | null {
+    const limits = this.limits;
+    if (!limits.length) return null;
+    const what = limits.map((l) => `--${l.option}: ${l.unavailable}`).join('; ');
+    const why = [...new Set(limits.map((l) => l.why))].join('; ');
+    const dumpLevel = limits.some((l) => l.option === 'zero_excluded' || l.option === 'minimal');
+    return {
+      code: 'degraded',
+      severity: 'warning',
+      message: `crash runs with ${optionText(this.startOptions)}, so ${what}. Why: ${why}.`,
+      hint: dumpLevel
+        ? 'The dump is probably incomplete; results may be partial. What crash could not read is not evidence about the kernel.'
+        : `${crashNewEnough(this.options.crashVersion, this.options.release) === false ? `${newerCrashHint(this.options.release ?? null, this.remoteHost())} ` : 'A crash release that knows this kernel reads everything. '}Until then what crash cannot read here is not evidence about the kernel.`,
+    };
+  }
+
   private fail(err: ApiError): void {
     this.failure = err;
     this.launch = null;
@@ -306,10 +362,10 @@ export class CrashSession {
   }
 
   /** Spawn crash and wait for its first marker (ready) or its exit (failure). */
-  private async startProcess(mode: DegradedMode | null): Promise<{ ok: true; startupText: string } | { ok: false; error: ApiError; output: string }> {
+  private async startProcess(startOptions: readonly CrashStartOption[]): Promise<{ ok: true; startupText: string } | { ok: false; error: ApiError; output: string }> {
     const o = this.options;
     const prefix = o.commandPrefix ?? [];
-    const argv = [...prefix, o.crashPath, ...this.args(mode)];
+    const argv = [...prefix, o.crashPath, ...this.args(startOptions)];
     let proc: RunningProcess;
     try {
       // Low priority: a page painting its first answer must not wait for crash's start-up.
@@ -382,7 +438,7 @@ export class CrashSession {
     if (this.inflight || !this.launch || this.launch.exited) return;
     const item = this.queue.shift();
     if (!item) {
-      this.setState('ready', this.degraded ? `ready (degraded: --${this.degraded})` : 'ready');
+      this.setState('ready', this.startOptions.length ? `ready (started with ${optionText(this.startOptions)})` : 'ready');
       return;
     }
     const launch = this.launch;
@@ -467,7 +523,7 @@ export class CrashSession {
   private async restart(why: string): Promise<void> {
     this.restarts++;
     this.setState('restarting', `restarting crash (${why})`);
-    const outcome = await this.startProcess(this.degraded);
+    const outcome = await this.startProcess(this.startOptions);
     if (this.closing) {
       this.launch?.proc.kill('SIGKILL');
       return;

@@ -155,11 +155,13 @@ interface State {
   section: Section;
   taskCols: string[];
   inTrace: boolean;
+  /** The likely lock owner's sched_show_task() printed after a hung-task blocker line (6.15+). */
+  owner: { blockedOn: NonNullable<HungTaskReport['blockedOn']>; at: number; inTrace: boolean } | null;
 }
 
 function analyse(model: LogModel, diags: Diagnostics): void {
   const recs = model.records;
-  const st: State = { open: null, oom: null, section: 'none', taskCols: [], inTrace: false };
+  const st: State = { open: null, oom: null, section: 'none', taskCols: [], inTrace: false, owner: null };
   const startOpen = (i: number, extra: Partial<Open>): Open => {
     const o: Open = { startedAt: i, pid: null, comm: null, cpu: null, taint: null, callTrace: [], traceDone: false, ...extra };
     st.open = o;
@@ -206,6 +208,7 @@ function analyse(model: LogModel, diags: Diagnostics): void {
       }
       continue;
     }
+    if (st.owner && ownerDetail(t, i, st)) continue;
     if (t.startsWith('Call Trace:')) {
       if (st.open && !st.open.traceDone) st.inTrace = true;
       continue;
@@ -220,7 +223,10 @@ function analyse(model: LogModel, diags: Diagnostics): void {
     if (blocker) {
       // hung_task.c debug_show_blocker() (6.15+), printed after the blocked task's stack.
       const h = model.hungTasks.findLast((x) => x.pid === Number(blocker[2]));
-      if (h) h.blockedOn = { kind: blocker[3] as string, ownerComm: blocker[4] ?? null, ownerPid: blocker[5] ? Number(blocker[5]) : null };
+      if (h) {
+        h.blockedOn = { kind: blocker[3] as string, ownerComm: blocker[4] ?? null, ownerPid: blocker[5] ? Number(blocker[5]) : null };
+        if (h.blockedOn.ownerComm !== null) st.owner = { blockedOn: h.blockedOn, at: i, inTrace: false };
+      }
       continue;
     }
     // A soft lockup report prints the interrupted registers (show_regs) when the watchdog had them.
@@ -571,6 +577,34 @@ function oopsDetail(t: string, oops: OopsReport): boolean {
 }
 
 /** "task:backupd state:D stack:0 pid:307 tgid:307 ppid:174 flags:0x00000002" (sched_show_task). */
+/**
+ * The owner's "task:qholder state:S ..." line and call trace that debug_show_blocker() prints
+ * right after "is blocked on a mutex likely owned by task qholder:269" (sched_show_task).
+ */
+function ownerDetail(t: string, i: number, st: State): boolean {
+  const o = st.owner as NonNullable<State['owner']>;
+  if (o.inTrace) {
+    const entry = traceEntry(t);
+    if (entry !== undefined) {
+      if (entry !== null) (o.blockedOn.ownerTrace ??= []).push(entry);
+      return true;
+    }
+    st.owner = null;
+    return false;
+  }
+  const m = /^task:(.{1,64}?)\s+state:(\S{1,4})\s/.exec(t);
+  if (m && m[1] === o.blockedOn.ownerComm && i - o.at <= 2) {
+    o.blockedOn.ownerState = m[2] as string;
+    return true;
+  }
+  if (t.startsWith('Call Trace:') && o.blockedOn.ownerState !== undefined && i - o.at <= 4) {
+    o.inTrace = true;
+    return true;
+  }
+  if (i - o.at > 4) st.owner = null;
+  return false;
+}
+
 function hungDetail(t: string, h: HungTaskReport): boolean {
   const m = /^task:(.{1,64}?)\s+state:(\S{1,4})\s/.exec(t);
   if (!m) return false;

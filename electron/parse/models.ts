@@ -402,7 +402,15 @@ export interface HungTaskReport {
   /** "task:backupd state:D stack:0 pid:307 ..." -> "D". */
   state?: string | null;
   /** 6.15+ CONFIG_DETECT_HUNG_TASK_BLOCKER: "is blocked on a mutex likely owned by task qholder:304". */
-  blockedOn?: { kind: string; ownerComm: string | null; ownerPid: number | null } | null;
+  blockedOn?: {
+    kind: string;
+    ownerComm: string | null;
+    ownerPid: number | null;
+    /** The owner's "task:qholder state:S" printed after the blocker line, when it was. */
+    ownerState?: string | null;
+    /** The owner's call trace printed after it ("qdrv_hold_locked+0x27/0x30 [qdrv]", innermost first). */
+    ownerTrace?: string[];
+  } | null;
 }
 
 /** `watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:123]`. */

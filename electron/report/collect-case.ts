@@ -60,7 +60,8 @@ export async function collectCase(
     results.set(normalizeCommand(r.command), caseResultOf(r));
     return r;
   };
-  const { report } = await triageSession(recording, options.onProgress ? { onProgress: options.onProgress } : {});
+  const limitsOf = async (): Promise<NonNullable<SessionInfo['limits']>> => (await info()).limits ?? [];
+  const { report } = await triageSession(recording, { limitsOf, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const extra = [...viewCommands];
   const o = report.oom;
   if (o?.culprit.kind === 'slab' && o.culprit.name) extra.push({ id: 'kmem -S', arg: o.culprit.name.split(/\s/)[0] as string });

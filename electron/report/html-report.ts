@@ -78,6 +78,7 @@ function triageSection(c: CaseBundle, t: TriageReport): string {
   out.push(row('Kind', e(p.kind)), row('Panic message', e(t.dump.panicMessage ?? '—')), row('Task', `${e(p.task.comm ?? '?')} (pid ${e(p.task.pid ?? '?')})`));
   out.push(row('Function', `<code>${e(p.function ?? '?')}</code>${p.functionModule ? ` [${e(p.functionModule)}]` : ''}`), row('Signature', `<code>${e(p.signature)}</code>${signatureDetailText(t) ? ` <span class="muted">(${e(signatureDetailText(t))})</span>` : ''}`));
   out.push(row('Taint', e(p.taint === null ? 'unknown' : p.taint || 'not tainted')), row('Tainting modules', e(p.modules.join(', ') || 'none')));
+  for (const l of t.limits ?? []) out.push(row(`crash ran with --${e(l.option)}`, `${e(l.unavailable)}. Why: ${e(l.why)}`));
   out.push('</tbody></table><h3>Panic evidence</h3>', evidenceTable(c, p.evidence));
   out.push(panicSectionsHtml(c, t));
   const o = t.oom;

@@ -93,9 +93,11 @@ let cachedVmlinux: string | undefined;
 let cachedVmlinux612: string | undefined;
 /**
  * The debug vmlinux of a scenario (default: the one the 6.1 fixtures share): CRASHDECK_TEST_VMLINUX
- * (6.1) / CRASHDECK_TEST_VMLINUX_612 (6.12), else the fixtures' fetch-vmlinux.sh.
+ * (6.1) / CRASHDECK_TEST_VMLINUX_612 (6.12) / CRASHDECK_TEST_VMLINUX_72 (7.2, vmlinux72()), else the
+ * fixtures' fetch-vmlinux.sh.
  */
 export function vmlinuxPath(scenario: Scenario = 'panic-sysrq'): string {
+  if (scenario === scenario72) return vmlinux72();
   if ((scenarios612 as readonly string[]).includes(scenario) || scenario === zoneMovable612) {
     cachedVmlinux612 ??= process.env.CRASHDECK_TEST_VMLINUX_612 ?? runScript('fetch-vmlinux.sh', [path.join(fixturesDir(), 'oops-syscall-6.12')]);
     return cachedVmlinux612;

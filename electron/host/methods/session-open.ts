@@ -18,6 +18,7 @@ import { identityFromFacts } from '../../dumpinfo/vmcoreinfo.ts';
 import { fullAnalysisHints } from '../../dumpinfo/symbol-hints.ts';
 import type { Transport } from '../../transport/types.ts';
 import { CrashSession } from '../../crash/session.ts';
+import { recallStartOptions, rememberStartOptions } from '../../crash/start-options-store.ts';
 import { probeCrashVersion, probeOsRelease, resolveCrashPath } from '../../crash/crash-binary.ts';
 import { loadSettings } from '../../settings.ts';
 import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
@@ -131,6 +132,8 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     ctx.sessions.set(id, record);
     return record.info();
   }
+  const env = ctx.options.env ?? process.env;
+  const learned = await recallStartOptions(crashVersion, release, env);
   const session = new CrashSession({
     transport: t,
     crashPath,
@@ -138,6 +141,11 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     vmlinux: vmlinux as string,
     crashVersion: crashVersion as string,
     release,
+    ...(learned ? { startOptions: learned.options, startReasons: learned.reasons } : {}),
+    onOptionsLearned: (options, reasons) => {
+      // Best effort: a read-only cache directory costs the next open one failed start, nothing more.
+      void rememberStartOptions(crashVersion, release, options, reasons, env).catch(() => {});
+    },
     dumpFacts: { truncated: facts.truncated, notADump: facts.format === 'unknown' },
     ...(ctx.options.commandPrefix ? { commandPrefix: ctx.options.commandPrefix } : {}),
     ...(ctx.options.commandTimeoutMs ? { commandTimeoutMs: ctx.options.commandTimeoutMs } : {}),
