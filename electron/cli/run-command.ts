@@ -121,6 +121,8 @@ export async function runCommand(args: string[]): Promise<number> {
           crashVersion: final.crashVersion,
           release: final.release,
           degraded: final.degraded,
+          startOptions: final.startOptions ?? [],
+          limits: final.limits ?? [],
           startupWarnings: final.startupWarnings,
           diagnoses: final.diagnoses,
         },

@@ -5,6 +5,7 @@
  */
 import { createApi } from './create-api.ts';
 import { toApiError } from '../api/handlers.ts';
+import type { SessionInfo } from '../api/contract.ts';
 import { triageSession } from '../analyze/gather.ts';
 import type { Transport } from '../transport/types.ts';
 import type { ConfirmFn } from '../fleet/run.ts';
@@ -30,7 +31,8 @@ export function crashConfirmer(o: { crashPath?: string; debuginfoDirs?: string[]
         const why = info.diagnoses.filter((d) => d.severity !== 'info').map((d) => d.message);
         return { unavailable: why.length ? why.join('; ') : info.message || 'crash could not start on this dump' };
       }
-      const { report } = await triageSession((command) => api.call('session.run', { sessionId: id, command }));
+      const limitsOf = async (): Promise<NonNullable<SessionInfo['limits']>> => (await api.call('session.info', { sessionId: id })).limits ?? [];
+      const { report } = await triageSession((command) => api.call('session.run', { sessionId: id, command }), { limitsOf });
       const after = await api.call('session.info', { sessionId: id });
       if (after.state === 'failed' || after.state === 'closed') return { unavailable: after.message || 'crash stopped while triaging' };
       return { report };

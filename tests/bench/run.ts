@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   fleet: () => import('./fleet.ts'),
   'log-first': () => import('./log-first.ts'),
   drgn: () => import('./drgn.ts'),
+  'startup-index': () => import('./startup-index.ts'),
 };
 
 const wanted = process.argv.slice(2);

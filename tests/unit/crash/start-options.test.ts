@@ -23,7 +23,7 @@ const asOptions = (s: string): string[] => s.split(' ').map((w) => w.replace(/^-
 
 describe('the start-up error names the step; the step names the option', () => {
   it('reads the step and the unknown structure from crash 9.0.2 and 8.0.6 on 7.2', () => {
-    expect(startupStop(versions['crash 9.0.2'] && (versions['crash 9.0.2'] as CrashVersionMeta).plain_startup_error)).toEqual({
+    expect(startupStop((versions['crash 9.0.2'] as CrashVersionMeta).plain_startup_error)).toEqual({
       step: 'module_init', error: 'invalid structure member offset: module_num_gpl_syms',
     });
     expect(startupStop((versions['crash 8.0.6'] as CrashVersionMeta).plain_startup_error)?.step).toBe('kmem_cache_init');
