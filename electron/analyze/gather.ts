@@ -59,7 +59,10 @@ export async function gatherFromSession(run: RunGuided, onProgress?: (command: s
       const r = await run({ id });
       // The session's task check travels with every result; the latest word wins.
       if (r.completeness) g.completeness = r.completeness;
-      const model = modelOf(r, key);
+      // crash stopped on a structure it does not know: whatever it printed is no answer (an
+      // empty slab list would read as "no caches").
+      const unknownStructure = r.error !== undefined && /invalid structure (?:member offset|size)/.test(r.error);
+      const model = unknownStructure ? undefined : modelOf(r, key);
       if (model === undefined) failures[label] = r.error ? `crash: ${firstLine(r.error)}` : r.parsed ? 'unreadable output' : 'no parser for this command yet';
       else (g as Record<string, unknown>)[key] = model;
     } catch (err) {

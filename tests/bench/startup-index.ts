@@ -8,7 +8,8 @@
  * The three alternate for CRASHDECK_BENCH_ROUNDS rounds (default 2); the median wall time of
  * each is printed with its ratio to plain. Nothing is made a default from here: the numbers go
  * to the README only when they hold up on an idle machine. Needs ~1 GB free in the temp dir
- * (the indexed copies); they are removed at the end.
+ * (the indexed copies); they are removed at the end. CRASHDECK_BENCH_INDEX_KERNELS (6.1,6.12) and
+ * CRASHDECK_BENCH_INDEX_CRASH (8.0.6,9.0.2) narrow it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,8 +38,10 @@ export async function runBench(): Promise<void> {
   const rounds = Number(process.env.CRASHDECK_BENCH_ROUNDS ?? 2);
   const work = mkdtempSync(path.join(tmpdir(), 'crashdeck-bench-index-'));
   try {
+    const onlyKernels = process.env.CRASHDECK_BENCH_INDEX_KERNELS?.split(',');
+    const onlyCrash = process.env.CRASHDECK_BENCH_INDEX_CRASH?.split(',');
     const kernels: Array<[string, Scenario]> = [['6.1', 'panic-sysrq'], ['6.12', 'oops-syscall-6.12']];
-    for (const [kernel, scenario] of kernels) {
+    for (const [kernel, scenario] of kernels.filter(([k]) => !onlyKernels || onlyKernels.includes(k))) {
       const plain = vmlinuxPath(scenario);
       const indexed = path.join(work, `vmlinux-${kernel}`);
       copyFileSync(plain, indexed);
@@ -50,7 +53,7 @@ export async function runBench(): Promise<void> {
       mkdirSync(home, { recursive: true });
       writeFileSync(path.join(home, '.gdbinit'), 'set index-cache on\n');
       const cacheEnv = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
-      for (const [name, crash] of [['8.0.6', crash806()], ['9.0.2', crash902()]] as const) {
+      for (const [name, crash] of ([['8.0.6', crash806], ['9.0.2', crash902]] as const).filter(([n]) => !onlyCrash || onlyCrash.includes(n)).map(([n, f]) => [n, f()] as const)) {
         const vmcore = vmcorePath(scenario);
         await startOnce(crash, plain, vmcore, cacheEnv); // warm-up: writes the index cache
         const times: Record<'plain' | 'indexed' | 'index-cache', number[]> = { plain: [], indexed: [], 'index-cache': [] };
