@@ -183,7 +183,7 @@ export interface FixtureMeta {
     culprit_task?: { comm: string; pid: number };
     blocked_task?: { comm: string; pid: number };
     lock?: string;
-    lock_holder?: { comm: string; pid: number };
+    lock_holder?: { comm: string; pid: number; state?: string };
     lock_holder_function?: string;
     guest_facts?: Record<string, string>;
   };
