@@ -4,7 +4,8 @@
  * words, the lock's owner, the faulting line...), the renderer runs them through its cache and
  * asks analyze.triageRaw again with their outputs — the verdict is built as on a live session
  * (gather.ts runFollowUps) while every output stays in the user's cache for offline reading.
- * `moduleDir` is where a module's unstripped .ko may lie, as analyze.triage looks beside the dump.
+ * `moduleDir` is where a module's unstripped .ko may lie, as analyze.triage looks beside the dump;
+ * `limits` what the session's start-up options keep crash from reading (SessionInfo.limits).
  */
 import type { Params, Result } from '../api/contract.ts';
 import { gatheredFromRaw } from './gathered-from-raw.ts';
@@ -13,6 +14,7 @@ import { triage, triageFollowUps, type Gathered } from './triage.ts';
 function gathered(params: Params<'analyze.followUps'>): Gathered {
   const g = gatheredFromRaw(params.results);
   if (params.moduleDir) g.moduleDir = params.moduleDir;
+  if (params.limits?.length) g.limits = params.limits;
   return g;
 }
 

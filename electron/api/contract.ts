@@ -447,6 +447,8 @@ export const methods = {
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
       /** The dump's directory on its host, where a module's unstripped .ko may lie (as analyze.triage looks). */
       moduleDir: v.optional(ModuleDir),
+      /** The session's start-up limits (SessionInfo.limits): what crash could not read, so it is not read as a fact. */
+      limits: v.optional(v.pipe(v.array(SessionLimitSchema), v.maxLength(8))),
     }),
     result: TriageReportSchema,
   },
@@ -486,6 +488,8 @@ export const methods = {
     params: v.object({
       results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
       moduleDir: v.optional(ModuleDir),
+      /** The session's start-up limits (SessionInfo.limits): what crash could not read, so it is not read as a fact. */
+      limits: v.optional(v.pipe(v.array(SessionLimitSchema), v.maxLength(8))),
     }),
     result: v.array(GuidedCommandSchema),
   },

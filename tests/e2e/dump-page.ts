@@ -8,8 +8,8 @@ import { crash806, vmcorePath, vmlinuxPath, type Scenario } from '../support/fix
 import { startServe, type ServeHandle } from './serve-host-fixture.ts';
 
 /** Start a host on the scenario's vmcore (its own vmlinux; crash 8.0.6 unless `crash` names another) and open it in a fresh context. */
-export async function openDumpPage(browser: Browser, scenario: Scenario, readyTimeoutMs?: number, crash: string = crash806()): Promise<{ host: ServeHandle; page: Page }> {
-  const host = await startServe({ open: vmcorePath(scenario), vmlinux: vmlinuxPath(scenario), crash });
+export async function openDumpPage(browser: Browser, scenario: Scenario, readyTimeoutMs?: number, crash: string = crash806(), env?: Record<string, string>): Promise<{ host: ServeHandle; page: Page }> {
+  const host = await startServe({ open: vmcorePath(scenario), vmlinux: vmlinuxPath(scenario), crash, ...(env ? { env } : {}) });
   const page = await (await browser.newContext()).newPage();
   await page.goto(host.url);
   await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', /ready|busy/, readyTimeoutMs ? { timeout: readyTimeoutMs } : {});
