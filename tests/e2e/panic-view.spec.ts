@@ -1,4 +1,12 @@
 /**
+ * The Overview's first screen and the Panic view end to end, one serve host per fixture. The
+ * Overview leads with what the kind needs (hung: the wait chain to qholder and its stack, the
+ * reporter khungtaskd apart from the culprit; Oops: the NULL dereference line, RIP with module,
+ * registers, the Code: bytes; lockup: CPU, function, the lock held or waited for), asks no OOM
+ * question, and its links land: a stack or a lock opens the Console already showing it,
+ * Processes opens with the culprit and the owner marked and in view, the Log at the first
+ * fault report.
+ *
  * The Panic view end to end with the real crash 8.0.6 on the Linux 6.12 fixtures: on
  * hung-mutex-6.12 the verdict names the blocked task and the wait chain reads backupd →
  * qdrv_cfg_mutex → qholder → qdrv_hold_locked (meta.json truth); its links, followed from the
@@ -43,6 +51,29 @@ async function expectVerdict(page: Page, truth: Truth): Promise<void> {
   await expect(v.getByTestId('panic-basis')).toHaveAttribute('data-basis', 'crash');
 }
 
+async function openOverview(page: Page, host: ServeHandle): Promise<void> {
+  await page.goto(`${host.url}#/overview`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.getByTestId('first-screen')).toBeVisible();
+}
+
+/** No question or nav entry offers an OOM analysis on a dump without an OOM report. */
+async function expectNoOomQuestion(page: Page): Promise<void> {
+  const links = page.getByTestId('quick-links');
+  await expect(links).toBeVisible();
+  await expect(links.getByRole('link', { name: /OOM|memory|slab/i })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /^OOM wizard/ })).toContainText('no OOM report in this dump');
+}
+
+/** A Console link lands on its output: shown without pressing Enter. */
+async function expectConsoleShows(page: Page, command: string, text: string | RegExp): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Console' })).toBeVisible();
+  const entry = page.getByTestId('console-entry').filter({ hasText: command }).first();
+  await expect(entry).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(entry).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('console-output')).toContainText(text, { timeout: 30_000 });
+}
+
 test.describe('Panic view on hung-mutex-6.12', () => {
   test.describe.configure({ mode: 'serial' });
   const truth = fixtureMeta('hung-mutex-6.12').truth as unknown as Truth;
@@ -53,6 +84,52 @@ test.describe('Panic view on hung-mutex-6.12', () => {
     ({ host, page } = await openDumpPage(browser, 'hung-mutex-6.12', startTimeoutMs));
   });
   test.afterAll(() => closeDumpPage(host, page));
+
+  test('Overview: the wait chain to the owner and its stack, how long blocked, reporter apart from culprit; no OOM question', async () => {
+    await openOverview(page, host);
+    const first = page.getByTestId('first-screen');
+    await expect(first).toHaveAttribute('data-kind', 'hung-task');
+    await expect(first.getByTestId('first-headline')).toContainText(`INFO: task ${truth.culprit_task.comm}:${truth.culprit_task.pid} blocked for more than`);
+    await expect(first.getByTestId('first-culprit')).toContainText(`${truth.culprit_task.comm} (pid ${truth.culprit_task.pid})`);
+    await expect(first.getByTestId('first-reporter')).toContainText('khungtaskd');
+    await expect(first).toHaveAttribute('data-basis', 'crash', { timeout: 240_000 });
+    const chain = first.locator(`[data-testid="wait-chain"][data-pid="${truth.culprit_task.pid}"]`);
+    await expect(chain.getByTestId('chain-lock').locator('.text')).toHaveText(truth.lock!);
+    await expect(chain.getByTestId('chain-owner').locator('.text')).toHaveText(truth.lock_holder!.comm);
+    await expect(chain.getByTestId('owner-stack')).toContainText(truth.lock_holder_function!);
+    // The time blocked comes from the dump (ps -m), not the detector's 10 s threshold.
+    await expect(chain.getByTestId('chain-task')).toContainText(/blocked \d+\.\d s \(ps -m\)/);
+    await expect(page.getByTestId('panic-task-reporter')).toContainText(truth.culprit_task.comm);
+    // One uptime, the log's (crash's sys reads jiffies at an assumed HZ of 1000), said where it is from.
+    await expect(page.getByTestId('uptime')).toContainText(/^3\d\.\d s/);
+    await expect(page.getByTestId('uptime-source')).toContainText('kernel log');
+    await expectNoOomQuestion(page);
+    await page.screenshot({ path: path.join(shots, 'overview-first-screen-hung-mutex-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  test('Overview links land: bt of the owner and the mutex show their output, Processes marks both tasks in view, the Log opens at the report', async () => {
+    const chain = page.getByTestId('first-screen').locator(`[data-testid="wait-chain"][data-pid="${truth.culprit_task.pid}"]`);
+    await chain.getByTestId('chain-owner').getByTestId('link-console').focus();
+    await page.keyboard.press('Enter');
+    await expectConsoleShows(page, `bt ${truth.lock_holder!.pid}`, truth.lock_holder_function!);
+
+    await page.goBack();
+    await chain.getByTestId('chain-lock').getByTestId('link-console').click();
+    await expectConsoleShows(page, `struct mutex ${truth.lock!}`, 'owner');
+
+    await page.goBack();
+    await chain.getByTestId('chain-owner').getByTestId('link-task').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Processes' })).toBeVisible();
+    await expect(page.getByTestId('mark-owner')).toBeInViewport();
+    await expect(page.getByTestId('mark-culprit')).toBeVisible();
+    await expect(page.getByTestId('task-detail').getByRole('heading', { level: 2 })).toContainText(`PID ${truth.lock_holder!.pid} ${truth.lock_holder!.comm}`);
+
+    await page.goBack();
+    await page.getByTestId('quick-log').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Log' })).toBeVisible();
+    await expect(page.locator('li.log-line.current')).toContainText(`INFO: task ${truth.culprit_task.comm}:${truth.culprit_task.pid} blocked for more than`);
+  });
 
   test('verdict first, then the wait chain task → lock → owner → what the owner does; axe clean', async () => {
     await openPanic(page, host);
@@ -68,7 +145,7 @@ test.describe('Panic view on hung-mutex-6.12', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test('from the keyboard: the owner opens in Processes, the report in the Log, bt PID in the Console', async () => {
+  test('from the keyboard: the owner opens in Processes, the report in the Log, bt PID in the Console with its output', async () => {
     const chain = page.locator(`[data-testid="wait-chain"][data-pid="${truth.culprit_task.pid}"]`);
     await chain.getByTestId('chain-owner').getByTestId('link-task').focus();
     await page.keyboard.press('Enter');
@@ -86,17 +163,12 @@ test.describe('Panic view on hung-mutex-6.12', () => {
     await expect(page.getByTestId('panic-verdict')).toBeVisible();
     await chain.getByTestId('chain-owner').getByTestId('link-console').focus();
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('heading', { level: 1, name: 'Console' })).toBeVisible();
-    const input = page.getByLabel('crash command');
-    await expect(input).toHaveValue(`bt ${truth.lock_holder!.pid}`);
-    // Typed in, not run: the transcript stays empty until the user presses Enter.
-    await expect(page.getByTestId('console-entry')).toHaveCount(0);
-    await input.press('Enter');
-    await expect(page.getByTestId('console-entry').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expectConsoleShows(page, `bt ${truth.lock_holder!.pid}`, truth.lock_holder_function!);
   });
 });
 
 test.describe('Panic view on oops-syscall-6.12', () => {
+  test.describe.configure({ mode: 'serial' });
   const truth = fixtureMeta('oops-syscall-6.12').truth as unknown as Truth;
   let host: ServeHandle;
   let page: Page;
@@ -105,6 +177,24 @@ test.describe('Panic view on oops-syscall-6.12', () => {
     ({ host, page } = await openDumpPage(browser, 'oops-syscall-6.12', startTimeoutMs));
   });
   test.afterAll(() => closeDumpPage(host, page));
+
+  test('Overview: the NULL dereference line as headline, RIP with its module, registers and code; no OOM question', async () => {
+    await openOverview(page, host);
+    const first = page.getByTestId('first-screen');
+    await expect(first).toHaveAttribute('data-kind', 'oops');
+    await expect(first.getByTestId('first-headline')).toContainText('BUG: kernel NULL pointer dereference, address:');
+    await expect(page.getByTestId('verdict-message')).toContainText('NULL pointer dereference');
+    await expect(first.getByTestId('first-rip')).toContainText(`${truth.function}`);
+    await expect(first.getByTestId('first-rip')).toContainText(`[${truth.module}]`);
+    await expect(first.getByTestId('first-registers')).toContainText('CR2');
+    await expect(first.getByTestId('first-code').locator('mark')).toHaveText(/^[0-9a-f]{2}$/);
+    await expect(first).toHaveAttribute('data-basis', 'crash', { timeout: 240_000 });
+    await expect(first.getByTestId('oops-source-line')).toHaveText(/\.c: ?\d+/);
+    await expect(page.getByTestId('panic-message')).toContainText('NULL pointer dereference');
+    await expectNoOomQuestion(page);
+    await page.screenshot({ path: path.join(shots, 'overview-first-screen-oops-syscall-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 
   test('the Oops card shows the decoded fault as the kernel printed it, with the call trace; axe clean', async () => {
     // What the kernel itself printed, read from makedumpfile's dmesg of the dump.
@@ -133,6 +223,7 @@ test.describe('Panic view on oops-syscall-6.12', () => {
 });
 
 test.describe('Panic view on softlockup-spin-6.12', () => {
+  test.describe.configure({ mode: 'serial' });
   const truth = fixtureMeta('softlockup-spin-6.12').truth as unknown as Truth & { panic_task: { cpu: number; pid: number; comm: string } };
   let host: ServeHandle;
   let page: Page;
@@ -141,6 +232,23 @@ test.describe('Panic view on softlockup-spin-6.12', () => {
     ({ host, page } = await openDumpPage(browser, 'softlockup-spin-6.12', startTimeoutMs));
   });
   test.afterAll(() => closeDumpPage(host, page));
+
+  test('Overview: CPU, task, spinning function, the lock held or waited for, the other CPUs; no OOM question', async () => {
+    await openOverview(page, host);
+    const first = page.getByTestId('first-screen');
+    await expect(first).toHaveAttribute('data-kind', 'soft-lockup');
+    await expect(first.getByTestId('first-headline')).toContainText(`soft lockup - CPU#${truth.panic_task.cpu} stuck for`);
+    await expect(first.getByTestId('first-lockup-cpu')).toHaveText(String(truth.panic_task.cpu));
+    await expect(first.getByTestId('first-lockup-function')).toContainText(`${truth.function}+0x`);
+    await expect(first.getByTestId('first-lockup-function')).toContainText(`[${truth.module}]`);
+    await expect(first.getByTestId('first-reporter')).toContainText('watchdog');
+    await expect(first).toHaveAttribute('data-basis', 'crash', { timeout: 240_000 });
+    await expect(first.getByTestId('first-lockup-lock')).toContainText(/held by the spinning task|waits for|no register names a lock/);
+    await expect(first.getByTestId('cpu-row')).not.toHaveCount(0);
+    await expectNoOomQuestion(page);
+    await page.screenshot({ path: path.join(shots, 'overview-first-screen-softlockup-spin-6.12.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 
   test('the lockup and every CPU of bt -a, the stuck one marked with its task and module frames; axe clean', async () => {
     const cpus = Number(/CPUS: (\d+)/.exec(transcript('softlockup-spin-6.12', 'sys'))![1]);

@@ -106,6 +106,30 @@ export class ConsoleState {
     return live;
   }
 
+  /**
+   * Show one line's output, cache first (a link that opens the Console with `run=1`): the
+   * transcript's own entry, else the cached result, else run it on crash.
+   */
+  async show(line: string, session: SessionInfo | null): Promise<ConsoleEntry | null> {
+    const t = line.trim();
+    const known = [...this.entries].reverse().find((e) => e.line === t && (e.status === 'done' || e.status === 'running'));
+    if (known) {
+      this.selectedId = known.id;
+      return known;
+    }
+    let rec: ResultRecord | undefined = this.#memory.get(t);
+    if (!rec && this.db) rec = await getResult(this.db, this.fingerprint, t).catch(() => undefined);
+    if (!rec) return this.run(t, session);
+    const e = new ConsoleEntry(this.#nextId++, t, rec.at);
+    e.record = rec;
+    e.fromCache = true;
+    e.status = 'done';
+    this.entries.push(e);
+    this.selectedId = e.id;
+    this.#persist();
+    return e;
+  }
+
   /** Turn shell escapes on or off for the session; returns the session as the host now has it. */
   async setShell(session: SessionInfo, enabled: boolean): Promise<SessionInfo | null> {
     try {

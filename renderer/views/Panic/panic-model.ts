@@ -7,6 +7,7 @@
 import type { CommandId, GuidedCommand } from '../../../electron/api/contract.ts';
 import type { PanicKind, TriageHungTask, TriageReport } from '../../../electron/api/triage-report.ts';
 import type { BtModel, BtTask, LogModel } from '../../../electron/parse/models.ts';
+import { hexOffset } from '../../lib/format.ts';
 
 /**
  * The commands the panic verdict reads (the triage engine's inputs without the OOM-only `kmem`
@@ -80,8 +81,10 @@ export function basisText(basis: TriageReport['basis']): string {
 }
 
 /** The Processes view with the task's detail open (not for pid 0: every CPU's idle task has it, the link could not say which). */
-export function taskHref(pid: number | null | undefined): string | null {
-  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? `#/processes?pid=${pid}` : null;
+export function taskHref(pid: number | null | undefined, marks: { culprit?: number | null; owner?: number | null } = {}): string | null {
+  if (!(typeof pid === 'number' && Number.isInteger(pid) && pid > 0)) return null;
+  const extra = (['culprit', 'owner'] as const).map((k) => (typeof marks[k] === 'number' && marks[k] > 0 ? `&${k}=${marks[k]}` : '')).join('');
+  return `#/processes?pid=${pid}${extra}`;
 }
 
 /** The Log view scrolled to a record (1-based line number as the Log view counts them). */
@@ -89,9 +92,18 @@ export function logHref(recordIndex: number | null | undefined): string | null {
   return typeof recordIndex === 'number' && Number.isInteger(recordIndex) && recordIndex >= 0 ? `#/log?line=${recordIndex + 1}` : null;
 }
 
-/** The Console view with a command line typed in, not run (the user presses Enter). */
+/** The Console view showing a command's output: its cached result, else run once on opening (`run=1`). */
 export function consoleHref(command: string): string {
-  return `#/console?cmd=${encodeURIComponent(command)}`;
+  return `#/console?cmd=${encodeURIComponent(command)}&run=1`;
+}
+
+/**
+ * Whether a linked command may run on opening the Console: only the read-only commands the
+ * views link to (a stack, a lock, a symbol, a disassembly); anything else is typed in for Enter,
+ * so a crafted link can never run a shell escape even with shell access on.
+ */
+export function autoRunnable(line: string): boolean {
+  return /^(?:bt(?: -[ac])?(?: \d{1,7})?|struct (?:mutex|rw_semaphore|completion) [\w.]{1,128}|sym [\w.]{1,128}|dis -r?l (?:0x)?[0-9a-f]{1,16}|dis -l [\w.$]{1,128}|sys|sys -t|log|ps|ps -m|mod|mod -t)$/.test(line);
 }
 
 /** A query parameter of the URL hash ("#/log?line=12" → "12"), or null. */
@@ -142,6 +154,24 @@ export function recordAt(log: Log, timestamp: number | null): number | null {
   return i < 0 ? null : i;
 }
 
+/**
+ * The first fault report in the log (the earliest Oops/BUG, hung-task or lockup report: the one
+ * the others follow from), else the panic line; the record the Log view opens at for `?at=fault`.
+ */
+export function firstFaultRecord(log: Log): number | null {
+  const starts = [log?.oopses?.[0]?.recordIndex, log?.hungTasks?.[0]?.recordIndex, log?.softLockups?.[0]?.recordIndex].filter((x): x is number => typeof x === 'number');
+  return starts.length ? Math.min(...starts) : (log?.panics?.at(-1)?.recordIndex ?? null);
+}
+
+/** The Log view opened at the first fault report, whichever reading of the log it shows. */
+export const logFaultHref = '#/log?at=fault';
+
+/** The record a Log deep link names: `?line=N` (1-based), or `?at=fault` for the first fault report. */
+export function logTarget(hash: string, log: Log): number | null {
+  if (hashParam(hash, 'at') === 'fault') return firstFaultRecord(log);
+  return lineParam(hash, log?.records?.length ?? 0);
+}
+
 /** The `Kernel panic - not syncing` line, else the first Oops (an Oops dump may have no panic line). */
 export function panicRecord(log: Log): number | null {
   return log?.panics?.at(-1)?.recordIndex ?? log?.oopses?.[0]?.recordIndex ?? null;
@@ -160,6 +190,17 @@ export interface ChainNode {
   detail: string;
   taskHref: string | null;
   consoleCommand: string | null;
+  /** Frames shown under the box (the owner's stack, innermost first, offsets in hex). */
+  frames: string[];
+}
+
+/**
+ * How long a blocked task has been blocked, in words: crash's `ps -m` (time since it last ran)
+ * when the dump has it, else the hung-task detector's threshold, said to be one.
+ */
+export function blockedText(thresholdSeconds: number | null, sinceRanMs: number | null | undefined): string | null {
+  if (typeof sinceRanMs === 'number') return `blocked ${(sinceRanMs / 1000).toFixed(1)} s (ps -m)`;
+  return thresholdSeconds !== null ? `blocked > ${thresholdSeconds} s (the detector's threshold)` : null;
 }
 
 /** The crash command that shows a lock of this kind at this symbol. */
@@ -169,15 +210,16 @@ export function lockCommand(kind: string, symbol: string): string {
 }
 
 /** The chain "task → lock → owner → what the owner does" of one blocked task, as far as it is known. */
-export function waitChain(t: HungTask): ChainNode[] {
+export function waitChain(t: HungTask, sinceRan: ReadonlyMap<number, number> = new Map()): ChainNode[] {
   const pid = t.pid;
   const nodes: ChainNode[] = [{
     role: 'task',
     caption: 'blocked task',
     text: t.comm,
-    detail: [`pid ${pid ?? '?'}`, t.state ? `state ${t.state}` : null, t.blockedSeconds !== null ? `blocked > ${t.blockedSeconds} s` : null, t.function ? `in ${t.function}` : null].filter(Boolean).join(' · '),
-    taskHref: taskHref(pid),
+    detail: [`pid ${pid ?? '?'}`, t.state ? `state ${t.state}` : null, blockedText(t.blockedSeconds, pid !== null ? sinceRan.get(pid) : null), t.function ? `in ${t.function}` : null].filter(Boolean).join(' · '),
+    taskHref: taskHref(pid, { culprit: pid, owner: t.owner?.pid }),
     consoleCommand: pid !== null ? `bt ${pid}` : null,
+    frames: [],
   }];
   const w = t.waitsOn;
   nodes.push({
@@ -187,11 +229,12 @@ export function waitChain(t: HungTask): ChainNode[] {
     detail: w?.symbol ? '' : 'the lock could not be named from the dump',
     taskHref: null,
     consoleCommand: w?.symbol ? lockCommand(w.kind, w.symbol) : null,
+    frames: [],
   });
   const o = t.owner;
   if (!o) {
     if (w && (w.kind === 'mutex' || w.kind === 'rwsem')) {
-      nodes.push({ role: 'owner', caption: 'held by', text: 'no owner recorded', detail: 'the lock names no owner (released, or a reader-held rw semaphore)', taskHref: null, consoleCommand: null });
+      nodes.push({ role: 'owner', caption: 'held by', text: 'no owner recorded', detail: 'the lock names no owner (released, or a reader-held rw semaphore)', taskHref: null, consoleCommand: null, frames: [] });
     }
     return nodes;
   }
@@ -199,17 +242,19 @@ export function waitChain(t: HungTask): ChainNode[] {
     role: 'owner',
     caption: 'held by',
     text: o.comm ?? 'unknown task',
-    detail: [`pid ${o.pid ?? '?'}`, o.state ? `state ${o.state}` : null].filter(Boolean).join(' · '),
-    taskHref: taskHref(o.pid),
+    detail: [`pid ${o.pid ?? '?'}`, o.state ? `state ${o.state}` : null, o.pid !== null && sinceRan.has(o.pid) ? `last ran ${(sinceRan.get(o.pid)! / 1000).toFixed(1)} s before the dump (ps -m)` : null].filter(Boolean).join(' · '),
+    taskHref: taskHref(o.pid, { culprit: pid, owner: o.pid }),
     consoleCommand: o.pid !== null ? `bt ${o.pid}` : null,
+    frames: [],
   });
   nodes.push({
     role: 'owner-does',
     caption: 'which is in',
     text: o.function ?? 'an unknown function',
-    detail: o.function ? (o.stack ?? []).slice(0, 3).join(' ← ') : 'no usable stack for the owner',
+    detail: o.function ? '' : 'no usable stack for the owner',
     taskHref: null,
     consoleCommand: o.pid !== null ? `bt ${o.pid}` : null,
+    frames: (o.stack ?? []).slice(0, 12).map(hexOffset),
   });
   return nodes;
 }

@@ -234,3 +234,14 @@ export function treeOrder(tasks: readonly PsTask[]): { order: PsTask[]; depth: M
   }
   return { order, depth };
 }
+
+/** What a deep link says about tasks: `culprit=N` (the task the verdict names) and `owner=M` (the lock it waits for is M's). */
+export function taskMarks(params: URLSearchParams): Map<number, 'culprit' | 'owner'> {
+  const out = new Map<number, 'culprit' | 'owner'>();
+  for (const role of ['owner', 'culprit'] as const) {
+    for (const v of (params.get(role) ?? '').split(',')) {
+      if (/^\d{1,7}$/.test(v) && Number(v) > 0) out.set(Number(v), role);
+    }
+  }
+  return out;
+}

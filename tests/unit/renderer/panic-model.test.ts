@@ -15,7 +15,7 @@ import { parseCommandOutput } from '../../../electron/parse/index.ts';
 import type { BtModel, LogModel } from '../../../electron/parse/models.ts';
 import { fixtureMeta, transcript, type Scenario, type TranscriptCrash } from '../../support/fixtures.ts';
 import {
-  chainSentence, consoleHref, consoleParam, cpuRows, disassembleCommand, faultRipAddress, hungRecord, lineParam, lockupRecord,
+  autoRunnable, blockedText, chainSentence, firstFaultRecord, logTarget, consoleHref, consoleParam, cpuRows, disassembleCommand, faultRipAddress, hungRecord, lineParam, lockupRecord,
   dumpDir, evidenceCommand, followUpRaw, logHref, maxFollowUps, newFollowUps, oopsRecord, panicCommands, panicMissing, panicTaskTrace, recordAt, taskHref, waitChain,
 } from '../../../renderer/views/Panic/panic-model.ts';
 
@@ -72,7 +72,7 @@ describe.each(crashes)('Panic view on crash %s transcripts', (crash) => {
     const blocked = report.hung?.tasks.find((h) => h.pid === t.blocked_task!.pid);
     expect(blocked, JSON.stringify(report.hung)).toBeDefined();
     const nodes = waitChain(blocked!);
-    expect(nodes[0]).toMatchObject({ role: 'task', text: t.blocked_task!.comm, taskHref: `#/processes?pid=${t.blocked_task!.pid}`, consoleCommand: `bt ${t.blocked_task!.pid}` });
+    expect(nodes[0]).toMatchObject({ role: 'task', text: t.blocked_task!.comm, taskHref: `#/processes?pid=${t.blocked_task!.pid}&culprit=${t.blocked_task!.pid}`, consoleCommand: `bt ${t.blocked_task!.pid}` });
     expect(nodes[1]!.caption).toBe('waits on mutex');
     // Who holds it needs crash (the follow-ups the view runs; tests/integration/analyze/panic-follow-ups.test.ts).
     const asked = newFollowUps([], triageFollowUps(gatheredFromRaw(panicCommands.map((command) => ({ command, raw: transcript('hung-mutex-6.12', command, crash) })))));
@@ -98,6 +98,12 @@ describe('wait chain on incomplete facts', () => {
     expect(nodes[2]!.taskHref).toBeNull();
   });
 
+  it('how long a task has been blocked: ps -m when the dump has it, else the threshold said to be one', () => {
+    expect(blockedText(10, 19234)).toBe('blocked 19.2 s (ps -m)');
+    expect(blockedText(10, null)).toBe("blocked > 10 s (the detector's threshold)");
+    expect(blockedText(null, undefined)).toBeNull();
+  });
+
   it('nothing known about the wait: one sentence that says so', () => {
     expect(chainSentence({ pid: 5, comm: 'x', blockedSeconds: 1, function: null, waitsOn: null, owner: null })).toBe('x (pid 5) waits for something the dump does not name; no owner is known.');
   });
@@ -121,7 +127,25 @@ describe('deep links', () => {
     expect(['struct mutex.owner', 'bt -F', 'trace', 'sym <img src=x>'].map(evidenceCommand)).toEqual([null, null, null, null]);
   });
 
-  it('the Console takes one printable line from ?cmd= (typed in, never run by the link)', () => {
+  it('the processes link marks the culprit and the lock owner', () => {
+    expect(taskHref(304, { culprit: 307, owner: 304 })).toBe('#/processes?pid=304&culprit=307&owner=304');
+    expect(taskHref(307, { culprit: 307, owner: null })).toBe('#/processes?pid=307&culprit=307');
+  });
+
+  it('the Log opens at the first fault report, whichever comes first', () => {
+    const log = { records: Array.from({ length: 40 }, () => ({ timestamp: 1, level: null, text: '', line: 0 })), oopses: [], hungTasks: [{ recordIndex: 12 }], softLockups: [], panics: [{ recordIndex: 30 }] } as never;
+    expect(logTarget('#/log?at=fault', log)).toBe(12);
+    expect(logTarget('#/log?line=3', log)).toBe(2);
+    expect(firstFaultRecord({ oopses: [], hungTasks: [], softLockups: [], panics: [{ recordIndex: 30 }] } as never)).toBe(30);
+  });
+
+  it('a linked command runs on opening only when it is a read-only one the views link to', () => {
+    expect(consoleHref('bt 304')).toBe('#/console?cmd=bt%20304&run=1');
+    expect(['bt 304', 'bt -c 0', 'struct mutex qdrv_cfg_mutex', 'dis -rl ffffffffc02140e5', 'sym qdrv_cfg_mutex'].every(autoRunnable)).toBe(true);
+    expect(['!rm -rf x', 'bt 304 | grep x', 'sys > /tmp/x', 'wr 0x1 2', 'struct mutex a; sys'].some(autoRunnable)).toBe(false);
+  });
+
+  it('the Console takes one printable line from ?cmd=', () => {
     expect(consoleParam(consoleHref('bt 307'))).toBe('bt 307');
     expect(consoleParam(consoleHref('struct mutex qdrv_cfg_mutex'))).toBe('struct mutex qdrv_cfg_mutex');
     expect(consoleParam('#/console?cmd=sys%0a!rm%20-rf%20x')).toBe('sys !rm -rf x');
