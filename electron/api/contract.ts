@@ -20,6 +20,8 @@ export const commandIds = [
   // Panic-kind triage follow-ups (analyze/kind-details.ts): D-state stacks, stack words for the lock,
   // lock owners, source lines and module debuginfo.
   'foreach UN bt', 'bt -F', 'sym', 'struct mutex.owner', 'struct rw_semaphore.owner', 'mod -s', 'dis -rl',
+  // A task's frames as symbol+offset (the Overview's lock-owner stack).
+  'bt -s',
 ] as const;
 export type CommandId = (typeof commandIds)[number];
 

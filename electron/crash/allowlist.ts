@@ -42,6 +42,7 @@ const argSpec: Record<CommandId, { kind: ArgKind; required: boolean } | null> = 
   'vtop -c': { kind: 'pid-addresses', required: true },
   'foreach UN bt': null,
   'bt -F': { kind: 'pid', required: true },
+  'bt -s': { kind: 'pid', required: true },
   sym: { kind: 'symbol-or-address', required: true },
   'struct mutex.owner': { kind: 'symbol-or-address', required: true },
   'struct rw_semaphore.owner': { kind: 'symbol-or-address', required: true },

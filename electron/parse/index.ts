@@ -81,10 +81,11 @@ const entries: ParserEntry[] = [
     parse: parseSysTaint,
   },
   {
-    // Flags that add raw stack words or change the layout (-f, -r, -F, -t...) are not accepted.
+    // Flags that add raw stack words or change the layout (-f, -r, -F, -t...) are not accepted;
+    // -s only writes each frame's symbol as symbol+offset (decimal), which the frame keeps as its function.
     parser: 'bt', version: BT_PARSER_VERSION,
     accepts: (verb, args) =>
-      (verb === 'bt' && onlyFlags(args, ['-a', '-l', '-c', '-p'])) ||
+      (verb === 'bt' && onlyFlags(args, ['-a', '-l', '-c', '-p', '-s'])) ||
       (verb === 'foreach' && args.includes('bt') && onlyFlags(args, ['-a', '-l'])),
     parse: parseBt,
   },

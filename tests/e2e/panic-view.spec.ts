@@ -97,6 +97,8 @@ test.describe('Panic view on hung-mutex-6.12', () => {
     await expect(chain.getByTestId('chain-lock').locator('.text')).toHaveText(truth.lock!);
     await expect(chain.getByTestId('chain-owner').locator('.text')).toHaveText(truth.lock_holder!.comm);
     await expect(chain.getByTestId('owner-stack')).toContainText(truth.lock_holder_function!);
+    // Frames carry their offsets, in hex as the kernel prints them (crash's `bt -s` writes them in decimal).
+    await expect(chain.getByTestId('owner-stack')).toContainText(new RegExp(`${truth.lock_holder_function!}\\+0x[0-9a-f]+ \\[${truth.module}\\]`));
     // The time blocked comes from the dump (ps -m), not the detector's 10 s threshold.
     await expect(chain.getByTestId('chain-task')).toContainText(/blocked \d+\.\d s \(ps -m\)/);
     await expect(page.getByTestId('panic-task-reporter')).toContainText(truth.culprit_task.comm);
