@@ -23,6 +23,11 @@ test('panic-sysrq: Overview shows release, panic message and the panicking task'
     dialogs.push(d.message());
     void d.dismiss();
   });
+  // Nothing the page asks for is missing (the browser's /favicon.ico included).
+  const notFound: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 404) notFound.push(r.url());
+  });
   await page.goto(host.url);
 
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
@@ -39,8 +44,14 @@ test('panic-sysrq: Overview shows release, panic message and the panicking task'
   for (const label of ['Overview', 'Processes', 'Slab', 'Zones', 'Memory map', 'Page flags', 'Log', 'Console', 'Traces', 'OOM wizard', 'Report']) {
     await expect(nav.getByRole('link', { name: new RegExp(`^${label}`) })).toBeVisible();
   }
+  // A sysrq crash: the first screen names the panic line and the task, and asks no OOM question.
+  await expect(page.getByTestId('first-screen')).toHaveAttribute('data-kind', 'sysrq');
+  await expect(page.getByTestId('first-headline')).toContainText(truth.truth.panic_message);
+  await expect(page.getByTestId('first-culprit')).toContainText(`${truth.truth.panic_task.comm} (pid ${truth.truth.panic_task.pid})`);
+  await expect(page.getByTestId('quick-links').getByRole('link', { name: /OOM|memory|slab/i })).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'overview-panic-sysrq.png'), fullPage: true });
   expect(dialogs).toEqual([]);
+  expect(notFound).toEqual([]);
 });
 
 test('crash 8.0.2 on a 6.1 dump: the Overview shows the crash-too-old diagnosis prominently', async ({ page }) => {
