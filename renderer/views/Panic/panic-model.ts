@@ -129,7 +129,7 @@ export function consoleParam(hash: string): string | null {
   return line && line.length <= 256 ? line : null;
 }
 
-type Log = Partial<Pick<LogModel, 'records' | 'oopses' | 'panics' | 'hungTasks' | 'softLockups'>> | null | undefined;
+type Log = Partial<Pick<LogModel, 'records' | 'oopses' | 'panics' | 'hungTasks' | 'softLockups' | 'oomReports'>> | null | undefined;
 
 /** Where the Oops report starts in the log (the first one: the fault the others follow from). */
 export function oopsRecord(log: Log): number | null {
@@ -155,11 +155,11 @@ export function recordAt(log: Log, timestamp: number | null): number | null {
 }
 
 /**
- * The first fault report in the log (the earliest Oops/BUG, hung-task or lockup report: the one
+ * The first fault report in the log (the earliest Oops/BUG, hung-task, lockup or OOM report: the one
  * the others follow from), else the panic line; the record the Log view opens at for `?at=fault`.
  */
 export function firstFaultRecord(log: Log): number | null {
-  const starts = [log?.oopses?.[0]?.recordIndex, log?.hungTasks?.[0]?.recordIndex, log?.softLockups?.[0]?.recordIndex].filter((x): x is number => typeof x === 'number');
+  const starts = [log?.oopses?.[0]?.recordIndex, log?.hungTasks?.[0]?.recordIndex, log?.softLockups?.[0]?.recordIndex, log?.oomReports?.[0]?.recordIndex].filter((x): x is number => typeof x === 'number');
   return starts.length ? Math.min(...starts) : (log?.panics?.at(-1)?.recordIndex ?? null);
 }
 

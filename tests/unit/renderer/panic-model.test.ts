@@ -137,6 +137,7 @@ describe('deep links', () => {
     expect(logTarget('#/log?at=fault', log)).toBe(12);
     expect(logTarget('#/log?line=3', log)).toBe(2);
     expect(firstFaultRecord({ oopses: [], hungTasks: [], softLockups: [], panics: [{ recordIndex: 30 }] } as never)).toBe(30);
+    expect(firstFaultRecord({ oopses: [], hungTasks: [], softLockups: [], oomReports: [{ recordIndex: 7 }], panics: [{ recordIndex: 30 }] } as never)).toBe(7);
   });
 
   it('a linked command runs on opening only when it is a read-only one the views link to', () => {
