@@ -196,6 +196,10 @@ test.describe('Panic view on oops-syscall-6.12', () => {
     await expectNoOomQuestion(page);
     await page.screenshot({ path: path.join(shots, 'overview-first-screen-oops-syscall-6.12.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
+    // The code from RIP on (crash's dis -rl in the card shows it up to RIP): the link lands on its output.
+    await first.getByTestId('link-console').filter({ hasText: /^dis -l [0-9a-f]+ 8$/ }).click();
+    await expectConsoleShows(page, 'dis -l', truth.function);
+    await page.goBack();
   });
 
   test('the Oops card shows the decoded fault as the kernel printed it, with the call trace; axe clean', async () => {

@@ -103,7 +103,7 @@ export function consoleHref(command: string): string {
  * so a crafted link can never run a shell escape even with shell access on.
  */
 export function autoRunnable(line: string): boolean {
-  return /^(?:bt(?: -[ac])?(?: \d{1,7})?|struct (?:mutex|rw_semaphore|completion) [\w.]{1,128}|sym [\w.]{1,128}|dis -r?l (?:0x)?[0-9a-f]{1,16}|dis -l [\w.$]{1,128}|sys|sys -t|log|ps|ps -m|mod|mod -t)$/.test(line);
+  return /^(?:bt(?: -[ac])?(?: \d{1,7})?|struct (?:mutex|rw_semaphore|completion) [\w.]{1,128}|sym [\w.]{1,128}|dis -r?l (?:0x)?[0-9a-f]{1,16}|dis -l (?:0x)?[0-9a-f]{1,16} \d{1,2}|dis -l [\w.$]{1,128}|sys|sys -t|log|ps|ps -m|mod|mod -t)$/.test(line);
 }
 
 /** A query parameter of the URL hash ("#/log?line=12" → "12"), or null. */

@@ -142,7 +142,7 @@ describe('deep links', () => {
 
   it('a linked command runs on opening only when it is a read-only one the views link to', () => {
     expect(consoleHref('bt 304')).toBe('#/console?cmd=bt%20304&run=1');
-    expect(['bt 304', 'bt -c 0', 'struct mutex qdrv_cfg_mutex', 'dis -rl ffffffffc02140e5', 'sym qdrv_cfg_mutex'].every(autoRunnable)).toBe(true);
+    expect(['bt 304', 'bt -c 0', 'struct mutex qdrv_cfg_mutex', 'dis -rl ffffffffc02140e5', 'dis -l ffffffffc02140e5 8', 'sym qdrv_cfg_mutex'].every(autoRunnable)).toBe(true);
     expect(['!rm -rf x', 'bt 304 | grep x', 'sys > /tmp/x', 'wr 0x1 2', 'struct mutex a; sys'].some(autoRunnable)).toBe(false);
   });
 
