@@ -142,6 +142,8 @@ test.describe('Panic view on hung-mutex-6.12', () => {
     await expect(chain.getByTestId('chain-owner').locator('.text')).toHaveText(truth.lock_holder!.comm);
     await expect(chain.getByTestId('chain-owner')).toContainText(`pid ${truth.lock_holder!.pid}`);
     await expect(chain.getByTestId('chain-owner-does').locator('.text')).toHaveText(truth.lock_holder_function!);
+    // The time blocked from the dump (ps -m), not the hung-task detector's threshold.
+    await expect(chain.getByTestId('chain-task')).toContainText(/blocked \d+\.\d s \(ps -m\)/);
     await expect(page.getByTestId('panic-oom')).toHaveCount(0);
     await page.screenshot({ path: path.join(shots, 'panic-view-hung-mutex-6.12.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
