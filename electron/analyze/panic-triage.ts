@@ -83,6 +83,18 @@ export function panicMessage(inp: Pick<PanicInputs, 'sys' | 'log'>): string | nu
   return oops ? (oops.oopsLine ?? oops.header) : null;
 }
 
+/**
+ * The panic's headline: an Oops / BUG is told by its first fault line (the header the kernel
+ * printed first, "BUG: kernel NULL pointer dereference, address: …" or "kernel BUG at f.c:12!"),
+ * not by crash's `"Oops: Oops: 0000 [#1] …" (check log for details)`; every other panic by its
+ * message, with crash's quoting taken off.
+ */
+export function panicHeadline(kind: PanicKind, fault: LogFault | null, message: string | null): string | null {
+  if ((kind === 'oops' || kind === 'bug') && fault?.oops?.header) return fault.oops.header.replace(/\.$/, '');
+  if (!message) return null;
+  return message.replace(/^"(.*)"(?: \(check log for details\))?$/, '$1');
+}
+
 /** The panic kind from the message and the reports in the log. */
 export function classify(message: string | null, log: LogModel | null): PanicKind {
   const m = (message ?? '').toLowerCase();

@@ -40,7 +40,7 @@ export function renderText(r: TriageReport): string {
     if (r.completeness?.state === 'incomplete' && r.completeness.fix) out.push(`  Fix: ${t(r.completeness.fix)}`);
     out.push('');
   }
-  out.push(`Panic:     ${t(r.panic.kind)} — ${t(r.dump.panicMessage) || '(no panic message)'}`);
+  out.push(`Panic:     ${t(r.panic.kind)} — ${t(r.dump.headline ?? r.dump.panicMessage) || '(no panic message)'}`);
   out.push(`Task:      ${t(r.panic.task.comm) || '?'} (pid ${r.panic.task.pid ?? '?'})`);
   out.push(`Function:  ${t(r.panic.function) || '?'}${r.panic.functionModule ? ` [${t(r.panic.functionModule)}]` : ''}`);
   out.push(`Signature: ${t(r.panic.signature)}${detailText(r)}`);
@@ -91,7 +91,7 @@ export function renderMarkdown(r: TriageReport, opts: { completeness?: boolean }
     out.push('');
   }
   out.push('| | |', '|---|---|');
-  out.push(`| Panic | ${m(r.dump.panicMessage)} |`);
+  out.push(`| Panic | ${m(r.dump.headline ?? r.dump.panicMessage)} |`);
   out.push(`| Task | ${m(r.panic.task.comm)} (pid ${r.panic.task.pid ?? '?'}) |`);
   out.push(`| Function | ${m(r.panic.function)}${r.panic.functionModule ? ` \\[${m(r.panic.functionModule)}\\]` : ''} |`);
   if (signatureDetailText(r)) out.push(`| Beside the signature | ${m(signatureDetailText(r))} |`);

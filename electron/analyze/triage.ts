@@ -12,7 +12,7 @@ import type { TraceEvidence } from './facts.ts';
 import { dumpFacts, lastOomReport, moduleFacts, oomFactsFromLog } from './from-models.ts';
 import { kindDetails, type Details } from './kind-details.ts';
 import { analyzeOom } from './oom-rules.ts';
-import { panicMessage, triagePanicVerdict, type PanicInputs, type PanicVerdict } from './panic-triage.ts';
+import { panicHeadline, panicMessage, triagePanicVerdict, type PanicInputs, type PanicVerdict } from './panic-triage.ts';
 import type { TriageCompleteness, TriagePanic, TriageReport } from '../api/triage-report.ts';
 import { logBasisCompleteness, unknownCompleteness } from '../crash/incomplete-dump.ts';
 import { hungSignature, oomSignature, plainSignature, signatureDetail } from './signature.ts';
@@ -99,14 +99,17 @@ export function triage(g: Gathered): TriageReport {
   panic.signature = oom && panic.kind === 'oom' ? oomSignature(oom.culprit)
     : panic.kind === 'hung-task' ? hungSignature(panic, details.hung?.tasks[0]) : plainSignature(panic);
   panic.signatureDetail = signatureDetail(panic.kind === 'hung-task' ? details.hung?.tasks[0] : undefined, details.lockup);
-  const uptime = g.sys?.uptimeSeconds ?? g.log?.panics.at(-1)?.timestamp ?? null;
+  // The log's clock is the kernel's own; crash's sys UPTIME divides jiffies by an assumed HZ 1000 (Debian builds 250).
+  const uptime = logPanicSeconds(g.log) ?? g.sys?.uptimeSeconds ?? null;
+  const message = panicMessage(panicInputs);
   return {
     schema: 'crashdeck.triage/1',
     basis: g.logOnly ? 'log' : 'crash',
     completeness: completenessOf(g),
     dump: {
       release: g.sys?.release ?? releaseFromLog(g.log),
-      panicMessage: panicMessage(panicInputs),
+      panicMessage: message,
+      headline: panicHeadline(panic.kind, verdict.fault, message),
       crashTime: g.sys?.date ?? null,
       uptimeSeconds: uptime === null ? null : Math.round(uptime),
     },
@@ -190,4 +193,11 @@ function releaseFromLog(log: LogModel | null | undefined): string | null {
     if (m) return m[1] as string;
   }
   return null;
+}
+
+/** Seconds since boot at the panic by the kernel log: the panic line, else the last timestamped record. */
+function logPanicSeconds(log: Gathered['log']): number | null {
+  const p = log?.panics.at(-1)?.timestamp;
+  if (typeof p === 'number') return p;
+  return [...(log?.records ?? [])].reverse().find((r) => typeof r.timestamp === 'number')?.timestamp ?? null;
 }

@@ -159,7 +159,7 @@ export const TriageReportSchema = v.object({
   basis: v.optional(v.picklist(['log', 'crash']), 'crash'),
   // Reports written before completeness was recorded (older bundles, index entries) say so.
   completeness: v.optional(DumpCompletenessSchema, () => ({ state: 'unknown' as const, tasksRead: null, tasksInKernel: null, reason: 'not recorded: this verdict was written by an older crashdeck', fix: 'Triage the dump again with crash to check it.' })),
-  dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),
+  dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), headline: v.optional(v.nullable(v.string())), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),
   panic: v.object({
     kind: v.picklist(['oom', 'oops', 'bug', 'sysrq', 'hung-task', 'soft-lockup', 'hard-lockup', 'mce', 'other']),
     task: v.object({ pid: v.nullable(v.number()), comm: v.nullable(v.string()) }),

@@ -32,7 +32,14 @@ export interface TriageTask {
 export interface TriageDump {
   release: string | null;
   panicMessage: string | null;
+  /**
+   * The line a reader names this panic by, the same on every surface: an Oops / BUG's first
+   * fault line ("BUG: kernel NULL pointer dereference, address: …"), else the panic message
+   * without crash's quoting. Absent in reports written before it existed (use panicMessage).
+   */
+  headline?: string | null;
   crashTime: string | null;
+  /** Seconds since boot at the panic: the kernel log's own timestamp, else crash's `sys` (which assumes HZ 1000 on x86_64). */
   uptimeSeconds: number | null;
 }
 

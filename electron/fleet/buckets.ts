@@ -39,7 +39,7 @@ export function bucketLines(lines: Iterable<FleetLine | unknown>): BucketTable {
     let g = by.get(sig);
     if (!g) {
       g = {
-        b: { signature: sig, kind: l.panic?.kind ?? 'other', count: 0, hosts: [], kernels: [], firstCrash: null, lastCrash: null, example: exampleOf(l), message: l.dump?.panicMessage ?? null, members: [], incomplete: 0 },
+        b: { signature: sig, kind: l.panic?.kind ?? 'other', count: 0, hosts: [], kernels: [], firstCrash: null, lastCrash: null, example: exampleOf(l), message: l.dump?.headline ?? l.dump?.panicMessage ?? null, members: [], incomplete: 0 },
         hosts: new Set(),
         kernels: new Set(),
         exampleTime: t ?? '',

@@ -68,14 +68,14 @@ export function verdictLine(t: TriageReport | null): string {
   const p = t.panic;
   const where = p.function ? ` in ${p.function}${p.functionModule ? ` [${p.functionModule}]` : ''}` : '';
   const who = p.task.comm !== null || p.task.pid !== null ? `; culprit ${p.task.comm ?? '?'} (pid ${p.task.pid ?? '?'})${where}` : '';
-  return `Panic: ${p.kind} — ${t.dump.panicMessage ?? p.signature}${who}`;
+  return `Panic: ${p.kind} — ${t.dump.headline ?? t.dump.panicMessage ?? p.signature}${who}`;
 }
 
 function triageSection(c: CaseBundle, t: TriageReport): string {
   const p = t.panic;
   const out: string[] = [];
   out.push('<h2 id="panic">Panic triage</h2><table><tbody>');
-  out.push(row('Kind', e(p.kind)), row('Panic message', e(t.dump.panicMessage ?? '—')), row('Task', `${e(p.task.comm ?? '?')} (pid ${e(p.task.pid ?? '?')})`));
+  out.push(row('Kind', e(p.kind)), row('Panic', e(t.dump.headline ?? t.dump.panicMessage ?? '—')), row('Task', `${e(p.task.comm ?? '?')} (pid ${e(p.task.pid ?? '?')})`));
   out.push(row('Function', `<code>${e(p.function ?? '?')}</code>${p.functionModule ? ` [${e(p.functionModule)}]` : ''}`), row('Signature', `<code>${e(p.signature)}</code>${signatureDetailText(t) ? ` <span class="muted">(${e(signatureDetailText(t))})</span>` : ''}`));
   out.push(row('Taint', e(p.taint === null ? 'unknown' : p.taint || 'not tainted')), row('Tainting modules', e(p.modules.join(', ') || 'none')));
   for (const l of t.limits ?? []) out.push(row(`crash ran with --${e(l.option)}`, `${e(l.unavailable)}. Why: ${e(l.why)}`));
@@ -185,7 +185,7 @@ export function renderHtmlReport(c: CaseBundle): string {
   body.push(completenessHtml(c));
   body.push('<h2 id="summary">Summary</h2><table><tbody>');
   body.push(row('Kernel', e(d.release ?? '?')), row('Crash time', e(t?.dump.crashTime ?? '?')), row('Uptime', e(t?.dump.uptimeSeconds === null || t?.dump.uptimeSeconds === undefined ? '?' : `${t.dump.uptimeSeconds} s`)));
-  body.push(row('Panic', e(t?.dump.panicMessage ?? '?')), row('Host', e(d.host)));
+  body.push(row('Panic', e(t?.dump.headline ?? t?.dump.panicMessage ?? '?')), row('Host', e(d.host)));
   body.push('</tbody></table>');
   body.push(`<div class="verdict"><strong>Verdict.</strong> ${e(verdictLine(t))}</div>`);
   const rootCause = notes.filter((a) => a.tag === 'root-cause');
