@@ -12,7 +12,7 @@
  */
 import type { BootZones } from './boot-zones.ts';
 import type { ZoneFacts } from './facts.ts';
-import { zoneTypeOrder, zoneUsable, type GfpInfo } from './gfp.ts';
+import { nodeList, zoneTypeOrder, zoneUsable, type GfpInfo } from './gfp.ts';
 import type { FreeByZone, UnusableCause, ZoneFree, ZoneVerdict } from '../api/triage-report.ts';
 
 export interface FreeByZoneInputs {
@@ -157,16 +157,8 @@ export function requestName(gfp: GfpInfo | null): string {
   return composites.length ? composites.join('|') : (/^\s*(0x[0-9a-fA-F]+)/.exec(gfp.raw)?.[1] ?? gfp.raw);
 }
 
+/** The nodes a cpuset / mempolicy constraint allowed; null when unconstrained or unreadable. */
 function nodeSet(constraint: string | null, text: string | null): Set<number> | null {
   if (constraint !== 'CONSTRAINT_CPUSET' && constraint !== 'CONSTRAINT_MEMORY_POLICY') return null;
-  if (!text || text === '(null)') return null;
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(part.trim());
-    if (!m) return null;
-    const a = Number(m[1]);
-    const b = m[2] !== undefined ? Number(m[2]) : a;
-    for (let i = a; i <= b && i - a < 1024; i++) out.add(i);
-  }
-  return out.size ? out : null;
+  return nodeList(text);
 }

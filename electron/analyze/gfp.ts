@@ -117,3 +117,17 @@ export function lowmemReserveIndex(highest: GfpInfo['highestZone'], length: numb
   const i = types.indexOf(target);
   return i >= 0 ? i : Math.min(length - 1, 2);
 }
+/** "0-1,3" -> {0,1,3}; null when not given or unreadable (then every node counts). */
+export function nodeList(text: string | null): Set<number> | null {
+  if (!text || text === '(null)') return null;
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(part.trim());
+    if (!m) return null;
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    for (let i = a; i <= b && i - a < 1024; i++) out.add(i);
+  }
+  return out.size ? out : null;
+}
+

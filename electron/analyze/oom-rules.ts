@@ -4,7 +4,7 @@
  * missing input and every disagreement between sources. Pure: facts in, verdict out.
  */
 import type { DumpFacts, MemCounters, ModuleFacts, OomFacts, Source, TraceEvidence } from './facts.ts';
-import { decodeGfp, type GfpInfo } from './gfp.ts';
+import { decodeGfp, nodeList, type GfpInfo } from './gfp.ts';
 import { accountMemory, bucketLabels, type Account, type BucketKey } from './memory-account.ts';
 import { isTaintingModule, moduleForCache } from './module-owner.ts';
 import { oomBadness, rulesFor, selectVictim, type OomTaskRow } from './oom-badness.ts';
@@ -686,20 +686,6 @@ export function fmtBytes(b: number): string {
 
 function pct(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '?%';
-}
-
-/** "0-1,3" -> {0,1,3}; null when not given or unreadable (then every node counts). */
-function nodeList(text: string | null): Set<number> | null {
-  if (!text || text === '(null)') return null;
-  const out = new Set<number>();
-  for (const part of text.split(',')) {
-    const m = /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(part.trim());
-    if (!m) return null;
-    const a = Number(m[1]);
-    const b = m[2] !== undefined ? Number(m[2]) : a;
-    for (let i = a; i <= b && i - a < 1024; i++) out.add(i);
-  }
-  return out.size ? out : null;
 }
 
 /** The n largest items by key, largest first, in one pass (tables can hold 100,000 rows). */

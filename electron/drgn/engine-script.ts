@@ -3,42 +3,21 @@
  * The text is passed to `python3 -c`, so the same program runs on this machine and, over SSH,
  * on the dump's host without installing anything there.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Settings } from '../settings.ts';
-
-let scriptText: Promise<string> | undefined;
+import { readShippedFile, resourcesPath } from '../shipped-file.ts';
 
 /**
- * Where crashdeck_drgn.py may be: CRASHDECK_DRGN_SCRIPT, beside this module (sources, tsx), the
- * sources seen from the CLI bundle (dist/cli), or a packaged app's resources directory.
+ * The engine's program text (read once): CRASHDECK_DRGN_SCRIPT, beside this module (sources,
+ * tsx), the sources seen from the CLI bundle (dist/cli), or a packaged app's resources.
  */
-function scriptCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.CRASHDECK_DRGN_SCRIPT) out.push(process.env.CRASHDECK_DRGN_SCRIPT);
-  out.push(fileURLToPath(new URL('./crashdeck_drgn.py', import.meta.url)));
-  out.push(fileURLToPath(new URL('../../electron/drgn/crashdeck_drgn.py', import.meta.url)));
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (resources) out.push(path.join(resources, 'drgn', 'crashdeck_drgn.py'));
-  return out;
-}
-
-/** The engine's program text (read once). */
 export function drgnEngineScript(): Promise<string> {
-  scriptText ??= (async () => {
-    const tried = scriptCandidates();
-    for (const p of tried) {
-      try {
-        return await readFile(p, 'utf8');
-      } catch {
-        // next candidate
-      }
-    }
-    scriptText = undefined;
-    throw new Error(`crashdeck_drgn.py not found (looked in ${tried.join(', ')}); set CRASHDECK_DRGN_SCRIPT to its path`);
-  })();
-  return scriptText;
+  return readShippedFile('crashdeck_drgn.py', () => [
+    process.env.CRASHDECK_DRGN_SCRIPT ?? null,
+    fileURLToPath(new URL('./crashdeck_drgn.py', import.meta.url)),
+    fileURLToPath(new URL('../../electron/drgn/crashdeck_drgn.py', import.meta.url)),
+    resourcesPath('drgn', 'crashdeck_drgn.py'),
+  ], (tried) => new Error(`crashdeck_drgn.py not found (looked in ${tried.join(', ')}); set CRASHDECK_DRGN_SCRIPT to its path`));
 }
 
 /**

@@ -3,11 +3,11 @@
  * layouts as locally), debug vmlinux candidates per dump release, free disk, working `sudo -n` —
  * found by running native-tools/probe.sh there through any Transport (SSH or local).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type DumpEntry } from '../api/contract.ts';
 import type { Transport } from './types.ts';
+import { readShippedFile, resourcesPath } from '../shipped-file.ts';
 
 /** One dump found by the probe. */
 export interface ProbedDump extends DumpEntry {
@@ -51,36 +51,13 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
-let scriptText: Promise<string> | undefined;
-
-/**
- * Where probe.sh may be: CRASHDECK_NATIVE_TOOLS, beside the sources (dev, CLI), or in a
- * packaged app's resources directory (Electron sets process.resourcesPath).
- */
-function scriptCandidates(): string[] {
-  const out: string[] = [];
-  if (process.env.CRASHDECK_NATIVE_TOOLS) out.push(path.join(process.env.CRASHDECK_NATIVE_TOOLS, 'probe.sh'));
-  out.push(fileURLToPath(new URL('../../native-tools/probe.sh', import.meta.url)));
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (resources) out.push(path.join(resources, 'native-tools', 'probe.sh'));
-  return out;
-}
-
-/** The probe script's text (read once). */
+/** The probe script's text (read once): CRASHDECK_NATIVE_TOOLS, beside the sources (dev, CLI), or a packaged app's resources. */
 export function probeScript(): Promise<string> {
-  scriptText ??= (async () => {
-    const tried = scriptCandidates();
-    for (const p of tried) {
-      try {
-        return await readFile(p, 'utf8');
-      } catch {
-        // next candidate
-      }
-    }
-    scriptText = undefined;
-    throw new ApiError('internal', `native-tools/probe.sh not found (looked in ${tried.join(', ')})`, 'Set CRASHDECK_NATIVE_TOOLS to the directory holding probe.sh.');
-  })();
-  return scriptText;
+  return readShippedFile('probe.sh', () => [
+    process.env.CRASHDECK_NATIVE_TOOLS ? path.join(process.env.CRASHDECK_NATIVE_TOOLS, 'probe.sh') : null,
+    fileURLToPath(new URL('../../native-tools/probe.sh', import.meta.url)),
+    resourcesPath('native-tools', 'probe.sh'),
+  ], (tried) => new ApiError('internal', `native-tools/probe.sh not found (looked in ${tried.join(', ')})`, 'Set CRASHDECK_NATIVE_TOOLS to the directory holding probe.sh.'));
 }
 
 /** Run the probe on the transport's host and parse what it reports. */

@@ -12,7 +12,7 @@ import { repoRoot } from '../../support/fixtures.ts';
 
 /** Low → high. Entries are folders of electron/ or files directly in it; one row is one layer. */
 export const layers: readonly (readonly string[])[] = [
-  ['api', 'version.ts', 'settings.ts'], // the contract: schemas, wire shapes, error codes, shared result types
+  ['api', 'version.ts', 'settings.ts', 'shipped-file.ts'], // the contract: schemas, wire shapes, error codes, shared result types
   ['transport'], // how a process is started: local child_process or ssh2
   ['parse'], // crash's text → models
   ['symbols'], // debug symbols by build-id
