@@ -102,7 +102,9 @@ export function analyzeOom(inp: OomInputs): TriageOom {
   if (zoneFacts.length === 0 && !memcgBlock) missing.push('per-zone free pages and watermarks (zone lines of the OOM report, kmem -z)');
   for (const z of zs.zones) {
     const src = zoneFacts.find((f) => f.node === z.node && f.zone === z.zone)?.source ?? null;
-    ev(src, `${z.zone}: free ${z.freeKb} kB, min ${z.minKb} kB${z.reserveKb ? `, lowmem_reserve ${z.reserveKb} kB for this request` : ''}; ${z.usable ? (z.aboveMin ? 'above' : 'below') + ' the min watermark' : 'not usable by this gfp mask'}${z.largestFreeOrder !== null ? `; largest free block order ${z.largestFreeOrder}` : ''}`);
+    // The row (the log line or kmem -z row it points at) names the zone already: the detail does not repeat it.
+    const named = src?.row.includes(z.zone) ? '' : `${z.zone}: `;
+    ev(src, `${named}free ${z.freeKb} kB, min ${z.minKb} kB${z.reserveKb ? `, lowmem_reserve ${z.reserveKb} kB for this request` : ''}; ${z.usable ? (z.aboveMin ? 'above' : 'below') + ' the min watermark' : 'not usable by this gfp mask'}${z.largestFreeOrder !== null ? `; largest free block order ${z.largestFreeOrder}` : ''}`);
   }
   // --- Was memory really free (for this request)? ---------------------------------------------
   const free = memcgBlock ? null : freeByZone({

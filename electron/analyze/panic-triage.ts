@@ -39,7 +39,7 @@ export function triagePanicVerdict(inp: PanicInputs): PanicVerdict {
   const { primary, others } = primaryFault(kind, inp.log);
   if (primary) kind = primary.kind;
   if (message) evidence.push({ command: inp.sys?.panic ? 'sys' : 'log', row: 'PANIC', detail: message });
-  if (primary) evidence.push({ command: 'log', row: primary.summary, detail: `first fault report: ${primary.summary}` });
+  if (primary) evidence.push({ command: 'log', row: primary.summary, detail: 'the first fault report in the log' });
 
   const panicBt = pickPanicTask(inp.bt, inp.sys);
   const task = culpritTask(kind, primary, inp, panicBt);

@@ -68,7 +68,7 @@ export function renderText(r: TriageReport): string {
     }
     if (o.evidence.length) {
       out.push('', 'Evidence:');
-      for (const e of o.evidence) out.push(`  [${t(e.command)}] ${t(e.row)}: ${t(e.detail)}`);
+      for (const e of o.evidence) out.push(`  [${t(e.command)}] ${t(evidenceLine(e))}`);
     }
     if (o.nextCommands.length) out.push('', `Next: ${o.nextCommands.map(t).join(' | ')}`);
   } else {
@@ -149,4 +149,10 @@ function wrap(s: string, width: number): string {
   }
   if (cur) lines.push(cur);
   return lines.join('\n');
+}
+
+/** An evidence item as one line: its row, then what it shows, without saying the row twice. */
+function evidenceLine(e: { row: string; detail: string }): string {
+  const row = e.row.replace(/:+$/, '');
+  return e.detail.startsWith(row) ? e.detail : `${row} — ${e.detail}`;
 }

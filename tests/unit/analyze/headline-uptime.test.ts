@@ -74,4 +74,23 @@ describe('one headline and one uptime per dump', () => {
     expect(transcript('hung-mutex-6.12', 'sys')).toMatch(/UPTIME: 00:03:52/);
     expect(fromCrash('hung-mutex-6.12', '8.0.6').dump.uptimeSeconds).toBe(32);
   });
+
+  for (const s of ['oom-slab-leak', 'hung-mutex-6.12', 'oops-syscall-6.12'] as const) {
+    it(`${s}: evidence says each row once (no 'Node 0 DMA free:: DMA:', no 'task …: first fault report: task …')`, async () => {
+      for (const r of [await fromLog(s), fromCrash(s, '8.0.6')]) {
+        const lines = renderText(r).split('\n').filter((l) => /^\s+\[[^\]]+\] /.test(l));
+        // The CLI prints the OOM's evidence; a panic's evidence is checked as data below.
+        if (r.oom) expect(lines.length).toBeGreaterThan(0);
+        for (const l of lines) {
+          expect(l).not.toMatch(/::/);
+          const body = l.replace(/^\s+\[[^\]]+\] /, '');
+          const [row, detail] = body.split(' — ');
+          if (detail !== undefined) expect(detail.startsWith(row!)).toBe(false);
+        }
+        const fault = r.panic.evidence.find((e) => e.detail === 'the first fault report in the log');
+        if (s !== 'oom-slab-leak') expect(fault && !fault.detail.includes(fault.row)).toBe(true);
+      }
+    });
+  }
 });
+
