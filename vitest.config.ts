@@ -19,6 +19,9 @@ export const config = defineConfig({
           environment: 'node',
           // Each file starts real crash processes (6 s and ~1 GB each); run files one at a time.
           fileParallelism: false,
+          // These files test crash (and drgn on its own); sessions with drgn beside crash turn it on
+          // in their own Api options (tests/integration/api/engines-*.test.ts).
+          env: { CRASHDECK_DRGN: 'off' },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

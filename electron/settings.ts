@@ -16,6 +16,8 @@ const SettingsSchema = v.object({
   debuginfodUrls: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))),
   /** python3 that imports drgn, for the drgn engine (electron/drgn/; native-tools/install-drgn.sh writes it). */
   drgnPython: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** false: never start drgn beside crash (CRASHDECK_DRGN=off does the same for one run). */
+  drgn: v.optional(v.boolean()),
 });
 
 /** What settings.json may hold. */

@@ -85,6 +85,10 @@ export const CommandResponseSchema = v.object({
   diagnoses: v.optional(v.array(DiagnosisSchema)),
   /** Whether the dump this output comes from holds every task (travels with each result, like diagnoses). */
   completeness: v.optional(DumpCompletenessSchema),
+  /** Which engine answered (absent: crash). A drgn answer has an empty raw: its model is the answer. */
+  engine: v.optional(v.picklist(['crash', 'drgn'])),
+  /** That engine's release ("0.3.0" for drgn; crash's is crashVersion). */
+  engineVersion: v.optional(v.string()),
 });
 export type CommandResponse = v.InferOutput<typeof CommandResponseSchema>;
 
@@ -106,6 +110,20 @@ export const SessionLimitSchema = v.object({
   why: v.string(),
 });
 export type SessionLimit = v.InferOutput<typeof SessionLimitSchema>;
+
+/** Where the drgn engine beside crash stands ('off': turned off by setting; 'missing': no python3 with drgn). */
+export const drgnEngineStates = ['off', 'starting', 'ready', 'missing', 'failed'] as const;
+export type DrgnEngineState = (typeof drgnEngineStates)[number];
+
+export const DrgnEngineInfoSchema = v.object({
+  state: v.picklist(drgnEngineStates),
+  /** drgn's release once loaded. */
+  version: v.nullable(v.string()),
+  /** Human text: what it answers, or why not (with the fix in hint). */
+  message: v.string(),
+  hint: v.optional(v.string()),
+});
+export type DrgnEngineInfo = v.InferOutput<typeof DrgnEngineInfoSchema>;
 
 export const SessionInfoSchema = v.object({
   id: v.string(),
@@ -133,6 +151,8 @@ export const SessionInfoSchema = v.object({
   completeness: v.optional(DumpCompletenessSchema),
   shellEnabled: v.boolean(),
   startedAt: v.number(),
+  /** The drgn engine beside crash (absent: none was tried, e.g. no vmlinux or a case session). */
+  drgn: v.optional(DrgnEngineInfoSchema),
   /** 'case': a read-only session answering from a .crashcase bundle (no crash; see case.attach). */
   source: v.optional(v.picklist(['crash', 'case'])),
   /** True when commands not in the bundle are refused (a case session). */

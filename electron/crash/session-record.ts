@@ -7,6 +7,8 @@ import type { EventBus } from '../api/handlers.ts';
 import type { CrashSession, CommandResult } from './session.ts';
 import type { Transport } from '../transport/types.ts';
 import { parseCommandOutput } from '../parse/index.ts';
+import type { DrgnBeside } from '../drgn/beside-crash.ts';
+import type { DrgnCommandAnswer } from '../drgn/guided-answers.ts';
 
 /** Facts fixed when the session was opened. */
 export interface SessionFacts {
@@ -24,6 +26,12 @@ export interface SessionFacts {
   completeness?: DumpCompleteness;
 }
 
+/** The tail of a crash-missing finding when nothing but the log answers (drgn replaces it when it answers). */
+export const logOnlyTail = 'only the kernel log\'s verdict is available';
+
+/** crash states in which drgn answers what it covers: crash is not there yet, or never will be. */
+const drgnFirstStates = new Set(['starting', 'failed']);
+
 /** How often the 'starting' message is refreshed with the elapsed time. */
 const startingTickMs = 2000;
 
@@ -39,6 +47,8 @@ export class SessionRecord {
     readonly session: CrashSession,
     readonly transport: Transport,
     private readonly bus: EventBus,
+    /** The drgn engine beside crash, when one was tried. */
+    readonly drgn: DrgnBeside | null = null,
   ) {
     session.onEvent((e) => {
       if (e.type === 'progress') {
@@ -51,12 +61,18 @@ export class SessionRecord {
     });
   }
 
-  /** Begin starting crash in the background; state events report the outcome. */
+  /** Begin starting crash (and drgn) in the background; state events report the outcome. */
   startInBackground(): void {
+    this.startDrgn();
     this.startTicking();
     this.session.start().catch(() => {
       // The failure is the session state ('failed' + message); session.run rejects with it.
     });
+  }
+
+  /** Load the dump in drgn in the background (also when crash cannot start). */
+  startDrgn(): void {
+    void this.drgn?.start();
   }
 
   private startTicking(): void {
@@ -84,7 +100,13 @@ export class SessionRecord {
     if (s.state === 'starting' || s.state === 'restarting') {
       message = `${s.message} (${Math.round((Date.now() - this.phaseStartedAt) / 1000)} s; crash reads the vmlinux and the dump's task table first)`;
     }
-    const diagnoses = [...f.openDiagnoses, ...s.diagnoses];
+    const drgn = this.drgn?.info;
+    const drgnAnswers = drgn?.state === 'ready' && s.state === 'failed';
+    if (drgnAnswers) message = `${message}; ${drgn.message} (the console and the other views need crash)`;
+    const open = drgnAnswers
+      ? f.openDiagnoses.map((d) => (d.code === 'crash-missing' ? { ...d, message: d.message.replace(logOnlyTail, `${drgn.message}; the console and the other views need crash`) } : d))
+      : f.openDiagnoses;
+    const diagnoses = [...open, ...s.diagnoses];
     if (s.failure) diagnoses.push({ code: s.failure.code, severity: 'error', message: s.failure.message, ...(s.failure.hint ? { hint: s.failure.hint } : {}) });
     return {
       id: f.id,
@@ -104,6 +126,7 @@ export class SessionRecord {
       completeness: this.completeness(),
       shellEnabled: this.shellEnabled,
       startedAt: this.startedAt,
+      ...(drgn ? { drgn } : {}),
     };
   }
 
@@ -112,9 +135,20 @@ export class SessionRecord {
     return this.facts.completeness ?? this.session.completeness;
   }
 
-  /** Run a command line (already allowlisted) and shape the contract's response. */
-  async run(command: string): Promise<CommandResponse> {
+  /**
+   * Run a command line (already allowlisted) and shape the contract's response. While crash is
+   * starting or cannot start, drgn answers the guided commands it covers; the console (`crashOnly`)
+   * is always crash's. When drgn fails, crash's answer (or error) stands, with drgn's reason.
+   */
+  async run(command: string, options: { crashOnly?: boolean } = {}): Promise<CommandResponse> {
+    let drgnFailure: string | null = null;
+    if (!options.crashOnly && this.drgn && drgnFirstStates.has(this.session.state)) {
+      const d = await this.drgn.answer(command);
+      if (d && 'answer' in d) return this.drgnResponse(d.answer);
+      if (d) drgnFailure = d.failed;
+    }
     const result: CommandResult = await this.session.run(command);
+    if (drgnFailure) result.diagnoses.push({ code: 'drgn-failed', severity: 'warning', message: `drgn could not answer "${command}" (${drgnFailure}); this is crash's answer` });
     let parsed = null;
     try {
       parsed = parseCommandOutput(result.command, result.raw);
@@ -133,15 +167,34 @@ export class SessionRecord {
       at: Date.now(),
       diagnoses: result.diagnoses,
       completeness: result.completeness ?? this.completeness(),
+      engine: 'crash',
+      ...(this.facts.crashVersion ? { engineVersion: this.facts.crashVersion } : {}),
     };
     if (result.error !== undefined) response.error = result.error;
     return response;
   }
 
+  /** drgn's answer in the contract's shape: no raw text (the model is the answer), engine named. */
+  private drgnResponse(a: DrgnCommandAnswer): CommandResponse {
+    return {
+      sessionId: this.facts.id,
+      command: a.command,
+      raw: '',
+      durationMs: a.durationMs,
+      warnings: [],
+      parsed: a.parsed,
+      crashVersion: null,
+      at: Date.now(),
+      diagnoses: [...a.parsed.diagnostics],
+      engine: 'drgn',
+      engineVersion: a.drgnVersion,
+    };
+  }
+
   /** Stop everything this session holds. */
   async close(): Promise<void> {
     this.stopTicking();
-    await this.session.close();
+    await Promise.all([this.session.close(), this.drgn?.close()]);
   }
 }
 

@@ -16,7 +16,8 @@ export function runGuided(ctx: ApiContext, params: Params<'session.run'>): Promi
 /** session.console: one free command line. */
 export function runConsole(ctx: ApiContext, params: Params<'session.console'>): Promise<CommandResponse> {
   const record = getRecord(ctx.sessions, params.sessionId);
-  return record.run(checkConsoleLine(params.line, record.shellEnabled));
+  // The console is crash's: drgn never answers a typed line.
+  return record.run(checkConsoleLine(params.line, record.shellEnabled), { crashOnly: true });
 }
 
 /** session.setShell: allow or refuse shell escapes in this session's console. */

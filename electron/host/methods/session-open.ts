@@ -25,7 +25,9 @@ import { readDumpFacts, type DumpFacts } from '../../crash/dump-format.ts';
 import { findVmlinux } from '../../crash/discovery.ts';
 import { dumpFingerprint } from '../../crash/fingerprint.ts';
 import type { ApiContext } from './context.ts';
-import { SessionRecord } from '../../crash/session-record.ts';
+import { logOnlyTail, SessionRecord } from '../../crash/session-record.ts';
+import { DrgnBeside, drgnTurnedOff } from '../../drgn/beside-crash.ts';
+import { resolveDrgnPython } from '../../drgn/engine-script.ts';
 
 /** The Transport for a host given to session.open / dump.identify (local when omitted). */
 export async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {
@@ -79,7 +81,8 @@ async function dumpRelease(ctx: ApiContext, t: Transport, crashPath: string, vmc
 export async function openSession(ctx: ApiContext, params: Params<'session.open'>): Promise<SessionInfo> {
   const t = await transportFor(ctx, params.host);
   // settings.json names a crash on this machine (install-crash.sh writes it): never a path on a remote host.
-  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, t.kind === 'local' ? await loadSettings(ctx.options.env) : {});
+  const settings = t.kind === 'local' ? await loadSettings(ctx.options.env) : {};
+  const crashPath = params.crash ?? resolveCrashPath(ctx.options.crashPath, ctx.options.env, settings);
   const facts = await readCheckedDumpFacts(t, params.vmcore);
   const identity = await identityFromFacts(t, params.vmcore, facts);
   const openDiagnoses: Diagnosis[] = [];
@@ -90,7 +93,7 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
   } catch (err) {
     if (!(err instanceof ApiError && err.code === 'crash-missing')) throw err;
     missing.push(err);
-    openDiagnoses.push({ code: 'crash-missing', severity: 'error', message: `${err.message}: only the kernel log's verdict is available`, ...(err.hint ? { hint: err.hint } : {}) });
+    openDiagnoses.push({ code: 'crash-missing', severity: 'error', message: `${err.message}: ${logOnlyTail}`, ...(err.hint ? { hint: err.hint } : {}) });
   }
   let release: string | null;
   if (crashVersion !== null) {
@@ -125,11 +128,25 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
   }
   const id = randomUUID();
   const fingerprint = dumpFingerprint(facts, release);
+  // drgn beside crash once the vmlinux is known: it answers while crash starts, and instead of a
+  // crash that is missing or cannot start. The python3 named on this machine; on a remote host its own.
+  // Not under a commandPrefix (analysing as another user): the drgn session has no such prefix.
+  const env = ctx.options.env ?? process.env;
+  let record: SessionRecord | null = null;
+  const drgn = vmlinux && !ctx.options.commandPrefix?.length && !drgnTurnedOff(env, settings)
+    ? new DrgnBeside({
+      transport: t,
+      python: t.kind === 'local' ? resolveDrgnPython(null, env, settings) : null,
+      vmcore: params.vmcore,
+      vmlinux,
+    }, () => record?.publish())
+    : null;
   if (missing.length) {
     const what = missing.map((e) => (e.code === 'crash-missing' ? 'crash is not installed' : 'the debug vmlinux is missing')).join(' and ');
     const session = new UnavailableCrash(t, params.vmcore, missing[0] as ApiError, `${what}: showing the verdict from the dump's own kernel log`);
-    const record = new SessionRecord({ id, fingerprint, vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses }, session, t, ctx.bus);
+    record = new SessionRecord({ id, fingerprint, vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses }, session, t, ctx.bus, drgn);
     ctx.sessions.set(id, record);
+    record.startDrgn();
     return record.info();
   }
   const env = ctx.options.env ?? process.env;
@@ -151,11 +168,12 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     ...(ctx.options.commandTimeoutMs ? { commandTimeoutMs: ctx.options.commandTimeoutMs } : {}),
     ...(ctx.options.startupTimeoutMs ? { startupTimeoutMs: ctx.options.startupTimeoutMs } : {}),
   });
-  const record = new SessionRecord(
+  record = new SessionRecord(
     { id, fingerprint, vmcore: params.vmcore, vmlinux, host: t.label, crashPath, crashVersion, release, openDiagnoses },
     session,
     t,
     ctx.bus,
+    drgn,
   );
   ctx.sessions.set(id, record);
   record.startInBackground();
