@@ -7,7 +7,7 @@ import type { EventBus } from '../api/handlers.ts';
 import type { CrashSession, CommandResult } from './session.ts';
 import type { Transport } from '../transport/types.ts';
 import { parseCommandOutput } from '../parse/index.ts';
-import type { DrgnBeside } from '../drgn/beside-crash.ts';
+import { drgnCovers, type DrgnBeside } from '../drgn/beside-crash.ts';
 import type { DrgnCommandAnswer } from '../drgn/guided-answers.ts';
 
 /** Facts fixed when the session was opened. */
@@ -147,7 +147,9 @@ export class SessionRecord {
       if (d && 'answer' in d) return this.drgnResponse(d.answer);
       if (d) drgnFailure = d.failed;
     }
-    const result: CommandResult = await this.session.run(command);
+    const result: CommandResult = await this.session.run(command).catch((err: unknown) => {
+      throw this.withDrgnScope(err, command, options.crashOnly === true, drgnFailure);
+    });
     if (drgnFailure) result.diagnoses.push({ code: 'drgn-failed', severity: 'warning', message: `drgn could not answer "${command}" (${drgnFailure}); this is crash's answer` });
     let parsed = null;
     try {
@@ -172,6 +174,18 @@ export class SessionRecord {
     };
     if (result.error !== undefined) response.error = result.error;
     return response;
+  }
+
+  /** crash's refusal of a command, saying what drgn does and does not answer when drgn is there. */
+  private withDrgnScope(err: unknown, command: string, crashOnly: boolean, drgnFailure: string | null): unknown {
+    const drgn = this.drgn?.info;
+    if (!(err instanceof ApiError) || this.session.state !== 'failed' || drgn?.state !== 'ready') return err;
+    const why = crashOnly
+      ? 'the console is crash\'s; drgn answers the views it covers, not typed commands'
+      : drgnFailure
+        ? `drgn ${drgn.version ?? ''} could not answer it either (${drgnFailure})`
+        : `drgn ${drgn.version ?? ''} does not answer "${command}" (it answers ${drgnCovers})`;
+    return new ApiError(err.code, `"${command}" needs crash: ${err.message}; ${why}`, err.hint);
   }
 
   /** drgn's answer in the contract's shape: no raw text (the model is the answer), engine named. */

@@ -27,7 +27,8 @@ export interface DrgnBesideOptions {
   sudo?: boolean;
 }
 
-const covers = 'sys, ps, bt [pid], kmem -s/-z/-f/-i, mod and log';
+/** The crash commands drgn answers, in words. */
+export const drgnCovers = 'sys, ps, bt [pid], kmem -s/-z/-f/-i, mod and log';
 
 /** One dump's drgn engine beside its crash session. */
 export class DrgnBeside {
@@ -75,7 +76,7 @@ export class DrgnBeside {
     try {
       const ready = await this.session.start();
       if (this.closed) return;
-      this.set({ state: 'ready', version: ready.drgn, message: `drgn ${ready.drgn} answers ${covers}` });
+      this.set({ state: 'ready', version: ready.drgn, message: `drgn ${ready.drgn} answers ${drgnCovers}` });
     } catch (err) {
       if (this.closed) return;
       const e = err as DrgnError;

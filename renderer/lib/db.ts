@@ -37,6 +37,10 @@ export interface ResultRecord {
   /** parsed.parserVersion, kept as a column so stale parses can be found. */
   parserVersion: number | null;
   crashVersion: string | null;
+  /** Which engine produced it (absent in records cached before drgn: crash). A drgn record has no raw text. */
+  engine?: 'crash' | 'drgn';
+  /** That engine's release (drgn's "0.3.0"). */
+  engineVersion?: string;
   /** When crash produced it (ms since epoch). */
   at: number;
   durationMs: number;

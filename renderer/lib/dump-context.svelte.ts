@@ -32,6 +32,8 @@ export class ResultEntry {
   runStartedAt = $state(0);
   /** Set when the cached parse was replaced by a newer parser's output. */
   reparsed = $state(false);
+  /** drgn's earlier answer, kept when crash answered the same command later (the frame compares them). */
+  drgnRecord = $state.raw<ResultRecord | null>(null);
 
   constructor(readonly command: GuidedCommand) {}
 
@@ -41,6 +43,8 @@ export class ResultEntry {
 }
 
 const liveStates = new Set(['starting', 'ready', 'busy', 'restarting']);
+const crashReadyStates = new Set(['ready', 'busy']);
+const drgnLiveStates = new Set(['starting', 'ready']);
 
 /** A dump being looked at, with or without a running crash. */
 export class DumpContext {
@@ -54,6 +58,8 @@ export class DumpContext {
   readonly #reparsedKeys = new Set<string>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #rerunForCrash = new Set<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #refetchedDrgn = new Set<string>();
   /** The dump's own kernel log and its verdict, before (or without) crash. */
   readonly early: EarlyVerdict;
 
@@ -95,9 +101,28 @@ export class DumpContext {
     return this.db;
   }
 
-  /** A crash session for this dump is running or starting, so missing results can be computed. */
+  /**
+   * A session for this dump can compute missing results: crash is running or starting, or drgn
+   * answers beside a crash that cannot start (then the commands drgn does not cover say why not).
+   */
   get live(): boolean {
-    return this.session !== null && liveStates.has(this.session.state);
+    return this.session !== null && (liveStates.has(this.session.state) || this.drgnAnswers);
+  }
+
+  /** crash itself is ready for commands (the console needs it). */
+  get crashReady(): boolean {
+    return this.session !== null && crashReadyStates.has(this.session.state);
+  }
+
+  /** drgn is loading or has loaded the dump beside crash. */
+  get drgnAnswers(): boolean {
+    const d = this.session?.drgn;
+    return !!d && this.session?.state !== 'closed' && drgnLiveStates.has(d.state);
+  }
+
+  /** The engine a command the views ask now goes to first: crash when ready, else drgn when it answers. */
+  get answeringEngine(): 'crash' | 'drgn' {
+    return !this.crashReady && this.drgnAnswers ? 'drgn' : 'crash';
   }
 
   /** The result of a command, loading it (cache first) on first use. */
@@ -151,7 +176,15 @@ export class DumpContext {
       for (const e of this.#entries.values()) if (e.status === 'error') void this.#load(e);
       if (this.early.status === 'error') void this.early.load(this.dump, session);
     }
-    for (const e of this.#entries.values()) if (this.#otherCrash(e)) void this.#run(e);
+    for (const e of this.#entries.values()) if (this.#otherCrash(e) || this.#crashAfterDrgn(e)) void this.#run(e);
+  }
+
+  /** crash is ready and this result is drgn's: ask crash too (once), so the two can be compared. */
+  #crashAfterDrgn(e: ResultEntry): boolean {
+    if (!this.crashReady || e.running || e.record?.engine !== 'drgn') return false;
+    if (this.#rerunForCrash.has(e.key)) return false;
+    this.#rerunForCrash.add(e.key);
+    return true;
   }
 
   #otherCrash(e: ResultEntry): boolean {
@@ -179,7 +212,8 @@ export class DumpContext {
       e.fromCache = true;
       e.error = null;
       e.status = 'ready';
-      if (this.#otherCrash(e)) void this.#run(e);
+      if (this.#otherCrash(e) || this.#crashAfterDrgn(e)) void this.#run(e);
+      else if (cached.engine === 'drgn') this.#refetchDrgn(e);
       else void this.#reparseIfStale(e, cached);
       return;
     }
@@ -201,9 +235,11 @@ export class DumpContext {
     e.running = true;
     e.runStartedAt = Date.now();
     if (!e.record) e.status = 'loading';
+    const before = e.record;
     try {
       const resp = await this.api.call('session.run', { sessionId: this.session.id, command: e.command });
       e.record = await cacheResponse(this.db, this.fingerprint, e.key, resp);
+      if (before?.engine === 'drgn' && e.record.engine !== 'drgn') e.drgnRecord = before;
       e.fromCache = false;
       e.error = null;
       e.status = 'ready';
@@ -216,9 +252,16 @@ export class DumpContext {
     }
   }
 
+  /** A cached drgn answer has no raw text to re-parse: ask the session again instead (once). */
+  #refetchDrgn(e: ResultEntry): void {
+    if (!this.live || this.#refetchedDrgn.has(e.key)) return;
+    this.#refetchedDrgn.add(e.key);
+    void this.#run(e);
+  }
+
   /** Re-parse cached raw text when the Api's parser is newer than the one that produced it. */
   async #reparseIfStale(e: ResultEntry, cached: ResultRecord): Promise<void> {
-    if (this.#reparsedKeys.has(e.key) || this.api.connection !== 'open') return;
+    if (cached.engine === 'drgn' || this.#reparsedKeys.has(e.key) || this.api.connection !== 'open') return;
     this.#reparsedKeys.add(e.key);
     try {
       const parsed = await this.api.call('parse.reparse', { command: e.key, raw: cached.raw });

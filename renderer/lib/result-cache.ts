@@ -20,6 +20,8 @@ export async function cacheResponse(db: CrashdeckDb | null, fingerprint: string,
     warnings: resp.warnings,
     error: resp.error ?? null,
     diagnoses: resp.diagnoses ?? [],
+    ...(resp.engine ? { engine: resp.engine } : {}),
+    ...(resp.engineVersion ? { engineVersion: resp.engineVersion } : {}),
   };
   if (db) {
     try {

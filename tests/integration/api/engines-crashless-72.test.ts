@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
 import type { SessionInfo } from '../../../electron/api/contract.ts';
-import type { BtModel, PsModel, SlabModel } from '../../../electron/parse/models.ts';
+import type { BtModel, PsModel, KmemSlabModel } from '../../../electron/parse/models.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72 } from '../../support/fixtures.ts';
 
@@ -51,7 +51,7 @@ describe('hung-mutex-7.2 with crash absent and drgn 0.3.0 beside it', () => {
     const r = await api.call('session.run', { sessionId: info.id, command: { id: 'kmem -s' } });
     expect(r.engine).toBe('drgn');
     const guest = readFileSync(fixtureFile(scenario72, 'guest/slabinfo.before-push'), 'utf8').split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0]);
-    expect((r.parsed?.model as SlabModel).caches.map((c) => c.name).sort()).toEqual(guest.sort());
+    expect((r.parsed?.model as KmemSlabModel).caches.map((c) => c.name).sort()).toEqual(guest.sort());
   });
 
   it('gets the hung task\'s stack from drgn, its module frames named', async () => {
@@ -63,8 +63,12 @@ describe('hung-mutex-7.2 with crash absent and drgn 0.3.0 beside it', () => {
     expect(task?.frames.find((f) => f.function === truth.function)?.module).toBe(truth.module);
   });
 
-  it('leaves the console and the commands drgn does not cover to crash, which says it is missing', async () => {
-    await expect(api.call('session.console', { sessionId: info.id, line: 'ps' })).rejects.toMatchObject({ code: 'crash-missing' });
-    await expect(api.call('session.run', { sessionId: info.id, command: { id: 'dev' } })).rejects.toMatchObject({ code: 'crash-missing' });
+  it('leaves the console and the commands drgn does not cover to crash, saying crash is missing and what drgn answers', async () => {
+    const typed = await api.call('session.console', { sessionId: info.id, line: 'ps' }).catch((err: unknown) => err);
+    expect(typed).toMatchObject({ code: 'crash-missing' });
+    expect((typed as Error).message).toContain('the console is crash\'s');
+    const dev = await api.call('session.run', { sessionId: info.id, command: { id: 'dev' } }).catch((err: unknown) => err);
+    expect(dev).toMatchObject({ code: 'crash-missing' });
+    expect((dev as Error).message).toMatch(/^"dev" needs crash: .*drgn 0\.3\.0 does not answer "dev" \(it answers sys, ps/);
   });
 });
