@@ -273,6 +273,8 @@ export class DrgnSession {
     if (!item || this.proc !== proc || msg.id !== item.id) return;
     if (msg.ok) this.finish(item, { answer: msg.result });
     else this.finish(item, new DrgnError('question-failed', `drgn ${item.op}: ${msg.error?.type ?? 'Error'}: ${msg.error?.message ?? ''}`, undefined, msg.error?.type));
+    // The next queued question goes in once this one is answered (views ask several at once).
+    this.pump();
   }
 }
 

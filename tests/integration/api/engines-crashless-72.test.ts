@@ -63,6 +63,11 @@ describe('hung-mutex-7.2 with crash absent and drgn 0.3.0 beside it', () => {
     expect(task?.frames.find((f) => f.function === truth.function)?.module).toBe(truth.module);
   });
 
+  it('answers questions asked together, as a view asks them', async () => {
+    const all = await Promise.all((['sys', 'kmem -z', 'kmem -i', 'mod'] as const).map((id) => api.call('session.run', { sessionId: info.id, command: { id } })));
+    expect(all.map((r) => [r.command, r.engine])).toEqual([['sys', 'drgn'], ['kmem -z', 'drgn'], ['kmem -i', 'drgn'], ['mod', 'drgn']]);
+  });
+
   it('leaves the console and the commands drgn does not cover to crash, saying crash is missing and what drgn answers', async () => {
     const typed = await api.call('session.console', { sessionId: info.id, line: 'ps' }).catch((err: unknown) => err);
     expect(typed).toMatchObject({ code: 'crash-missing' });
