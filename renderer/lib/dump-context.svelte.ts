@@ -109,6 +109,11 @@ export class DumpContext {
     return this.session !== null && (liveStates.has(this.session.state) || this.drgnAnswers);
   }
 
+  /** crash itself is running or starting (typed console lines wait for it). */
+  get crashLive(): boolean {
+    return this.session !== null && liveStates.has(this.session.state);
+  }
+
   /** crash itself is ready for commands (the console needs it). */
   get crashReady(): boolean {
     return this.session !== null && crashReadyStates.has(this.session.state);

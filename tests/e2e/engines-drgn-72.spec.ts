@@ -1,0 +1,71 @@
+/**
+ * hung-mutex-7.2 (Linux 7.2, which no crash release reads plainly) opened in Chromium with crash
+ * absent and sid's drgn 0.3.0 beside it: Overview, Processes and Slab show drgn's data labelled
+ * "from drgn 0.3.0"; what needs crash (taint, the console) says so instead of an empty view.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { parsePs } from '../../electron/parse/ps.ts';
+import { drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72 } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
+import { openView } from './nav.ts';
+import { startServe, type ServeHandle } from './serve-host-fixture.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const truth = fixtureMeta(scenario72).truth;
+let host: ServeHandle;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  host = await startServe({
+    open: vmcorePath(scenario72),
+    vmlinux: vmlinux72(),
+    crash: '/nonexistent/crash-for-this-test',
+    env: { CRASHDECK_DRGN: 'on', CRASHDECK_DRGN_PYTHON: drgnPythonPrefix('0.3.0') },
+  });
+  page = await (await browser.newContext()).newPage();
+  await page.goto(host.url);
+  await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', 'failed');
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await host?.stop();
+});
+
+function frame(p: Page, title: string): ReturnType<Page['getByRole']> {
+  return p.getByRole('region', { name: title });
+}
+
+test('Processes: the task table from drgn, labelled so, as many tasks as crash 9.0.2 listed', async () => {
+  await openView(page, 'Processes');
+  const tasks = parsePs(transcript(scenario72, 'ps')).model.tasks.length;
+  await expect(page.getByTestId('ps-count')).toHaveText(`${tasks} of ${tasks} tasks`);
+  await expect(page.getByTestId('result-engine').first()).toHaveText('from drgn 0.3.0');
+  await expect(page.getByRole('row').filter({ hasText: truth.blocked_task?.comm as string }).first()).toContainText('UN');
+  await expect(page.getByTestId('session-status')).toContainText('drgn 0.3.0 answers the views it covers');
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('Slab: the caches from drgn, labelled so', async () => {
+  await openView(page, 'Slab');
+  await expect(page.getByTestId('result-engine').first()).toHaveText('from drgn 0.3.0');
+  const someCache = readFileSync(fixtureFile(scenario72, 'guest/slabinfo.before-push'), 'utf8').split('\n')[2]?.split(/\s+/)[0] as string;
+  await expect(page.getByRole('main')).toContainText(someCache);
+  await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+});
+
+test('Overview: drgn\'s system facts; taint says it needs crash and what drgn answers instead', async () => {
+  await openView(page, 'Overview');
+  await expect(page.getByTestId('drgn-views')).toContainText('drgn 0.3.0 answers the system facts');
+  await expect(page.getByTestId('release')).toHaveText(fixtureMeta(scenario72).kernel.release);
+  const taint = frame(page, 'Taint (sys -t)');
+  await expect(taint).toContainText('"sys -t" needs crash');
+  await expect(taint).toContainText('drgn 0.3.0 does not answer "sys -t"');
+});
+
+test('Console: says it is crash\'s and crash could not start', async () => {
+  await openView(page, 'Console');
+  await expect(page.getByTestId('console-engine')).toContainText('The console is crash\'s, and crash could not start');
+});
