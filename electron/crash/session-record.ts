@@ -179,12 +179,14 @@ export class SessionRecord {
   /** crash's refusal of a command, saying what drgn does and does not answer when drgn is there. */
   private withDrgnScope(err: unknown, command: string, crashOnly: boolean, drgnFailure: string | null): unknown {
     const drgn = this.drgn?.info;
-    if (!(err instanceof ApiError) || this.session.state !== 'failed' || drgn?.state !== 'ready') return err;
+    if (!(err instanceof ApiError) || this.session.state !== 'failed' || !drgn || !this.drgn?.usable) return err;
+    // While drgn is still loading its version is not known yet.
+    const name = drgn.version ? `drgn ${drgn.version}` : 'drgn';
     const why = crashOnly
       ? 'the console is crash\'s; drgn answers the views it covers, not typed commands'
       : drgnFailure
-        ? `drgn ${drgn.version ?? ''} could not answer it either (${drgnFailure})`
-        : `drgn ${drgn.version ?? ''} does not answer "${command}" (it answers ${drgnCovers})`;
+        ? `${name} could not answer it either (${drgnFailure})`
+        : `${name} does not answer "${command}" (it answers ${drgnCovers})`;
     return new ApiError(err.code, `"${command}" needs crash: ${err.message}; ${why}`, err.hint);
   }
 

@@ -43,6 +43,7 @@ test('Processes: the task table from drgn, labelled so, as many tasks as crash 9
   const tasks = parsePs(transcript(scenario72, 'ps')).model.tasks.length;
   await expect(page.getByTestId('ps-count')).toHaveText(`${tasks} of ${tasks} tasks`);
   await expect(page.getByTestId('result-engine').first()).toHaveText('from drgn 0.3.0');
+  await page.getByLabel('Filter', { exact: true }).fill(truth.blocked_task?.comm as string);
   await expect(page.getByRole('row').filter({ hasText: truth.blocked_task?.comm as string }).first()).toContainText('UN');
   await expect(page.getByTestId('session-status')).toContainText('drgn 0.3.0 answers the views it covers');
   expect(await seriousViolations(page)).toEqual([]);
@@ -51,8 +52,10 @@ test('Processes: the task table from drgn, labelled so, as many tasks as crash 9
 test('Slab: the caches from drgn, labelled so', async () => {
   await openView(page, 'Slab');
   await expect(page.getByTestId('result-engine').first()).toHaveText('from drgn 0.3.0');
-  const someCache = readFileSync(fixtureFile(scenario72, 'guest/slabinfo.before-push'), 'utf8').split('\n')[2]?.split(/\s+/)[0] as string;
-  await expect(page.getByRole('main')).toContainText(someCache);
+  // Every cache the guest listed in /proc/slabinfo.
+  const caches = readFileSync(fixtureFile(scenario72, 'guest/slabinfo.before-push'), 'utf8').split('\n').slice(2).filter(Boolean).length;
+  await expect(page.getByRole('main')).toContainText(`${caches} caches`);
+  await expect(page.getByRole('main')).toContainText('task_struct');
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
 });
 
@@ -62,7 +65,7 @@ test('Overview: drgn\'s system facts; taint says it needs crash and what drgn an
   await expect(page.getByTestId('release')).toHaveText(fixtureMeta(scenario72).kernel.release);
   const taint = frame(page, 'Taint (sys -t)');
   await expect(taint).toContainText('"sys -t" needs crash');
-  await expect(taint).toContainText('drgn 0.3.0 does not answer "sys -t"');
+  await expect(taint).toContainText(/drgn (0\.3\.0 )?does not answer "sys -t"/);
 });
 
 test('Console: says it is crash\'s and crash could not start', async () => {
