@@ -202,6 +202,7 @@ export class SessionRecord {
       crashVersion: null,
       at: Date.now(),
       diagnoses: [...a.parsed.diagnostics],
+      completeness: this.completeness(),
       engine: 'drgn',
       engineVersion: a.drgnVersion,
     };
