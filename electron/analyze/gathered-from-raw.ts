@@ -5,16 +5,18 @@
  */
 import { parseCommandOutput } from '../parse/index.ts';
 import type { VmModel } from '../parse/models.ts';
+import type { Parsed } from '../api/contract.ts';
 import { gatheredCommands, type Gathered } from './triage.ts';
 
-/** Gathered inputs from raw command outputs ("kmem -s" -> text, "vm 179" -> text). */
-export function gatheredFromRaw(results: ReadonlyArray<{ command: string; raw: string }>): Gathered {
+/** Gathered inputs from raw command outputs ("kmem -s" -> text, "vm 179" -> text), or drgn's models where given. */
+export function gatheredFromRaw(results: ReadonlyArray<{ command: string; raw: string; parsed?: Parsed }>): Gathered {
   const g: Gathered = { failures: {} };
   const byCommand = new Map(Object.entries(gatheredCommands).map(([k, c]) => [c, k as keyof typeof gatheredCommands]));
-  for (const { command, raw } of results) {
+  for (const { command, raw, parsed: given } of results) {
     const cmd = command.trim().replace(/\s+/g, ' ');
     const vm = /^vm (\d{1,10})$/.exec(cmd);
-    const parsed = parseCommandOutput(cmd, raw);
+    // drgn's answers come as models (no raw text to parse).
+    const parsed = given ?? parseCommandOutput(cmd, raw);
     if (vm) {
       if (parsed?.model) (g.vms ??= {})[Number(vm[1])] = parsed.model as VmModel;
       continue;

@@ -68,6 +68,13 @@ export const ParsedSchema = v.object({
 });
 export type Parsed = v.InferOutput<typeof ParsedSchema>;
 
+/** A command's output the caller already holds: crash's raw text, or drgn's model (a drgn answer has no raw text). */
+export const HeldResultSchema = v.object({
+  command: v.pipe(v.string(), v.maxLength(256)),
+  raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)),
+  parsed: v.optional(ParsedSchema),
+});
+
 export const CommandResponseSchema = v.object({
   sessionId: v.string(),
   /** The exact command line crash ran. */
@@ -466,7 +473,7 @@ export const methods = {
    */
   'analyze.triageRaw': {
     params: v.object({
-      results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      results: v.pipe(v.array(HeldResultSchema), v.maxLength(64)),
       /** The dump's directory on its host, where a module's unstripped .ko may lie (as analyze.triage looks). */
       moduleDir: v.optional(ModuleDir),
       /** The session's start-up limits (SessionInfo.limits): what crash could not read, so it is not read as a fact. */
@@ -508,7 +515,7 @@ export const methods = {
    */
   'analyze.followUps': {
     params: v.object({
-      results: v.pipe(v.array(v.object({ command: v.pipe(v.string(), v.maxLength(256)), raw: v.pipe(v.string(), v.maxLength(64 * 1024 * 1024)) })), v.maxLength(64)),
+      results: v.pipe(v.array(HeldResultSchema), v.maxLength(64)),
       moduleDir: v.optional(ModuleDir),
       /** The session's start-up limits (SessionInfo.limits): what crash could not read, so it is not read as a fact. */
       limits: v.optional(v.pipe(v.array(SessionLimitSchema), v.maxLength(8))),

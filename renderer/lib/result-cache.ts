@@ -3,7 +3,7 @@
  * writes it to IndexedDB when there is a cache. A failed write (quota, closed database) still
  * yields the record, so the view shows the result; it is just not kept.
  */
-import type { CommandResponse } from '../../electron/api/contract.ts';
+import type { CommandResponse, Parsed } from '../../electron/api/contract.ts';
 import { cacheLimit } from './cache-limit.ts';
 import { putResult, type CrashdeckDb, type ResultRecord } from './db.ts';
 
@@ -31,4 +31,9 @@ export async function cacheResponse(db: CrashdeckDb | null, fingerprint: string,
     }
   }
   return { ...rec, parserVersion: rec.parsed?.parserVersion ?? null, lastUsed: Date.now(), bytes: 0 };
+}
+
+/** A result as analyze.triageRaw / analyze.followUps take it: crash's raw text, or drgn's model (it has no raw text). */
+export function heldResult(command: string, rec: ResultRecord): { command: string; raw: string; parsed?: Parsed } {
+  return rec.engine === 'drgn' && rec.parsed ? { command, raw: rec.raw, parsed: rec.parsed } : { command, raw: rec.raw };
 }

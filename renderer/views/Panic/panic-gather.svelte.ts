@@ -9,6 +9,7 @@ import type { GuidedCommand } from '../../../electron/api/contract.ts';
 import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import type { BtModel, LogModel } from '../../../electron/parse/models.ts';
 import type { DumpContext, ResultEntry } from '../../lib/dump-context.svelte.ts';
+import { heldResult } from '../../lib/result-cache.ts';
 import { dumpDir, followUpRaw, maxFollowUpRounds, newFollowUps, panicCommands } from './panic-model.ts';
 
 export class PanicGather {
@@ -34,7 +35,7 @@ export class PanicGather {
 
   #gathered(): Array<{ command: string; raw: string }> {
     return [
-      ...this.base.filter((e) => e.record).map((e) => ({ command: e.key, raw: e.record!.raw })),
+      ...this.base.filter((e) => e.record).map((e) => heldResult(e.key, e.record!)),
       ...this.extra.filter((e) => e.record).map((e) => ({ command: e.key, raw: followUpRaw(e.record!) })),
       // A follow-up that could not run says why, so the verdict can name what is missing.
       ...this.extra.filter((e) => !e.record && e.status === 'error').map((e) => ({ command: e.key, raw: `error: ${e.error?.message ?? 'no result'}` })),
