@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { parsePs } from '../../electron/parse/ps.ts';
+import { parseKmemZone } from '../../electron/parse/kmem-zone.ts';
 import { drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72 } from '../support/fixtures.ts';
 import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
@@ -57,6 +58,20 @@ test('Slab: the caches from drgn, labelled so', async () => {
   await expect(page.getByRole('main')).toContainText(`${caches} caches`);
   await expect(page.getByRole('main')).toContainText('task_struct');
   await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+});
+
+test('Zones: drgn\'s zones, the populated ones crash 9.0.2 read', async () => {
+  await openView(page, 'Zones');
+  const zones = parseKmemZone(transcript(scenario72, 'kmem -z')).model.zones.filter((z) => (z.present ?? 0) > 0).map((z) => z.name);
+  await expect(page.getByTestId('zone-card')).toHaveCount(zones.length);
+  for (const name of zones) await expect(page.locator(`[data-testid="zone-card"][data-zone="${name}"]`)).toBeVisible();
+  await expect(page.getByTestId('result-engine').first()).toHaveText('from drgn 0.3.0');
+});
+
+test('Panic: the wait chain from drgn\'s answers and the log, the basis naming drgn', async () => {
+  await openView(page, 'Panic');
+  await expect(page.getByTestId('wait-chain').first()).toContainText(truth.blocked_task?.comm as string);
+  await expect(page.getByTestId('panic-basis')).toHaveText('drgn 0.3.0’s reading of the dump (backtraces, tasks, modules) and its kernel log');
 });
 
 test('Overview: drgn\'s system facts; taint says it needs crash and what drgn answers instead', async () => {

@@ -76,8 +76,11 @@ export function kindLabel(kind: PanicKind): string {
 }
 
 /** What "basis" means for the reader. */
-export function basisText(basis: TriageReport['basis']): string {
-  return basis === 'log' ? 'the dump’s own kernel log only (crash did not confirm it)' : 'crash’s reading of the dump (backtraces, tasks, modules) and its kernel log';
+export function basisText(basis: TriageReport['basis'], engines: { crash: boolean; drgn: string | null } = { crash: true, drgn: null }): string {
+  if (basis === 'log') return 'the dump’s own kernel log only (crash did not confirm it)';
+  // The reading is named by the engines whose answers it rests on (drgn answers while crash cannot).
+  const who = engines.drgn && engines.crash ? `crash’s and drgn ${engines.drgn}’s reading` : engines.drgn ? `drgn ${engines.drgn}’s reading` : 'crash’s reading';
+  return `${who} of the dump (backtraces, tasks, modules) and its kernel log`;
 }
 
 /** The Processes view with the task's detail open (not for pid 0: every CPU's idle task has it, the link could not say which). */
