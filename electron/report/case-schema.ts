@@ -37,6 +37,8 @@ export const ResultSchema = v.object({
   warnings: v.array(v.string()),
   error: v.nullable(v.string()),
   diagnoses: v.array(DiagnosisSchema),
+  engine: v.optional(v.picklist(['crash', 'drgn'])),
+  engineVersion: v.optional(Text(256)),
 });
 export const ResultsSchema = v.pipe(v.array(ResultSchema), v.maxLength(10_000));
 

@@ -104,7 +104,8 @@ export class CaseSessionRecord extends SessionRecord {
         ),
       );
     }
-    const fresh = parseCommandOutput(r.command, r.raw);
+    // drgn's answer has no raw text to parse again: its model is the answer.
+    const fresh = r.engine === 'drgn' ? null : parseCommandOutput(r.command, r.raw);
     const parsed = r.parsed && (!fresh || r.parsed.parserVersion >= fresh.parserVersion) ? r.parsed : fresh;
     const response: CommandResponse = {
       sessionId: this.facts.id,
@@ -117,6 +118,8 @@ export class CaseSessionRecord extends SessionRecord {
       at: r.at,
       diagnoses: r.diagnoses,
       completeness: this.completeness(),
+      ...(r.engine ? { engine: r.engine } : {}),
+      ...(r.engineVersion ? { engineVersion: r.engineVersion } : {}),
     };
     if (r.error !== null) response.error = r.error;
     return Promise.resolve(response);

@@ -46,6 +46,9 @@ export interface CaseResult {
   warnings: string[];
   error: string | null;
   diagnoses: Diagnosis[];
+  /** 'drgn' when drgn answered (no raw text: `parsed` is the answer); absent: crash. */
+  engine?: 'crash' | 'drgn';
+  engineVersion?: string;
 }
 
 /** Annotation tags, in the vocabulary of the report. */

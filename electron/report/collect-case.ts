@@ -26,6 +26,7 @@ export function caseResultOf(r: CommandResponse): CaseResult {
     warnings: r.warnings,
     error: r.error ?? null,
     diagnoses: r.diagnoses ?? [],
+    ...(r.engine === 'drgn' ? { engine: r.engine, ...(r.engineVersion ? { engineVersion: r.engineVersion } : {}) } : {}),
   };
 }
 

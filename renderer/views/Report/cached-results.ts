@@ -37,6 +37,8 @@ export function pickForExport(records: readonly ResultRecord[], limits: { maxRes
   let total = 0;
   let left = 0;
   for (const r of byUse) {
+    // The host re-parses what it is sent; drgn's answers have no text to parse (the host asks its own session).
+    if (r.engine === 'drgn') continue;
     const size = textBytes(r);
     if (results.length >= limits.maxResults || total + size > limits.maxTotalTextBytes || r.command.length > limits.maxCommandChars || r.command.trim() === '' || controlChars.test(r.command)) {
       left++;
