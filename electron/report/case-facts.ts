@@ -11,6 +11,14 @@ export function caseCompleteness(c: Pick<CaseBundle, 'dump' | 'triage'>): CaseBu
 }
 
 /** The result of a command line, if the case holds it. */
+/** "drgn 0.3.0 answered ps, kmem -s" when drgn answered some of the case's results (reports name the engine); null when crash answered all. */
+export function drgnAnswered(c: Pick<CaseBundle, 'results'>): string | null {
+  const byDrgn = c.results.filter((r) => r.engine === 'drgn');
+  if (!byDrgn.length) return null;
+  const versions = [...new Set(byDrgn.map((r) => r.engineVersion ?? '?'))].join(', ');
+  return `drgn ${versions} answered ${byDrgn.map((r) => r.command).join(', ')}`;
+}
+
 export function caseResult(c: CaseBundle, command: string): CaseResult | undefined {
   return c.results.find((r) => r.command === command);
 }

@@ -10,7 +10,7 @@ import type { Evidence, TriageReport } from '../api/triage-report.ts';
 import { barChartSvg } from './chart-svg.ts';
 import { completenessNotice } from '../analyze/completeness-text.ts';
 import { signatureDetailText } from '../analyze/render.ts';
-import { caseCompleteness, evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
+import { caseCompleteness, drgnAnswered, evidenceKey, notesOn, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseAnnotation, CaseBundle } from './case-types.ts';
 import { escapeHtml as e } from './escape.ts';
 import { noteHtml } from './note-html.ts';
@@ -180,7 +180,7 @@ export function renderHtmlReport(c: CaseBundle): string {
   const title = `crashdeck report — ${d.release ?? 'unknown kernel'}`;
   const notes = orderedNotes(c);
   const body: string[] = [];
-  body.push(`<header><h1>${e(title)}</h1><p class="muted">Dump ${e(d.vmcoreName)} · fingerprint <code>${e(d.fingerprint)}</code> · crash ${e(d.crashVersion ?? '?')} · written ${e(c.manifest.createdAt)} by crashdeck ${e(c.manifest.appVersion)}</p></header>`);
+  body.push(`<header><h1>${e(title)}</h1><p class="muted">Dump ${e(d.vmcoreName)} · fingerprint <code>${e(d.fingerprint)}</code> · crash ${e(d.crashVersion ?? '?')}${drgnAnswered(c) ? ` · ${e(drgnAnswered(c) as string)}` : ''} · written ${e(c.manifest.createdAt)} by crashdeck ${e(c.manifest.appVersion)}</p></header>`);
   // Before any table: whether the tables come from the whole task table.
   body.push(completenessHtml(c));
   body.push('<h2 id="summary">Summary</h2><table><tbody>');

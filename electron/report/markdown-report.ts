@@ -6,7 +6,7 @@
 import { fmtBytes } from '../analyze/oom-rules.ts';
 import { renderMarkdown } from '../analyze/render.ts';
 import { completenessNotice } from '../analyze/completeness-text.ts';
-import { caseCompleteness, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
+import { caseCompleteness, drgnAnswered, orderedNotes, tagLabels, topCaches, topTasks, traceFacts } from './case-facts.ts';
 import type { CaseBundle } from './case-types.ts';
 import { escapeMarkdown as m, markdownFence, stripControls } from './escape.ts';
 import { verdictLine } from './html-report.ts';
@@ -23,7 +23,7 @@ export function renderMarkdownReport(c: CaseBundle): string {
   const d = c.dump;
   const out: string[] = [];
   out.push(`# crashdeck report — ${m(d.release ?? 'unknown kernel')}`, '');
-  out.push(`Dump ${m(d.vmcoreName)}, fingerprint \`${d.fingerprint.replace(/`/g, "'")}\`, crash ${m(d.crashVersion ?? '?')}; written ${m(c.manifest.createdAt)} by crashdeck ${m(c.manifest.appVersion)}.`, '');
+  out.push(`Dump ${m(d.vmcoreName)}, fingerprint \`${d.fingerprint.replace(/`/g, "'")}\`, crash ${m(d.crashVersion ?? '?')}${drgnAnswered(c) ? ` (${m(drgnAnswered(c) as string)})` : ''}; written ${m(c.manifest.createdAt)} by crashdeck ${m(c.manifest.appVersion)}.`, '');
   // Before the verdict and any table: whether the tables come from the whole task table.
   const n = completenessNotice(caseCompleteness(c));
   if (n) {

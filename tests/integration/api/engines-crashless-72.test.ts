@@ -68,6 +68,12 @@ describe('hung-mutex-7.2 with crash absent and drgn 0.3.0 beside it', () => {
     expect(all.map((r) => [r.command, r.engine])).toEqual([['sys', 'drgn'], ['kmem -z', 'drgn'], ['kmem -i', 'drgn'], ['mod', 'drgn']]);
   });
 
+  it('names drgn in the report, with the hung task\'s verdict read from its answers', async () => {
+    const md = await api.call('report.export', { sessionId: info.id, format: 'md' });
+    expect(md.content).toMatch(/crash \? \(drgn 0\.3\.0 answered [^)]*\bps\b/);
+    expect(md.content).toContain(truth.function as string);
+  });
+
   it('leaves the console and the commands drgn does not cover to crash, saying crash is missing and what drgn answers', async () => {
     const typed = await api.call('session.console', { sessionId: info.id, line: 'ps' }).catch((err: unknown) => err);
     expect(typed).toMatchObject({ code: 'crash-missing' });
