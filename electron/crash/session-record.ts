@@ -142,7 +142,7 @@ export class SessionRecord {
    */
   async run(command: string, options: { crashOnly?: boolean } = {}): Promise<CommandResponse> {
     let drgnFailure: string | null = null;
-    if (!options.crashOnly && this.drgn && drgnFirstStates.has(this.session.state)) {
+    if (!options.crashOnly && this.drgn && this.drgnFirst(command)) {
       const d = await this.drgn.answer(command);
       if (d && 'answer' in d) return this.drgnResponse(d.answer);
       if (d) drgnFailure = d.failed;
@@ -174,6 +174,19 @@ export class SessionRecord {
     };
     if (result.error !== undefined) response.error = result.error;
     return response;
+  }
+
+  /**
+   * Ask drgn before crash: crash is starting or cannot start, or crash was started without what
+   * the command needs (its start-up options' limits: no slab caches, no module list, or with
+   * --no_modules stacks whose module frames stay unnamed).
+   */
+  private drgnFirst(command: string): boolean {
+    if (drgnFirstStates.has(this.session.state)) return true;
+    const line = command.trim().replace(/\s+/g, ' ');
+    const covers = (c: string): boolean => line === c || line.startsWith(`${c} `);
+    const limits = this.session.limits;
+    return limits.some((l) => l.commands.some(covers)) || (limits.some((l) => l.option === 'no_modules') && covers('bt'));
   }
 
   /** crash's refusal of a command, saying what drgn does and does not answer when drgn is there. */

@@ -149,7 +149,6 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     record.startDrgn();
     return record.info();
   }
-  const env = ctx.options.env ?? process.env;
   const learned = await recallStartOptions(crashVersion, release, env);
   const session = new CrashSession({
     transport: t,
