@@ -221,6 +221,11 @@ export class SessionRecord {
     };
   }
 
+  /** Cancel what is running: crash's command, else the question drgn is answering. */
+  cancel(): boolean {
+    return this.session.cancel() || (this.drgn?.cancel() ?? false);
+  }
+
   /** Stop everything this session holds. */
   async close(): Promise<void> {
     this.stopTicking();

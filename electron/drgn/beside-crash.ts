@@ -107,6 +107,11 @@ export class DrgnBeside {
     }
   }
 
+  /** Cancel the question drgn is answering (the engine restarts for the next); false when none. */
+  cancel(): boolean {
+    return this.session?.cancel() ?? false;
+  }
+
   /** Stop the engine. */
   async close(): Promise<void> {
     this.closed = true;

@@ -30,7 +30,7 @@ export function setShell(ctx: ApiContext, params: Params<'session.setShell'>): S
 
 /** session.cancel: stop the running command (crash restarts; queued commands stay). */
 export function cancelCommand(ctx: ApiContext, params: Params<'session.cancel'>): { cancelled: boolean } {
-  return { cancelled: getRecord(ctx.sessions, params.sessionId).session.cancel() };
+  return { cancelled: getRecord(ctx.sessions, params.sessionId).cancel() };
 }
 
 /** session.info */
