@@ -78,6 +78,7 @@ test('Overview: drgn\'s system facts; taint says it needs crash and what drgn an
   await openView(page, 'Overview');
   await expect(page.getByTestId('drgn-views')).toContainText('drgn 0.3.0 answers the system facts');
   await expect(page.getByTestId('release')).toHaveText(fixtureMeta(scenario72).kernel.release);
+  await expect(page.getByTestId('first-basis')).toHaveText('drgn 0.3.0’s reading of the dump');
   const taint = frame(page, 'Taint (sys -t)');
   await expect(taint).toContainText('"sys -t" needs crash');
   await expect(taint).toContainText(/drgn (0\.3\.0 )?does not answer "sys -t"/);
