@@ -118,8 +118,8 @@ export const SessionLimitSchema = v.object({
 });
 export type SessionLimit = v.InferOutput<typeof SessionLimitSchema>;
 
-/** Where the drgn engine beside crash stands ('off': turned off by setting; 'missing': no python3 with drgn). */
-export const drgnEngineStates = ['off', 'starting', 'ready', 'missing', 'failed'] as const;
+/** Where the drgn engine beside crash stands ('missing': no python3 that imports drgn on the dump's host). */
+export const drgnEngineStates = ['starting', 'ready', 'missing', 'failed'] as const;
 export type DrgnEngineState = (typeof drgnEngineStates)[number];
 
 export const DrgnEngineInfoSchema = v.object({
@@ -158,7 +158,7 @@ export const SessionInfoSchema = v.object({
   completeness: v.optional(DumpCompletenessSchema),
   shellEnabled: v.boolean(),
   startedAt: v.number(),
-  /** The drgn engine beside crash (absent: none was tried, e.g. no vmlinux or a case session). */
+  /** The drgn engine beside crash (absent: none was tried: no vmlinux, turned off, a commandPrefix, or a case session). */
   drgn: v.optional(DrgnEngineInfoSchema),
   /** 'case': a read-only session answering from a .crashcase bundle (no crash; see case.attach). */
   source: v.optional(v.picklist(['crash', 'case'])),
