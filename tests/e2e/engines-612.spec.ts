@@ -6,6 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { parsePs } from '../../electron/parse/ps.ts';
 import { crash806, drgnPythonBookworm, transcript, vmcorePath, vmlinuxPath } from '../support/fixtures.ts';
+import { seriousViolations } from './axe.ts';
 import { openView } from './nav.ts';
 import { startServe } from './serve-host-fixture.ts';
 
@@ -23,6 +24,8 @@ test('Processes: drgn\'s tasks while crash starts, then crash\'s, and whether th
     await expect(page.getByTestId('result-engine').first()).toHaveText('crash 8.0.6');
     const tasks = parsePs(transcript(scenario, 'ps')).model.tasks.length;
     await expect(page.getByTestId('engine-difference').first()).toHaveText(`crash 8.0.6 and drgn 0.0.22 agree: ${tasks} tasks.`);
+    await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
   } finally {
     await page.context().close();
     await host.stop();
