@@ -440,7 +440,8 @@ export const methods = {
   'session.info': { params: SessionRef, result: SessionInfoSchema },
   'session.list': { params: v.object({}), result: v.array(SessionInfoSchema) },
   'session.run': {
-    params: v.object({ sessionId: v.string(), command: GuidedCommandSchema }),
+    /** `engine: 'crash'` asks crash itself (a verdict labelled crash's); otherwise drgn may answer while crash starts or cannot. */
+    params: v.object({ sessionId: v.string(), command: GuidedCommandSchema, engine: v.optional(v.literal('crash')) }),
     result: CommandResponseSchema,
   },
   'session.console': {

@@ -117,7 +117,7 @@ async function caseFromDump(vmcore: string, values: { vmlinux?: string; crash?: 
       ...openOptions({ host: values.host, vmlinux: values.vmlinux && local(values.vmlinux), crash: values.crash }),
     });
     return await collectCase(
-      (command) => api.call('session.run', { sessionId: info.id, command }),
+      (command) => api.call('session.run', { sessionId: info.id, command, engine: 'crash' }),
       () => api.call('session.info', { sessionId: info.id }),
       progress ? { onProgress: progress } : {},
     );

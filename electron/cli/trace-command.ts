@@ -95,7 +95,7 @@ export async function traceCommand(args: string[]): Promise<number> {
         vmcore: values.dump,
         ...openOptions({ vmlinux: values.vmlinux, crash: values.crash }),
       });
-      facts = await gatherDumpFacts((command) => api.call('session.run', { sessionId: info.id, command }), tty ? (c) => process.stderr.write(`crashdeck trace: reading ${c} from the dump\n`) : undefined);
+      facts = await gatherDumpFacts((command) => api.call('session.run', { sessionId: info.id, command, engine: 'crash' }), tty ? (c) => process.stderr.write(`crashdeck trace: reading ${c} from the dump\n`) : undefined);
     } catch (err) {
       const e = toApiError(err);
       dumpError = apiErrorLine(e);

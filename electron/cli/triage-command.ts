@@ -128,7 +128,7 @@ export async function triageCommand(args: string[]): Promise<number> {
       const dumpDir = path.dirname(positionals[0] as string);
       const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
       const limitsOf = async (): Promise<SessionLimit[]> => (await api.call('session.info', { sessionId: info.id })).limits ?? [];
-      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command }), { moduleDir, limitsOf, ...(progress ? { onProgress: progress } : {}) }));
+      ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command, engine: 'crash' }), { moduleDir, limitsOf, ...(progress ? { onProgress: progress } : {}) }));
       const after = await api.call('session.info', { sessionId: info.id });
       // The session's last word on completeness (the task check runs before any command, so it is in).
       if (after.completeness) report.completeness = after.completeness;

@@ -32,7 +32,7 @@ export function crashConfirmer(o: { crashPath?: string; debuginfoDirs?: string[]
         return { unavailable: why.length ? why.join('; ') : info.message || 'crash could not start on this dump' };
       }
       const limitsOf = async (): Promise<NonNullable<SessionInfo['limits']>> => (await api.call('session.info', { sessionId: id })).limits ?? [];
-      const { report } = await triageSession((command) => api.call('session.run', { sessionId: id, command }), { limitsOf });
+      const { report } = await triageSession((command) => api.call('session.run', { sessionId: id, command, engine: 'crash' }), { limitsOf });
       const after = await api.call('session.info', { sessionId: id });
       if (after.state === 'failed' || after.state === 'closed') return { unavailable: after.message || 'crash stopped while triaging' };
       return { report };

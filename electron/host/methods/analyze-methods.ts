@@ -15,7 +15,7 @@ export async function analyzeTriage(ctx: ApiContext, params: Params<'analyze.tri
   const info = sessionInfo(ctx, { sessionId: params.sessionId });
   // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
   const dir = info.vmcore.includes('/') ? info.vmcore.slice(0, info.vmcore.lastIndexOf('/')) : null;
-  const { report } = await triageSession((command) => runGuided(ctx, { sessionId: params.sessionId, command }), {
+  const { report } = await triageSession((command) => runGuided(ctx, { sessionId: params.sessionId, command, engine: 'crash' }), {
     moduleDir: dir && dir.startsWith('/') ? dir : null,
     limitsOf: async () => sessionInfo(ctx, { sessionId: params.sessionId }).limits ?? [],
   });

@@ -10,7 +10,7 @@ import { getRecord } from '../../crash/session-record.ts';
 /** session.run: a guided command id + argument. */
 export function runGuided(ctx: ApiContext, params: Params<'session.run'>): Promise<CommandResponse> {
   const record = getRecord(ctx.sessions, params.sessionId);
-  return record.run(buildGuidedCommand(params.command));
+  return record.run(buildGuidedCommand(params.command), { crashOnly: params.engine === 'crash' });
 }
 
 /** session.console: one free command line. */

@@ -14,11 +14,14 @@ const scenario = 'hung-mutex-6.12';
 let api: ApiHost;
 let opened: SessionInfo;
 let early: CommandResponse;
+let asked: Promise<CommandResponse>;
 
 beforeAll(async () => {
   api = createApi({ env: { ...process.env, CRASHDECK_DRGN: 'on', CRASHDECK_DRGN_PYTHON: drgnPythonBookworm() } });
   opened = await api.call('session.open', { vmcore: vmcorePath(scenario), vmlinux: vmlinuxPath(scenario), crash: crash902() });
   early = await api.call('session.run', { sessionId: opened.id, command: { id: 'ps' } });
+  // What the CLI's triage asks: crash itself, so a verdict labelled crash's is crash's reading.
+  asked = api.call('session.run', { sessionId: opened.id, command: { id: 'sys' }, engine: 'crash' });
 });
 afterAll(async () => {
   if (opened) await api.call('session.close', { sessionId: opened.id });
@@ -31,6 +34,12 @@ describe('hung-mutex-6.12: drgn first, crash later', () => {
     expect(opened.drgn?.state).toBe('starting');
     expect([early.engine, early.engineVersion, early.raw]).toEqual(['drgn', '0.0.22', '']);
     expect((early.parsed?.model as PsModel).tasks.length).toBeGreaterThan(0);
+  });
+
+  it("a command asked of crash itself waits for crash, even while drgn could answer it", async () => {
+    const sys = await asked;
+    expect([sys.engine, sys.engineVersion]).toEqual(['crash', '9.0.2']);
+    expect(sys.raw).toMatch(/PANIC:/);
   });
 
   it('answers ps from crash once crash is ready, the same tasks as drgn listed', async () => {
