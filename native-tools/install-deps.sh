@@ -6,7 +6,7 @@
 # Skips what is already there;
 # needs root or sudo.
 set -euo pipefail
-pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo)
+pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo binutils)
 pkgs+=(python3-drgn) # the drgn engine (electron/drgn/): the distribution's drgn for /usr/bin/python3 (bookworm: 0.0.22)
 pkgs+=(debuginfod libarchive-tools) # symbols-by-build-id tests: a real debuginfod indexing .deb through bsdtar (debuginfod-find: remote fetches)
 missing=()

@@ -502,6 +502,19 @@ export const methods = {
     }),
   },
   /**
+   * An Oops' `Code:` line (from the kernel log) disassembled around RIP, as the kernel's
+   * scripts/decodecode does with objdump; null when the line has no marked byte or objdump is
+   * missing. Needs neither crash nor the vmlinux.
+   */
+  'dump.decodeCode': {
+    params: v.object({ line: v.pipe(v.string(), v.maxLength(2048)) }),
+    result: v.nullable(v.object({
+      instructions: v.array(v.object({ offset: v.number(), bytes: v.string(), text: v.string() })),
+      atRip: v.number(),
+      tool: v.string(),
+    })),
+  },
+  /**
    * Where a log-based verdict and crash's verdict on the same dump differ, each difference said
    * plainly (panic kind, task, function, OOM culprit); the renderer shows them, never decides.
    */

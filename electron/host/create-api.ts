@@ -3,6 +3,7 @@
  * trace import) wrapped in the validating ApiHost every front door uses. Session, dump and parse
  * method bodies live in ./methods/; triage and traces in their own areas.
  */
+import { decodeCodeLine } from '../dumpinfo/decode-code.ts';
 import { EventBus, createApiHost, type ApiHost, type MethodImpls } from '../api/handlers.ts';
 import { LocalTransport } from '../transport/local.ts';
 import type { ApiContext, CreateApiOptions } from './methods/context.ts';
@@ -46,6 +47,7 @@ export function createApi(options: CreateApiOptions = {}): ApiHost {
     'analyze.triageRaw': async (p) => analyzeTriageRawIn(p),
     'analyze.followUps': async (p) => analyzeFollowUpsRaw(p),
     'dump.identify': (p) => dumpIdentify(ctx, p),
+    'dump.decodeCode': (p) => decodeCodeLine(p.line),
     'analyze.compare': async (p) => analyzeCompare(p),
     'case.open': (p) => caseOpen(ctx, p),
     'case.contents': async (p) => caseContents(ctx, p),

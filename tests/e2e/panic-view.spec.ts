@@ -192,6 +192,11 @@ test.describe('Panic view on oops-syscall-6.12', () => {
     await expect(first.getByTestId('first-rip')).toContainText(`[${truth.module}]`);
     await expect(first.getByTestId('first-registers')).toContainText('CR2');
     await expect(first.getByTestId('first-code').locator('mark')).toHaveText(/^[0-9a-f]{2}$/);
+    // The Code: bytes disassembled around RIP: the instruction at RIP reads the address the BUG line names.
+    const address = /address: ([0-9a-f]+)/.exec((await first.getByTestId('first-headline').textContent()) ?? '')![1]!;
+    const atRip = first.getByTestId('first-code-dis').locator('tr.rip');
+    await expect(atRip).toContainText('RIP');
+    await expect(atRip).toContainText(`0x${BigInt(`0x${address}`).toString(16)}`);
     await expect(first).toHaveAttribute('data-basis', 'crash', { timeout: 240_000 });
     await expect(first.getByTestId('oops-source-line')).toHaveText(/\.c: ?\d+/);
     await expect(page.getByTestId('panic-message')).toContainText('NULL pointer dereference');
