@@ -6,10 +6,14 @@
  *  - index-cache: the plain file with `set index-cache on` in a private ~/.gdbinit (crash's gdb
  *    reads it), after one warm-up start that writes ~/.cache/gdb/<build-id>.gdb-index.
  * The three alternate for CRASHDECK_BENCH_ROUNDS rounds (default 2); the median wall time of
- * each is printed with its ratio to plain. Nothing is made a default from here: the numbers go
- * to the README only when they hold up on an idle machine. Needs ~1 GB free in the temp dir
- * (the indexed copies); they are removed at the end. CRASHDECK_BENCH_INDEX_KERNELS (6.1,6.12) and
- * CRASHDECK_BENCH_INDEX_CRASH (8.0.6,9.0.2) narrow it.
+ * each is printed with its ratio to plain. The indexed copy is the default
+ * (electron/crash/gdb-index.ts); the README gives the figures of the run that decided it.
+ * Needs ~1 GB free in the temp dir (the indexed copies); they are removed at the end. CRASHDECK_BENCH_INDEX_KERNELS (6.1,6.12) and
+ * CRASHDECK_BENCH_INDEX_CRASH (8.0.6,9.0.2) narrow it; CRASHDECK_BENCH_INDEX_PAIRS (e.g.
+ * `6.12:8.0.6,6.12:9.0.2,6.1:8.0.6`) picks exact kernel:crash pairs, and
+ * CRASHDECK_BENCH_INDEX_CACHE=0 leaves out the index-cache variant (saves a warm-up and a third
+ * of the starts on a loaded machine). Each start's wall time is printed as it finishes, so a
+ * run cut short still leaves figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,8 +44,14 @@ export async function runBench(): Promise<void> {
   try {
     const onlyKernels = process.env.CRASHDECK_BENCH_INDEX_KERNELS?.split(',');
     const onlyCrash = process.env.CRASHDECK_BENCH_INDEX_CRASH?.split(',');
+    const pairs = process.env.CRASHDECK_BENCH_INDEX_PAIRS?.split(',');
+    const withCache = process.env.CRASHDECK_BENCH_INDEX_CACHE !== '0';
+    const wantPair = (kernel: string, crash: string): boolean =>
+      (!onlyCrash || onlyCrash.includes(crash)) && (!pairs || pairs.includes(`${kernel}:${crash}`));
     const kernels: Array<[string, Scenario]> = [['6.1', 'panic-sysrq'], ['6.12', 'oops-syscall-6.12']];
-    for (const [kernel, scenario] of kernels.filter(([k]) => !onlyKernels || onlyKernels.includes(k))) {
+    const kernelWanted = (k: string): boolean =>
+      (!onlyKernels || onlyKernels.includes(k)) && (!pairs || pairs.some((p) => p.startsWith(`${k}:`)));
+    for (const [kernel, scenario] of kernels.filter(([k]) => kernelWanted(k))) {
       const plain = vmlinuxPath(scenario);
       const indexed = path.join(work, `vmlinux-${kernel}`);
       copyFileSync(plain, indexed);
@@ -53,19 +63,28 @@ export async function runBench(): Promise<void> {
       mkdirSync(home, { recursive: true });
       writeFileSync(path.join(home, '.gdbinit'), 'set index-cache on\n');
       const cacheEnv = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
-      for (const [name, crash] of ([['8.0.6', crash806], ['9.0.2', crash902]] as const).filter(([n]) => !onlyCrash || onlyCrash.includes(n)).map(([n, f]) => [n, f()] as const)) {
+      for (const [name, crash] of ([['8.0.6', crash806], ['9.0.2', crash902]] as const).filter(([n]) => wantPair(kernel, n)).map(([n, f]) => [n, f()] as const)) {
         const vmcore = vmcorePath(scenario);
-        await startOnce(crash, plain, vmcore, cacheEnv); // warm-up: writes the index cache
+        if (withCache) await startOnce(crash, plain, vmcore, cacheEnv); // warm-up: writes the index cache
         const times: Record<'plain' | 'indexed' | 'index-cache', number[]> = { plain: [], indexed: [], 'index-cache': [] };
+        const timed = async (variant: keyof typeof times, file: string, env: NodeJS.ProcessEnv, round: number): Promise<void> => {
+          const ms = await startOnce(crash, file, vmcore, env);
+          times[variant].push(ms);
+          console.log(`  crash ${name} on ${kernel}, round ${round + 1}: ${variant} ${sec(ms)}`);
+        };
         for (let r = 0; r < rounds; r++) {
-          times.plain.push(await startOnce(crash, plain, vmcore, process.env));
-          times.indexed.push(await startOnce(crash, indexed, vmcore, process.env));
-          times['index-cache'].push(await startOnce(crash, plain, vmcore, cacheEnv));
+          await timed('plain', plain, process.env, r);
+          await timed('indexed', indexed, process.env, r);
+          if (withCache) await timed('index-cache', plain, cacheEnv, r);
+          const ratios = times.indexed.map((ms, i) => (ms / (times.plain[i] as number)).toFixed(2));
+          console.log(`  crash ${name} on ${kernel}, round ${r + 1}: indexed/plain ${ratios[r]}`);
         }
         const p = median(times.plain);
+        const cacheLine = withCache
+          ? `; index-cache ${sec(median(times['index-cache']))} (ratio ${(median(times['index-cache']) / p).toFixed(2)})`
+          : '';
         console.log(
-          `crash ${name} on ${kernel} (${scenario}), median of ${rounds}: plain ${sec(p)}; indexed copy ${sec(median(times.indexed))} (ratio ${(median(times.indexed) / p).toFixed(2)}); ` +
-            `index-cache ${sec(median(times['index-cache']))} (ratio ${(median(times['index-cache']) / p).toFixed(2)})`,
+          `crash ${name} on ${kernel} (${scenario}), median of ${rounds}: plain ${sec(p)}; indexed copy ${sec(median(times.indexed))} (ratio ${(median(times.indexed) / p).toFixed(2)})${cacheLine}`,
         );
       }
       rmSync(indexed, { force: true });
