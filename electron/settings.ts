@@ -18,6 +18,8 @@ const SettingsSchema = v.object({
   drgnPython: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** false: never start drgn beside crash (CRASHDECK_DRGN=off does the same for one run). */
   drgn: v.optional(v.boolean()),
+  /** false: never build or use a gdb-indexed copy of the vmlinux (electron/crash/gdb-index.ts; default on). */
+  gdbIndex: v.optional(v.boolean()),
 });
 
 /** What settings.json may hold. */

@@ -2,7 +2,7 @@
  * `crashdeck doctor`'s checks: on the host holding the dumps (this machine or an SSH host) —
  * SSH reachable / host key / file access / sudo -n, crash found and new enough for each dump's
  * kernel, the debug vmlinux, makedumpfile, kdump armed with a makedumpfile that handles the
- * running kernel, drgn found / what it reads of each dump kernel / that it loads a named dump —
+ * running kernel, the gdb-indexed vmlinux copies, drgn found / what it reads of each dump kernel / that it loads a named dump —
  * and on this machine the tools crashdeck itself runs: trace-cmd, perf,
  * Chromium (PDF), the debuginfod servers. Every failing check carries its fix.
  */
@@ -20,6 +20,7 @@ import { gatherHostFacts, type HostFacts } from './host-facts.ts';
 import { kdumpChecks, makedumpfileCheck, packageCommand } from './host-checks.ts';
 import { doctorReport, type DoctorCheck, type DoctorReport } from './types.ts';
 import { drgnChecks, type DrgnDumpTarget } from './drgn-checks.ts';
+import { gdbIndexCheck } from './gdb-index-check.ts';
 
 /** What to check and with what. */
 export interface DoctorOptions {
@@ -205,6 +206,8 @@ async function hostChecks(o: DoctorOptions): Promise<DoctorCheck[]> {
       }
     }
   }
+
+  out.push(await gdbIndexCheck(t, where, o.env ?? process.env, o.settings ?? {}));
 
   const debianLike = !facts || /\b(debian|ubuntu)\b/.test(`${facts.osId} ${facts.osLike}`);
   out.push(...(await drgnChecks(t, o.drgnPython ?? null, drgnTargets, debianLike)));

@@ -28,6 +28,7 @@ import type { ApiContext } from './context.ts';
 import { logOnlyTail, SessionRecord } from '../../crash/session-record.ts';
 import { DrgnBeside, drgnTurnedOff } from '../../drgn/beside-crash.ts';
 import { resolveDrgnPython } from '../../drgn/engine-script.ts';
+import { chooseVmlinux, gdbIndexEnabled, indexAfterStart, indexedNote } from '../../crash/gdb-index.ts';
 
 /** The Transport for a host given to session.open / dump.identify (local when omitted). */
 export async function transportFor(ctx: ApiContext, host: string | undefined): Promise<Transport> {
@@ -150,11 +151,16 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
     return record.info();
   }
   const learned = await recallStartOptions(crashVersion, release, env);
+  // A gdb-indexed copy built after an earlier open starts crash faster; the user's file stays the
+  // session's vmlinux. The switch is this machine's settings.json, for remote hosts too.
+  const indexChoice = gdbIndexEnabled(env, await loadSettings(env)) ? await chooseVmlinux(t, vmlinux as string, env) : null;
+  const note = indexChoice && indexedNote(indexChoice);
+  if (note) openDiagnoses.push(note);
   const session = new CrashSession({
     transport: t,
     crashPath,
     vmcore: params.vmcore,
-    vmlinux: vmlinux as string,
+    vmlinux: indexChoice?.vmlinux ?? (vmlinux as string),
     crashVersion: crashVersion as string,
     release,
     ...(learned ? { startOptions: learned.options, startReasons: learned.reasons } : {}),
@@ -176,5 +182,6 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
   );
   ctx.sessions.set(id, record);
   record.startInBackground();
+  if (indexChoice) indexAfterStart(session.start(), t, indexChoice);
   return record.info();
 }
