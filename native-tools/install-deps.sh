@@ -8,6 +8,7 @@
 set -euo pipefail
 pkgs=(crash makedumpfile trace-cmd linux-perf openssh-server openssh-client chromium poppler-utils util-linux sudo binutils)
 pkgs+=(python3-drgn) # the drgn engine (electron/drgn/): the distribution's drgn for /usr/bin/python3 (bookworm: 0.0.22)
+pkgs+=(gdb) # gdb-add-index: the gdb-indexed vmlinux copy that halves crash start-up (electron/crash/gdb-index.ts)
 pkgs+=(debuginfod libarchive-tools) # symbols-by-build-id tests: a real debuginfod indexing .deb through bsdtar (debuginfod-find: remote fetches)
 missing=()
 for p in "${pkgs[@]}"; do
