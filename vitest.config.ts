@@ -20,8 +20,10 @@ export const config = defineConfig({
           // Each file starts real crash processes (6 s and ~1 GB each); run files one at a time.
           fileParallelism: false,
           // These files test crash (and drgn on its own); sessions with drgn beside crash turn it on
-          // in their own Api options (tests/integration/api/engines-*.test.ts).
-          env: { CRASHDECK_DRGN: 'off' },
+          // in their own Api options (tests/integration/api/engines-*.test.ts). No gdb-indexed vmlinux
+          // copies are built into the real debuginfod cache (tests/integration/crash/gdb-index.test.ts
+          // turns them on with a private cache).
+          env: { CRASHDECK_DRGN: 'off', CRASHDECK_GDB_INDEX: '0' },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

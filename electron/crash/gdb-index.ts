@@ -17,7 +17,7 @@ import { cacheDirOn } from '../symbols/debuginfod-cache.ts';
 
 /** File name of the indexed copy inside `<cache>/<buildid>/`. */
 export const indexedName = 'vmlinux.gdb-index';
-/** Prefix of a copy being built (`<name>.crashdeck-<pid>`): never read as a finished one. */
+/** Prefix of a copy being built (`<name>.crashdeck-<pid of its sh>`): never read as a finished one. */
 export const buildingPrefix = `${indexedName}.crashdeck-`;
 /** Indexed copies kept per cache (each is the vmlinux plus ~10 %: 0.4–1 GB). */
 export const maxIndexedCopies = 3;
@@ -80,15 +80,19 @@ export type BuildOutcome = { built: string } | { skipped: 'gdb-add-index-missing
 /**
  * POSIX sh that copies `vmlinux` to a temp name in `dir`, indexes it and renames it into place,
  * then removes the oldest copies beyond `maxIndexedCopies` (by modification time). Exit 3: no
- * gdb-add-index. A temp left by a failure is removed by the trap.
+ * gdb-add-index. A temp left by a failure or a signal is removed by the trap; one left by a
+ * SIGKILLed builder by the next build.
  */
 export function buildScript(vmlinux: string, cacheDir: string, buildId: string): string {
   const dir = `${cacheDir.replace(/\/+$/, '')}/${buildId}`;
   return [
+    // A builder killed outright (SIGKILL) leaves its temp: remove those whose shell is gone.
+    `for f in ${shQuote(`${dir}/${buildingPrefix}`)}*; do p=\${f##*-}; [ -f "$f" ] && ! kill -0 "$p" 2>/dev/null && rm -f -- "$f"; done`,
     'command -v gdb-add-index >/dev/null 2>&1 || exit 3',
     `mkdir -p ${shQuote(dir)} || exit 1`,
     `t=${shQuote(`${dir}/${buildingPrefix}`)}$$`,
     `trap 'rm -f "$t" "$t".gdb-index "$t".debug_names "$t".debug_str' EXIT`,
+    "trap 'exit 1' INT TERM HUP",
     `cp -- ${shQuote(vmlinux)} "$t" || exit 1`,
     'gdb-add-index "$t" >/dev/null || exit 1',
     `mv -f -- "$t" ${shQuote(`${dir}/${indexedName}`)} || exit 1`,

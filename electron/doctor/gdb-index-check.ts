@@ -47,7 +47,9 @@ export async function gdbIndexCheck(t: Transport, where: string, env: NodeJS.Pro
     dirLine,
     'if command -v gdb-add-index >/dev/null 2>&1; then echo "tool yes"; else echo "tool no"; fi',
     'printf "dir %s\\n" "$c"',
-    `for f in "$c"/*/${indexedName} "$c"/*/${buildingPrefix}*; do [ -f "$f" ] && printf '%s %s\\n' "$(wc -c < "$f")" "$f"; done`,
+    `for f in "$c"/*/${indexedName}; do [ -f "$f" ] && printf '%s %s\\n' "$(wc -c < "$f")" "$f"; done`,
+    // Only temps whose builder (the sh named by the pid suffix) is alive are builds in progress.
+    `for f in "$c"/*/${buildingPrefix}*; do [ -f "$f" ] && kill -0 "\${f##*-}" 2>/dev/null && printf '%s %s\\n' "$(wc -c < "$f")" "$f"; done`,
     'exit 0',
   ].join('\n');
   const r = await t.exec({ command: 'sh', args: ['-c', script] }, { timeoutMs: 15_000 }).catch(() => null);

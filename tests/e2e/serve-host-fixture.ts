@@ -26,7 +26,7 @@ export interface ServeOptions {
   crash?: string;
   /** Without `open`: show the bundled demo case (default: start empty, --no-demo). */
   demo?: boolean;
-  /** Extra environment for the host (e.g. CRASHDECK_CRASH for dumps opened from the page; CRASHDECK_DRGN: 'on' for drgn beside crash, off by default here). */
+  /** Extra environment for the host (e.g. CRASHDECK_CRASH for dumps opened from the page; CRASHDECK_DRGN: 'on' for drgn beside crash, off by default here; gdb-indexed vmlinux copies are off too). */
   env?: Record<string, string>;
 }
 
@@ -40,7 +40,7 @@ export async function startServe(opts: ServeOptions = {}, timeoutMs = 60_000): P
   if (opts.crash) args.push('--crash', opts.crash);
   // Without --open the host shows the demo case; tests of the empty start screen opt out.
   if (!opts.open && !opts.demo) args.push('--no-demo');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CRASHDECK_DRGN: 'off', ...opts.env } });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CRASHDECK_DRGN: 'off', CRASHDECK_GDB_INDEX: '0', ...opts.env } });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));

@@ -4,7 +4,8 @@
  * changed), that a host without gdb-add-index builds nothing and says so, and what doctor reads
  * from a cache listing. The build itself and its use by crash: tests/integration/crash/gdb-index.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,15 @@ import { vmlinuxPath } from '../../support/fixtures.ts';
 const t = new LocalTransport();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'crashdeck-gdb-index-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A PATH with what the build script needs except gdb-add-index. */
+function pathWithoutGdb(): string {
+  const bin = path.join(dir, 'bin');
+  if (existsSync(bin)) return bin;
+  mkdirSync(bin);
+  for (const tool of ['sh', 'cp', 'mkdir', 'mv', 'rm', 'ls', 'tail']) symlinkSync(`/bin/${tool}`, path.join(bin, tool));
+  return bin;
+}
 
 async function vmlinuxBuildId(): Promise<string> {
   const r = await readBuildId(t, vmlinuxPath('panic-sysrq'));
@@ -70,14 +80,27 @@ describe('the indexed copy in the debuginfod cache', () => {
   });
 
   it('a host without gdb-add-index builds nothing and says that gdb is what is missing', async () => {
-    const bin = path.join(dir, 'bin');
-    mkdirSync(bin);
-    for (const tool of ['sh', 'cp', 'mkdir', 'mv', 'rm', 'ls', 'tail']) symlinkSync(`/bin/${tool}`, path.join(bin, tool));
     const cache = path.join(dir, 'no-tool');
-    const r = await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, await vmlinuxBuildId(), { PATH: bin });
+    const r = await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, await vmlinuxBuildId(), { PATH: pathWithoutGdb() });
     expect(r).toMatchObject({ skipped: 'gdb-add-index-missing' });
     expect('detail' in r && r.detail).toContain('gdb');
     expect(existsSync(cache)).toBe(false);
+  });
+
+  it('a temp left by a killed builder is removed by the next build; a live builder\'s is kept and doctor says "building"', async () => {
+    const buildId = await vmlinuxBuildId();
+    const cache = path.join(dir, 'stale');
+    mkdirSync(path.join(cache, buildId), { recursive: true });
+    const dead = spawnSync('true').pid as number;
+    const stale = `${gdbIndexPath(cache, buildId)}.crashdeck-${dead}`;
+    const live = `${gdbIndexPath(cache, buildId)}.crashdeck-${process.pid}`;
+    writeFileSync(stale, 'x');
+    writeFileSync(live, 'x');
+    const doctor = await gdbIndexCheck(t, 'this machine', { DEBUGINFOD_CACHE_PATH: cache }, {});
+    expect(doctor.detail).toContain(`building ${live}`);
+    expect(doctor.detail).not.toContain(stale);
+    await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, buildId, { PATH: pathWithoutGdb() });
+    expect(readdirSync(path.join(cache, buildId))).toEqual([path.basename(live)]);
   });
 });
 
