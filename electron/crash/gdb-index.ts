@@ -74,57 +74,62 @@ export function indexedNote(choice: IndexChoice): Diagnosis | null {
   };
 }
 
-/** Why no copy was built, or where it is. */
-export type BuildOutcome = { built: string } | { skipped: 'gdb-add-index-missing' | 'no-build-id' | 'failed'; detail: string };
+/** Where the copy is (built; `started`: a detached build is under way), or why there is none. */
+export type BuildOutcome =
+  | { built: string }
+  | { started: string }
+  | { skipped: 'gdb-add-index-missing' | 'no-build-id' | 'busy' | 'failed'; detail: string };
 
 /**
- * POSIX sh that copies `vmlinux` to a temp name in `dir`, indexes it and renames it into place,
- * then removes the oldest copies beyond `maxIndexedCopies` (by modification time). Exit 3: no
- * gdb-add-index. A temp left by a failure or a signal is removed by the trap; one left by a
- * SIGKILLed builder by the next build.
+ * POSIX sh that copies `vmlinux` to a temp name in `<cache>/<buildid>/`, indexes it and renames
+ * it into place, then removes the oldest copies beyond `maxIndexedCopies` (by modification
+ * time). Exit 4: another live builder has this build-id's temp. The temp is named after this
+ * shell's pid: one left by a SIGKILLed builder is removed by the next build, one left by a
+ * failure or a signal by the trap. Hangups are ignored: a build outlives the crashdeck that
+ * started it (a one-shot `crashdeck triage` exits long before).
  */
 export function buildScript(vmlinux: string, cacheDir: string, buildId: string): string {
   const dir = `${cacheDir.replace(/\/+$/, '')}/${buildId}`;
   return [
-    // A builder killed outright (SIGKILL) leaves its temp: remove those whose shell is gone.
-    `for f in ${shQuote(`${dir}/${buildingPrefix}`)}*; do p=\${f##*-}; [ -f "$f" ] && ! kill -0 "$p" 2>/dev/null && rm -f -- "$f"; done`,
-    'command -v gdb-add-index >/dev/null 2>&1 || exit 3',
+    `for f in ${shQuote(`${dir}/${buildingPrefix}`)}*; do [ -f "$f" ] && ! kill -0 "\${f##*-}" 2>/dev/null && rm -f -- "$f"; done`,
+    `for f in ${shQuote(`${dir}/${buildingPrefix}`)}*; do [ -f "$f" ] && exit 4; done`,
     `mkdir -p ${shQuote(dir)} || exit 1`,
     `t=${shQuote(`${dir}/${buildingPrefix}`)}$$`,
     `trap 'rm -f "$t" "$t".gdb-index "$t".debug_names "$t".debug_str' EXIT`,
-    "trap 'exit 1' INT TERM HUP",
-    `cp -- ${shQuote(vmlinux)} "$t" || exit 1`,
-    'gdb-add-index "$t" >/dev/null || exit 1',
+    "trap 'exit 1' INT TERM",
+    "trap '' HUP",
+    // Below interactive work on the host: the copy and the DWARF scan are background chores.
+    "if command -v nice >/dev/null 2>&1; then n='nice -n 10'; else n=''; fi",
+    `$n cp -- ${shQuote(vmlinux)} "$t" || exit 1`,
+    '$n gdb-add-index "$t" >/dev/null || exit 1',
     `mv -f -- "$t" ${shQuote(`${dir}/${indexedName}`)} || exit 1`,
     `ls -t ${shQuote(cacheDir.replace(/\/+$/, ''))}/*/${indexedName} 2>/dev/null | tail -n +${maxIndexedCopies + 1} | while IFS= read -r f; do rm -f -- "$f"; done`,
     'exit 0',
   ].join('\n');
 }
 
-/** Builds in flight in this process, by host label and build-id (doctor says "building"). */
-const inFlight = new Map<string, Promise<BuildOutcome>>();
-
-/** Whether this process is building the copy of `buildId` on the host. */
-export function isBuilding(t: Transport, buildId: string): boolean {
-  return inFlight.has(`${t.label}\0${buildId}`);
-}
-
-/** Build the indexed copy once (concurrent calls share one build); verified by build-id. */
-export function buildGdbIndex(t: Transport, vmlinux: string, cacheDir: string, buildId: string, hostEnv?: Readonly<Record<string, string>>): Promise<BuildOutcome> {
-  const key = `${t.label}\0${buildId}`;
-  const running = inFlight.get(key);
-  if (running) return running;
-  const job = (async (): Promise<BuildOutcome> => {
-    const r = await t.exec({ command: 'sh', args: ['-c', buildScript(vmlinux, cacheDir, buildId)], ...(hostEnv ? { env: hostEnv } : {}) }, { timeoutMs: 30 * 60_000 }).catch((err: unknown) => ({ code: -1, signal: null, stdout: '', stderr: err instanceof Error ? err.message : String(err) }));
-    if (r.code === 3) return { skipped: 'gdb-add-index-missing', detail: `gdb-add-index is not installed on ${t.label} (it comes with gdb)` };
-    if (r.code !== 0) return { skipped: 'failed', detail: `gdb-add-index failed on ${vmlinux}: ${r.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${r.code}`}` };
-    const built = await findGdbIndexed(t, cacheDir, buildId);
-    if (built) return { built };
-    await t.exec({ command: 'rm', args: ['-f', '--', gdbIndexPath(cacheDir, buildId)] }, { timeoutMs: 15_000 }).catch(() => undefined);
-    return { skipped: 'failed', detail: `the indexed copy of ${vmlinux} did not carry build-id ${buildId}; removed` };
-  })().finally(() => inFlight.delete(key));
-  inFlight.set(key, job);
-  return job;
+/**
+ * Build the indexed copy on the transport's host. `detach`: start it and return at once (exit 3
+ * still says gdb-add-index is missing); the copy is verified by build-id when it is chosen.
+ * Otherwise wait for it and verify it now (a copy with another build-id is removed).
+ */
+export async function buildGdbIndex(t: Transport, vmlinux: string, cacheDir: string, buildId: string, opts: { detach?: boolean; hostEnv?: Readonly<Record<string, string>> } = {}): Promise<BuildOutcome> {
+  const inner = buildScript(vmlinux, cacheDir, buildId);
+  const script = [
+    'command -v gdb-add-index >/dev/null 2>&1 || exit 3',
+    opts.detach ? `sh -c ${shQuote(inner)} </dev/null >/dev/null 2>&1 &\nexit 0` : inner,
+  ].join('\n');
+  const target = gdbIndexPath(cacheDir, buildId);
+  // background: at crash's lower priority, so the page and a starting crash are served first.
+  const r = await t.exec({ command: 'sh', args: ['-c', script], background: true, ...(opts.hostEnv ? { env: opts.hostEnv } : {}) }, { timeoutMs: opts.detach ? 60_000 : 30 * 60_000 }).catch((err: unknown) => ({ code: -1, signal: null, stdout: '', stderr: err instanceof Error ? err.message : String(err) }));
+  if (r.code === 3) return { skipped: 'gdb-add-index-missing', detail: `gdb-add-index is not installed on ${t.label} (it comes with gdb)` };
+  if (r.code === 4) return { skipped: 'busy', detail: `another crashdeck is building ${target}` };
+  if (r.code !== 0) return { skipped: 'failed', detail: `gdb-add-index failed on ${vmlinux}: ${r.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${r.code}`}` };
+  if (opts.detach) return { started: target };
+  const built = await findGdbIndexed(t, cacheDir, buildId);
+  if (built) return { built };
+  await t.exec({ command: 'rm', args: ['-f', '--', target] }, { timeoutMs: 15_000 }).catch(() => undefined);
+  return { skipped: 'failed', detail: `the indexed copy of ${vmlinux} did not carry build-id ${buildId}; removed` };
 }
 
 /**
@@ -141,7 +146,7 @@ export function indexAfterStart(started: Promise<unknown>, t: Transport, choice:
   // Only after a good start: a vmlinux crash rejected is not worth indexing, and the build (a
   // copy plus a DWARF scan) would otherwise compete with crash's own start for disk and CPU.
   started.then(
-    () => void buildGdbIndex(t, vmlinux, cacheDir, buildId).then((o) => onDone?.(o)),
+    () => void buildGdbIndex(t, vmlinux, cacheDir, buildId, { detach: true }).then((o) => onDone?.(o)),
     () => undefined,
   );
 }

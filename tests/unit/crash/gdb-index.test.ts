@@ -81,13 +81,13 @@ describe('the indexed copy in the debuginfod cache', () => {
 
   it('a host without gdb-add-index builds nothing and says that gdb is what is missing', async () => {
     const cache = path.join(dir, 'no-tool');
-    const r = await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, await vmlinuxBuildId(), { PATH: pathWithoutGdb() });
+    const r = await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, await vmlinuxBuildId(), { hostEnv: { PATH: pathWithoutGdb() } });
     expect(r).toMatchObject({ skipped: 'gdb-add-index-missing' });
     expect('detail' in r && r.detail).toContain('gdb');
     expect(existsSync(cache)).toBe(false);
   });
 
-  it('a temp left by a killed builder is removed by the next build; a live builder\'s is kept and doctor says "building"', async () => {
+  it('a temp left by a killed builder is removed; a live builder\'s is kept, doctor says "building" and no second build starts', async () => {
     const buildId = await vmlinuxBuildId();
     const cache = path.join(dir, 'stale');
     mkdirSync(path.join(cache, buildId), { recursive: true });
@@ -99,7 +99,8 @@ describe('the indexed copy in the debuginfod cache', () => {
     const doctor = await gdbIndexCheck(t, 'this machine', { DEBUGINFOD_CACHE_PATH: cache }, {});
     expect(doctor.detail).toContain(`building ${live}`);
     expect(doctor.detail).not.toContain(stale);
-    await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, buildId, { PATH: pathWithoutGdb() });
+    // The real gdb-add-index is on PATH; the live temp stops the build before any copy.
+    expect(await buildGdbIndex(t, vmlinuxPath('panic-sysrq'), cache, buildId)).toMatchObject({ skipped: 'busy' });
     expect(readdirSync(path.join(cache, buildId))).toEqual([path.basename(live)]);
   });
 });
