@@ -116,8 +116,8 @@ describe('crashdeck doctor on this machine', () => {
     expect(r.stdout).toMatch(/1 problem\(s\) a dump analysis needs fixed/);
   });
 
-  it('PATH without makedumpfile, trace-cmd and perf, Chromium missing: warnings with their fixes, still exit 0', async () => {
-    const r = await doctor([...dump61(), '--crash', crash806(), '--json'], { PATH: pathWithout(['makedumpfile', 'trace-cmd', 'perf']), CRASHDECK_CHROMIUM: path.join(dir, 'no-chromium') });
+  it('PATH without makedumpfile, trace-cmd, perf and gdb-add-index, Chromium missing: warnings with their fixes, still exit 0', async () => {
+    const r = await doctor([...dump61(), '--crash', crash806(), '--json'], { PATH: pathWithout(['makedumpfile', 'trace-cmd', 'perf', 'gdb-add-index']), CRASHDECK_CHROMIUM: path.join(dir, 'no-chromium'), CRASHDECK_GDB_INDEX: '1' });
     expect(r.code, r.stderr).toBe(0);
     const rep = json(r);
     expect(check(rep, 'makedumpfile')).toMatchObject({ status: 'warn', fix: 'sudo apt-get install makedumpfile' });
@@ -127,6 +127,10 @@ describe('crashdeck doctor on this machine', () => {
     expect(check(rep, 'perf').fix).toContain('linux-perf');
     expect(check(rep, 'chromium').status).toBe('warn');
     expect(check(rep, 'chromium').fix).toContain('apt-get install chromium');
+    // No gdb-add-index: no faster-starting indexed vmlinux, said with the package that has it.
+    expect(check(rep, 'gdb-index')).toMatchObject({ status: 'warn' });
+    expect(check(rep, 'gdb-index').detail).toContain('gdb-add-index is missing');
+    expect(check(rep, 'gdb-index').fix).toContain('apt-get install gdb');
     expect(rep.ok).toBe(true);
   });
 
