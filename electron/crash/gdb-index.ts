@@ -137,12 +137,12 @@ export async function buildGdbIndex(t: Transport, vmlinux: string, cacheDir: str
  * start reads it. Never delays or fails the session: errors end in `onDone`'s outcome.
  */
 export function indexAfterStart(started: Promise<unknown>, t: Transport, choice: IndexChoice, onDone?: (o: BuildOutcome) => void): void {
-  if (choice.indexed || !choice.cacheDir) return;
-  if (!choice.buildId) {
-    onDone?.({ skipped: 'no-build-id', detail: `${choice.vmlinux} has no build-id, so an indexed copy could not be verified` });
+  if (choice.indexed) return;
+  const { cacheDir, buildId, vmlinux } = choice;
+  if (!buildId || !cacheDir) {
+    onDone?.({ skipped: 'no-build-id', detail: buildId ? `no debuginfod cache directory on ${t.label}` : `${vmlinux} has no build-id, so an indexed copy could not be verified` });
     return;
   }
-  const { cacheDir, buildId, vmlinux } = choice;
   // Only after a good start: a vmlinux crash rejected is not worth indexing, and the build (a
   // copy plus a DWARF scan) would otherwise compete with crash's own start for disk and CPU.
   started.then(

@@ -9,6 +9,7 @@ import { ApiError, type Params, type SessionInfo } from '../../api/contract.ts';
 import type { ApiContext } from './context.ts';
 import { getRecord, SessionRecord } from '../../crash/session-record.ts';
 import { CrashSession } from '../../crash/session.ts';
+import { chooseVmlinux, gdbIndexEnabled, indexAfterStart, indexedNote } from '../../crash/gdb-index.ts';
 import { readDumpIdentity } from '../../dumpinfo/vmcoreinfo.ts';
 import { loadSettings } from '../../settings.ts';
 import { fetchVmlinux } from '../../symbols/fetch-vmlinux.ts';
@@ -33,12 +34,13 @@ export function createSymbolsMethods(ctx: ApiContext): {
     try {
       const identity = await readDumpIdentity(record.transport, f.vmcore);
       const env = ctx.options.env ?? process.env;
+      const settings = await loadSettings(ctx.options.env);
       const got = await fetchVmlinux({
         transport: record.transport,
         buildId: identity.buildId,
         release: f.release ?? identity.release,
         env,
-        settings: await loadSettings(ctx.options.env),
+        settings,
         signal: ctl.signal,
         onProgress: (pr) => ctx.bus.emit('symbols.progress', { sessionId: p.sessionId, ...pr }),
       });
@@ -46,11 +48,15 @@ export function createSymbolsMethods(ctx: ApiContext): {
       const openDiagnoses = f.openDiagnoses.filter((d) => d.code !== 'symbols-missing');
       openDiagnoses.push({ code: 'symbols-fetched', severity: 'info', message: got.server ? `debug vmlinux fetched from ${got.server} by build-id ${identity.buildId} (verified): ${got.path}` : `debug vmlinux found in the debuginfod cache: ${got.path}` });
       if (f.crashVersion === null) return record.info(); // crash-missing: the symbols wait in the cache for it
+      // As session.open: a gdb-indexed copy when one matches, else one is built after this start.
+      const indexChoice = gdbIndexEnabled(env, settings) ? await chooseVmlinux(record.transport, got.path, env) : null;
+      const note = indexChoice && indexedNote(indexChoice);
+      if (note) openDiagnoses.push(note);
       const session = new CrashSession({
         transport: record.transport,
         crashPath: f.crashPath,
         vmcore: f.vmcore,
-        vmlinux: got.path,
+        vmlinux: indexChoice?.vmlinux ?? got.path,
         crashVersion: f.crashVersion,
         release: f.release,
         dumpFacts: { truncated: f.openDiagnoses.some((d) => d.code === 'dump-truncated'), notADump: false },
@@ -62,6 +68,7 @@ export function createSymbolsMethods(ctx: ApiContext): {
       ctx.sessions.set(p.sessionId, next);
       await record.close();
       next.startInBackground();
+      if (indexChoice) indexAfterStart(session.start(), record.transport, indexChoice);
       return next.info();
     } finally {
       running.delete(p.sessionId);
