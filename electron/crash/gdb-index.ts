@@ -12,7 +12,7 @@ import type { Diagnosis } from '../api/contract.ts';
 import type { Settings } from '../settings.ts';
 import type { Transport } from '../transport/types.ts';
 import { shellQuote as shQuote } from '../transport/quote.ts';
-import { readBuildId } from '../symbols/build-id.ts';
+import { fileWithBuildId, readBuildId } from '../symbols/build-id.ts';
 import { cacheDirOn } from '../symbols/debuginfod-cache.ts';
 
 /** File name of the indexed copy inside `<cache>/<buildid>/`. */
@@ -36,11 +36,7 @@ export function gdbIndexPath(cacheDir: string, buildId: string): string {
 
 /** The indexed copy for the vmlinux with `buildId`, when it is there and carries that build-id. */
 export async function findGdbIndexed(t: Transport, cacheDir: string, buildId: string): Promise<string | null> {
-  const p = gdbIndexPath(cacheDir, buildId);
-  const st = await t.stat(p).catch(() => null);
-  if (!st?.isFile || st.size === 0) return null;
-  const got = await readBuildId(t, p).catch(() => null);
-  return got?.buildId === buildId ? p : null;
+  return fileWithBuildId(t, gdbIndexPath(cacheDir, buildId), buildId);
 }
 
 /** What crash should read for `vmlinux`: the indexed copy when one matches, else the file itself. */

@@ -92,3 +92,11 @@ async function searchRegions(t: Transport, path: string, regions: readonly Regio
   }
   return null;
 }
+
+/** `path` when it is a non-empty file carrying `buildId`; null when it is missing, empty or another build's. */
+export async function fileWithBuildId(t: Transport, path: string, buildId: string): Promise<string | null> {
+  const st = await t.stat(path).catch(() => null);
+  if (!st?.isFile || st.size === 0) return null;
+  const got = await readBuildId(t, path).catch(() => null);
+  return got?.buildId === buildId ? path : null;
+}

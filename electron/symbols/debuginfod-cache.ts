@@ -10,7 +10,7 @@ import { readdir, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Transport } from '../transport/types.ts';
-import { readBuildId } from './build-id.ts';
+import { fileWithBuildId } from './build-id.ts';
 
 /** The local client cache directory for this environment. */
 export function debuginfodCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,11 +44,7 @@ export function cachedDebuginfoPath(cacheDir: string, buildId: string): string {
  * a verified download).
  */
 export async function findCachedDebuginfo(t: Transport, cacheDir: string, buildId: string): Promise<string | null> {
-  const p = cachedDebuginfoPath(cacheDir, buildId);
-  const st = await t.stat(p).catch(() => null);
-  if (!st?.isFile || st.size === 0) return null;
-  const got = await readBuildId(t, p).catch(() => null);
-  return got?.buildId === buildId ? p : null;
+  return fileWithBuildId(t, cachedDebuginfoPath(cacheDir, buildId), buildId);
 }
 
 /** Temp files crashdeck writes beside the target: `debuginfo.crashdeck-<pid>-<random>`. */
