@@ -141,7 +141,7 @@ describe('session.open refuses quickly what it can check without starting crash'
   });
 
   it('crash missing (CRASHDECK_CRASH points nowhere): the session opens failed with crash-missing naming what to install', async () => {
-    const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed') } });
+    const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed'), CRASHDECK_DRGN: 'off' } });
     try {
       const info = await other.call('session.open', { vmcore: vmcorePath('panic-sysrq'), vmlinux: vmlinuxPath() });
       expect(info.state).toBe('failed');
@@ -158,7 +158,7 @@ describe('session.open refuses quickly what it can check without starting crash'
   });
 
   it('crash missing and a file that is no dump: still refused as not-a-dump', async () => {
-    const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed') } });
+    const other = createApi({ env: { CRASHDECK_CRASH: path.join(dir, 'crash-not-installed'), CRASHDECK_DRGN: 'off' } });
     const f = path.join(dir, 'plain.txt');
     writeFileSync(f, 'not a dump\n'.repeat(100));
     const err = await other.call('session.open', { vmcore: f }).catch((e: unknown) => e);
