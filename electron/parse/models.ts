@@ -699,3 +699,62 @@ export interface ModModel {
 export interface ModTaintModel {
   modules: { name: string; taints: string }[];
 }
+
+// ---------------------------------------------------------------------------------- follow-ups
+// The small commands panic-kind triage sends after the first reading (kind-details.ts decides
+// which): crash's text and drgn's answers both arrive as these models.
+
+/** One frame of `bt -F PID` with the words of its stack. */
+export interface StackWordsFrame {
+  level: number;
+  /** The frame's function as printed ("__mutex_lock.constprop.0"). */
+  function: string;
+  module: string | null;
+  /**
+   * The frame's stack words, each as crash's -F prints it: a symbol's bare name when the word is
+   * that symbol's address (a static lock, a global object), `name+off` inside a symbol,
+   * `[cache]` for a slab object when the engine knows it, else the word in hex.
+   */
+  words: string[];
+}
+
+/** `bt -F PID`: a task's frames with their stack words, symbolic where they name a symbol. */
+export interface StackWordsModel {
+  pid: number | null;
+  command: string | null;
+  frames: StackWordsFrame[];
+  /** Why no stack was read (the engine's error line); null when frames were read. */
+  error: string | null;
+}
+
+/** `struct mutex.owner X` / `struct rw_semaphore.owner X`: the lock's owner word. */
+export interface LockOwnerWordModel {
+  /** The atomic_long_t counter as unsigned 64-bit hex, 16 digits; null when not read. */
+  word: string | null;
+  /** Why it could not be read (the engine's error line); null when read. */
+  error: string | null;
+}
+
+/** `sym ADDR`: the symbol an address falls in. */
+export interface SymbolAtModel {
+  /** The address asked about, hex without 0x. */
+  address: string;
+  /** "qdrv_submit.constprop.0"; null when no symbol holds the address. */
+  name: string | null;
+  /** Bytes past the symbol's start (0: the address is the symbol itself). */
+  offset: number | null;
+  /** nm-style type letter ("t", "d", "?" when unknown). */
+  type: string | null;
+  module: string | null;
+  /** "/build/qdrv.c: 43" when debug info has a line for the address. */
+  source: string | null;
+  error: string | null;
+}
+
+/** `mod -s NAME [FILE]`: a module's debug info loaded (or why not). */
+export interface ModuleLoadModel {
+  module: string | null;
+  /** The object file now loaded for it; null when loading failed. */
+  objectFile: string | null;
+  error: string | null;
+}
