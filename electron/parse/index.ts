@@ -7,6 +7,7 @@ import type { Parsed } from '../api/contract.ts';
 import type { ParseResult } from './common.ts';
 import type { PageFlagsModel } from './models.ts';
 import { BT_PARSER_VERSION, parseBt } from './bt.ts';
+import { FOLLOW_UP_PARSER_VERSION, parseLockOwnerWord, parseModuleLoad, parseStackWords, parseSymbolAt } from './follow-ups.ts';
 import { KMEM_FREE_PARSER_VERSION, parseKmemFree } from './kmem-free.ts';
 import { KMEM_INFO_PARSER_VERSION, parseKmemInfo } from './kmem-info.ts';
 import { KMEM_PAGEFLAGS_PARSER_VERSION, parseKmemPageFlags } from './kmem-pageflags.ts';
@@ -88,6 +89,28 @@ const entries: ParserEntry[] = [
       (verb === 'bt' && onlyFlags(args, ['-a', '-l', '-c', '-p', '-s'])) ||
       (verb === 'foreach' && args.includes('bt') && onlyFlags(args, ['-a', '-l'])),
     parse: parseBt,
+  },
+  {
+    // The panic-kind follow-ups (follow-ups.ts): one task's stack words, a lock's owner word,
+    // the symbol at an address, a module's debug info loaded.
+    parser: 'bt -F', version: FOLLOW_UP_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'bt' && args.length === 2 && args[0] === '-F' && /^\d{1,9}$/.test(args[1] as string),
+    parse: parseStackWords,
+  },
+  {
+    parser: 'struct owner', version: FOLLOW_UP_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'struct' && args.length === 2 && (args[0] === 'mutex.owner' || args[0] === 'rw_semaphore.owner'),
+    parse: parseLockOwnerWord,
+  },
+  {
+    parser: 'sym', version: FOLLOW_UP_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'sym' && args.length === 1 && /^(?:0x)?[0-9a-f]{1,16}$/i.test(args[0] as string),
+    parse: parseSymbolAt,
+  },
+  {
+    parser: 'mod -s', version: FOLLOW_UP_PARSER_VERSION,
+    accepts: (verb, args) => verb === 'mod' && args[0] === '-s' && (args.length === 2 || args.length === 3),
+    parse: parseModuleLoad,
   },
   {
     // -t (no timestamps), -T (human times), -m (levels) keep one record per line; -d/-s/-a add other text.

@@ -18,7 +18,9 @@ const SAMPLES = [
   'kmem -V', 'kmem -g', 'kmem -p 0x1000000', 'vm', 'vm 154', 'mod', 'mod -t',
 ].map((command) => ({ command, text: transcript('oom-slab-leak', command) })).concat(
   // Real crash output on a 6.12 dump (no transcript of these commands): tests/unit/parse/samples.
-  [['ps -m', 'ps-m-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -l', 'ps-l-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -S', 'ps-S-hung-mutex-6.12-crash-8.0.6.txt']]
+  [['ps -m', 'ps-m-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -l', 'ps-l-hung-mutex-6.12-crash-8.0.6.txt'], ['ps -S', 'ps-S-hung-mutex-6.12-crash-8.0.6.txt'],
+    ['bt -F 307', 'bt-F-307-hung-mutex-6.12-crash-9.0.2.txt'], ['struct mutex.owner qdrv_cfg_mutex', 'struct-mutex-owner-hung-mutex-6.12-crash-9.0.2.txt'],
+    ['sym 0xffffffffc02140e5', 'sym-code-oops-syscall-6.12-crash-9.0.2.txt'], ['mod -s qdrv /x/qdrv.ko', 'mod-s-oops-syscall-6.12-crash-9.0.2.txt']]
     .map(([command, file]) => ({ command: command as string, text: readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'samples', file as string), 'utf8') })),
   // mod on 6.4+ kernels heads the base column TEXT_BASE.
   [{ command: 'mod', text: transcript('oops-syscall-6.12', 'mod') }],
