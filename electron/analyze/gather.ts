@@ -102,6 +102,8 @@ export async function runFollowUps(run: RunGuided, g: Gathered, onProgress?: (c:
       try {
         const r = await run(cmd);
         probes[line] = r.error && !r.raw.includes(r.error) ? `${r.raw}\n${r.error}` : r.raw;
+        // drgn answers with a model and no text: kind-details reads the model.
+        if (r.engine === 'drgn' && r.parsed?.model) (g.probeModels ??= {})[line] = r.parsed.model;
       } catch (err) {
         probes[line] = `error: ${err instanceof Error ? firstLine(err.message) : String(err)}`;
       }

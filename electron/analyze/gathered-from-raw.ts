@@ -25,6 +25,7 @@ export function gatheredFromRaw(results: ReadonlyArray<{ command: string; raw: s
     if (!key) {
       // Anything else may be a panic-kind follow-up (bt -F, struct mutex.owner, sym...): kind-details reads it by its line.
       (g.probes ??= {})[cmd] = raw;
+      if (given?.model) (g.probeModels ??= {})[cmd] = given.model;
       continue;
     }
     if (parsed?.model) (g as Record<string, unknown>)[key] = parsed.model;

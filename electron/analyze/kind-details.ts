@@ -8,11 +8,11 @@
  */
 import type { CrashStartOption, GuidedCommand } from '../api/contract.ts';
 import { buildGuidedCommand } from '../crash/allowlist.ts';
-import { parseBt } from '../parse/bt.ts';
-import type { BtModel, BtTask, LogModel, ModModel, PsModel } from '../parse/models.ts';
+import { parseCommandOutput } from '../parse/index.ts';
+import type { BtModel, BtTask, LockOwnerWordModel, LogModel, ModModel, ModuleLoadModel, PsModel, StackWordsModel, SymbolAtModel } from '../parse/models.ts';
 import type { LogFault } from './faults.ts';
 import { baseName } from './module-owner.ts';
-import { dataSymbolOf, disassemblyTail, lockSymbolFromStack, moduleLoad, ownerWord, sourceLineOf } from './probe-readers.ts';
+import { dataSymbolOf, disassemblyTail, lockSymbolFromWords, ownerOfWord } from './probe-readers.ts';
 import type { TriageHungTask, TriageLockup, TriageOops } from '../api/triage-report.ts';
 import { firstOwnFrame, frameOf, moduleOfAddress, waitKind, type NamedFrame } from './stack-frames.ts';
 
@@ -22,8 +22,10 @@ export interface DetailInputs {
   bt: BtModel | null;
   ps: PsModel | null;
   mod: ModModel | null;
-  /** Raw output of follow-up commands by their exact command line. */
+  /** Raw output of follow-up commands by their exact command line (an error's text when one failed). */
   probes: Record<string, string>;
+  /** Models of follow-ups answered as models (drgn's answers have no text), by command line. */
+  probeModels?: Record<string, unknown>;
   /** Where to look for module debuginfo (`<dir>/<module>.ko`), usually the dump's directory. */
   moduleDir: string | null;
   /** Only the kernel log exists: nothing can be asked of crash. */
@@ -46,18 +48,48 @@ const MAX_CHASED = 8;
 class Probes {
   readonly wanted: GuidedCommand[] = [];
   constructor(private readonly inp: DetailInputs) {}
-  /** The probe's output, or undefined (and asked for) when it has not run yet; null in log-only mode. */
-  get(cmd: GuidedCommand): string | undefined | null {
+  /** The probe's command line, or null when it cannot be asked (log-only, ruled out, not a valid command). */
+  private lineOf(cmd: GuidedCommand): string | null {
     if (this.inp.logOnly || this.unavailable(cmd)) return null;
-    let line: string;
     try {
-      line = buildGuidedCommand(cmd);
+      return buildGuidedCommand(cmd);
     } catch {
       return null;
     }
-    const out = this.inp.probes[line];
-    if (out === undefined && !this.wanted.some((w) => w.id === cmd.id && w.arg === cmd.arg)) this.wanted.push(cmd);
-    return out;
+  }
+
+  private answered(line: string): boolean {
+    return this.inp.probes[line] !== undefined || this.inp.probeModels?.[line] !== undefined;
+  }
+
+  private ask(cmd: GuidedCommand): void {
+    if (!this.wanted.some((w) => w.id === cmd.id && w.arg === cmd.arg)) this.wanted.push(cmd);
+  }
+
+  /** The probe's text output, or undefined (and asked for) when it has not run yet; null in log-only mode. */
+  get(cmd: GuidedCommand): string | undefined | null {
+    const line = this.lineOf(cmd);
+    if (line === null) return null;
+    if (!this.answered(line)) this.ask(cmd);
+    return this.inp.probes[line];
+  }
+
+  /**
+   * The probe's model, whichever engine answered: drgn's model as given, crash's text parsed by
+   * the command's parser (errors included: the follow-up models carry crash's error line).
+   * undefined (and asked for) when it has not run yet; null when it cannot run.
+   */
+  model<M>(cmd: GuidedCommand): M | undefined | null {
+    const line = this.lineOf(cmd);
+    if (line === null) return null;
+    const given = this.inp.probeModels?.[line];
+    if (given !== undefined) return given as M;
+    const raw = this.inp.probes[line];
+    if (raw === undefined) {
+      this.ask(cmd);
+      return undefined;
+    }
+    return (parseCommandOutput(line, raw)?.model ?? null) as M | null;
   }
 
   /** crash cannot run this in the session (--minimal: no stacks or structures; --no_modules: no mod -s). */
@@ -68,18 +100,10 @@ class Probes {
   }
 }
 
-/** Whether `bt -F` output holds a stack crash really read (frames), not an error. */
-function stackRead(btF: string): boolean {
-  return /^\s*#\d{1,4} \[[0-9a-f]{1,16}\] \S/m.test(btF);
-}
-
-/** Whether crash's `bt -F` stack shows the frame `fn` (crash leaves module frames out under --no_modules). */
-function stackShows(btF: string, fn: string): boolean {
+/** Whether the `bt -F` stack shows the frame `fn` (crash leaves module frames out under --no_modules). */
+function stackShows(w: StackWordsModel, fn: string): boolean {
   const base = baseName(fn);
-  return btF.split('\n').some((l) => {
-    const m = /^\s*#\d{1,4} \[[0-9a-f]{1,16}\] (\S{1,128}) at /.exec(l);
-    return m !== null && baseName(m[1] as string) === base;
-  });
+  return w.frames.some((f) => baseName(f.function) === base);
 }
 
 /** The owner the kernel's hung-task report named, with its state and where it sleeps from the same report. */
@@ -161,16 +185,15 @@ function sourceAt(p: Probes, inp: DetailInputs, address: string | null, module: 
   const row = module ? inp.mod?.modules.find((m) => m.name === module) : undefined;
   if (module && !row?.objectFile) {
     const arg = inp.moduleDir ? `${module} ${inp.moduleDir.replace(/\/+$/, '')}/${module}.ko` : module;
-    const out = p.get({ id: 'mod -s', arg });
-    if (out === undefined) return { source: null, disassembly: [], debugInfo: null };
-    if (out !== null) {
-      const load = moduleLoad(out);
-      if (!load.loaded) debugInfo = `no debuginfo for module ${module} (${load.error}): put its unstripped ${module}.ko beside the dump, or load it in the console with mod -s ${module} FILE`;
+    const load = p.model<ModuleLoadModel>({ id: 'mod -s', arg });
+    if (load === undefined) return { source: null, disassembly: [], debugInfo: null };
+    if (load !== null) {
+      if (!load.objectFile) debugInfo = `no debuginfo for module ${module} (${load.error}): put its unstripped ${module}.ko beside the dump, or load it in the console with mod -s ${module} FILE`;
     }
   }
-  const sym = p.get({ id: 'sym', arg: address });
+  const sym = p.model<SymbolAtModel>({ id: 'sym', arg: address });
   const dis = p.get({ id: 'dis -rl', arg: address });
-  const source = sym ? sourceLineOf(sym) : null;
+  const source = sym?.source ?? null;
   if (sym && !source && !debugInfo) debugInfo = module ? `module ${module} has no line information` : 'the debug info has no line for this address';
   return { source, disassembly: dis ? disassemblyTail(dis) : [], debugInfo };
 }
@@ -229,10 +252,10 @@ function blockedTasks(inp: DetailInputs, un: BtModel | null): Blocked[] {
 
 /** The owner of a mutex / rw_semaphore read from the dump, with its state and where it sleeps. */
 function lockOwner(p: Probes, inp: DetailInputs, un: BtModel | null, kind: string, symbol: string): { owner: TriageHungTask['owner']; note: string | null } {
-  const out = p.get({ id: kind === 'rwsem' ? 'struct rw_semaphore.owner' : 'struct mutex.owner', arg: symbol });
+  const out = p.model<LockOwnerWordModel>({ id: kind === 'rwsem' ? 'struct rw_semaphore.owner' : 'struct mutex.owner', arg: symbol });
   if (out === undefined || out === null) return { owner: null, note: out === undefined ? null : 'the lock owner needs crash' };
-  const w = ownerWord(out);
-  if (!w) return { owner: null, note: `crash could not read the owner of ${symbol}: ${out.trim().split('\n')[0]?.slice(0, 160) ?? ''}` };
+  const w = ownerOfWord(out);
+  if (!w) return { owner: null, note: `could not read the owner of ${symbol} from the dump (${out.error?.slice(0, 160) ?? 'no owner word in the answer'})` };
   if (w.task === null) return { owner: null, note: `${symbol} has no owner in the dump (released after the report, or never taken by a task)` };
   const readers = kind === 'rwsem' && (w.flags & 1) === 1;
   const task = inp.ps?.tasks.find((t) => t.task.replace(/^0x/, '').padStart(16, '0') === w.task);
@@ -242,10 +265,7 @@ function lockOwner(p: Probes, inp: DetailInputs, un: BtModel | null, kind: strin
       note: `${symbol}'s owner field points to task_struct 0x${w.task}, which is not in the task list: the owner has exited without unlocking (a freed task) or the dump lacks its pages`,
     };
   }
-  const stackBt = btOf(un, task.pid) ?? (() => {
-    const raw = p.get({ id: 'bt', arg: String(task.pid) });
-    return raw ? (parseBt(raw).model.tasks[0] ?? null) : null;
-  })();
+  const stackBt = btOf(un, task.pid) ?? p.model<BtModel>({ id: 'bt', arg: String(task.pid) })?.tasks[0] ?? null;
   const frames = stackBt ? framesOfBt(stackBt) : [];
   const own = firstOwnFrame(frames);
   return {
@@ -262,14 +282,14 @@ function lockOwner(p: Probes, inp: DetailInputs, un: BtModel | null, kind: strin
  */
 function lockFromStack(p: Probes, inp: DetailInputs, b: Blocked, kind: string, own: NamedFrame | null): { symbol: string | null; note: string | null } {
   const cmd: GuidedCommand = { id: 'bt -F', arg: String(b.pid) };
-  const btF = p.get(cmd);
+  const btF = p.model<StackWordsModel>(cmd);
   const opts = inp.startOptions ?? [];
   if (btF === null) {
     return { symbol: null, note: p.unavailable(cmd) ? `crash runs with --minimal and cannot read ${b.comm}'s stack (bt -F ${b.pid}): which ${kind} it waits on is unknown` : null };
   }
   if (btF === undefined) return { symbol: null, note: null };
-  if (!stackRead(btF)) {
-    const said = btF.trim().split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? 'no output';
+  if (btF.frames.length === 0) {
+    const said = btF.error?.slice(0, 160) ?? 'no output';
     return { symbol: null, note: `crash could not read ${b.comm}'s stack (bt -F ${b.pid}: ${said}): which ${kind} it waits on is unknown` };
   }
   if (!own) return { symbol: null, note: `no function of ${b.comm}'s own on its stack: which ${kind} it waits on is unknown` };
@@ -279,7 +299,7 @@ function lockFromStack(p: Probes, inp: DetailInputs, b: Blocked, kind: string, o
       : `crash's bt -F ${b.pid} does not show ${baseName(own.function)}`;
     return { symbol: null, note: `${why}: which ${kind} ${b.comm} waits on is unknown from the dump` };
   }
-  const symbol = lockSymbolFromStack(btF, own.function);
+  const symbol = lockSymbolFromWords(btF, own.function);
   if (symbol) return { symbol, note: null };
   if (opts.includes('no_modules')) {
     return { symbol: null, note: `the ${kind} is not named on ${b.comm}'s stack (bt -F ${b.pid}), but crash runs with --no_modules and cannot name a module's variables: whether it is one is unknown` };
@@ -291,8 +311,7 @@ function lockFromStack(p: Probes, inp: DetailInputs, b: Blocked, kind: string, o
 export function hungDetails(inp: DetailInputs, p: Probes): { tasks: TriageHungTask[] } | null {
   const anyUn = (inp.ps?.tasks ?? []).some((t) => t.state === 'UN');
   if (!inp.log?.hungTasks.length && !anyUn) return null;
-  const unRaw = anyUn || inp.log?.hungTasks.length ? p.get({ id: 'foreach UN bt' }) : null;
-  const un = unRaw ? parseBt(unRaw).model : null;
+  const un = p.model<BtModel>({ id: 'foreach UN bt' }) ?? null;
   const tasks: TriageHungTask[] = [];
   for (const [i, b] of blockedTasks(inp, un).entries()) {
     const own = firstOwnFrame(b.frames);
@@ -337,12 +356,12 @@ export function lockupDetails(fault: LogFault | null, panicBt: BtTask | null, in
   const frames = bt ? framesOfBt(bt).filter((_, i) => i > (bt.exceptionFrames.find((e) => !e.userMode && e.exceptionRip)?.afterLevel ?? -1)) : framesOfTrace(l?.callTrace ?? []);
   let lock: string | null = null;
   if (ex?.rdi && /^0xffff/.test(ex.rdi)) {
-    const s = p.get({ id: 'sym', arg: ex.rdi });
+    const s = p.model<SymbolAtModel>({ id: 'sym', arg: ex.rdi });
     const name = s ? dataSymbolOf(s) : null;
     if (name && /lock|mutex|sem|mtx/i.test(name)) lock = name;
   }
-  const allRaw = p.get({ id: 'bt -a' });
-  const others = allRaw ? parseBt(allRaw).model.tasks.filter((t) => t.pid !== pid || t.cpu !== (l?.cpu ?? t.cpu)) : [];
+  const all = p.model<BtModel>({ id: 'bt -a' });
+  const others = all ? all.tasks.filter((t) => t.pid !== pid || t.cpu !== (l?.cpu ?? t.cpu)) : [];
   return {
     kind: l?.kind === 'hard' ? 'hard-lockup' : 'soft-lockup',
     cpu: l?.cpu ?? bt?.cpu ?? null,

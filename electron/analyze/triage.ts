@@ -41,6 +41,8 @@ export interface Gathered {
   logOnly?: boolean;
   /** Raw output of the panic-kind follow-up commands (kind-details.ts), keyed by exact command line. */
   probes?: Record<string, string>;
+  /** Models of follow-ups an engine answered as models (drgn: no text), by command line. */
+  probeModels?: Record<string, unknown>;
   /** Directory to look for module debuginfo (`<dir>/<module>.ko`): usually the dump's own. */
   moduleDir?: string | null;
   /** Whether the dump holds every task, from the crash session's task check (crash/incomplete-dump.ts). */
@@ -50,7 +52,7 @@ export interface Gathered {
 }
 
 /** Input name -> the crash command it comes from, for "not available" messages. */
-export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'moduleDir' | 'completeness' | 'limits'>, string> = {
+export const gatheredCommands: Record<Exclude<keyof Gathered, 'vms' | 'traces' | 'failures' | 'logOnly' | 'probes' | 'probeModels' | 'moduleDir' | 'completeness' | 'limits'>, string> = {
   sys: 'sys', sysT: 'sys -t', log: 'log', bt: 'bt', kmemI: 'kmem -i', kmemZ: 'kmem -z', kmemF: 'kmem -f',
   kmemS: 'kmem -s', kmemV: 'kmem -V', ps: 'ps', mod: 'mod', modT: 'mod -t',
 };
@@ -134,7 +136,7 @@ function completenessOf(g: Gathered): TriageCompleteness {
 
 function detailsOf(g: Gathered, v: PanicVerdict): Details {
   return kindDetails(v.panic.kind, v.fault, v.panicBt, {
-    log: g.log ?? null, bt: g.bt ?? null, ps: g.ps ?? null, mod: g.mod ?? null, probes: g.probes ?? {}, moduleDir: g.moduleDir ?? null, logOnly: Boolean(g.logOnly),
+    log: g.log ?? null, bt: g.bt ?? null, ps: g.ps ?? null, mod: g.mod ?? null, probes: g.probes ?? {}, ...(g.probeModels ? { probeModels: g.probeModels } : {}), moduleDir: g.moduleDir ?? null, logOnly: Boolean(g.logOnly),
     startOptions: (g.limits ?? []).map((l) => l.option),
   });
 }
