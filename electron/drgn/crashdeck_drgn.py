@@ -1,7 +1,8 @@
 """crashdeck's drgn engine: answers questions about one kernel crash dump as JSON lines.
 
-Run as ``python3 -c "$(cat crashdeck_drgn.py)" VMCORE VMLINUX`` (crashdeck passes the program
-text as an argument, so nothing is installed on a remote host). The program loads the dump once,
+Run as ``python3 -c "$(cat crashdeck_drgn.py)" VMCORE VMLINUX [--module-dir DIR]`` (crashdeck
+passes the program text as an argument, so nothing is installed on a remote host). The program
+loads the dump once (and, with a module directory, each loaded module's ``DIR/<name>.ko``),
 prints one ``{"event": "ready", ...}`` line (or ``{"event": "failed", ...}`` and exits 2), then
 reads one request per line on stdin, ``{"id": 7, "op": "tasks", "args": {...}}``, and answers
 each with one line, ``{"id": 7, "ok": true, "result": ...}`` or ``{"id": 7, "ok": false,
@@ -15,6 +16,7 @@ addresses are lower-case hex strings without 0x, the way crash prints them.
 """
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -248,6 +250,8 @@ class Context:
         self.page_size = prog["PAGE_SIZE"].value_() if "PAGE_SIZE" in prog else 4096
         self._modsyms: Optional[ModuleSymbols] = None
         self._ram: Optional[int] = None
+        # Module name -> the .ko its debug info was loaded from (module dir, `mod -s`).
+        self.loaded_modules: Dict[str, str] = {}
 
     @property
     def modsyms(self) -> ModuleSymbols:
@@ -410,19 +414,14 @@ def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str], cp
     return prog.stack_trace(task), task
 
 
-def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
-    """`bt [pid]`: a task's frames (function + offset, module, source line), the registers of
-    interrupted frames; by pid, task address or CPU (the task running there); without any, the
-    panic task's, with its registers at the panic."""
-    pid = args.get("pid")
-    trace, task = thread_of(prog, pid, args.get("task"), args.get("cpu"))
+def stack_answer(prog: Program, ctx: Context, trace: Any, task: Object, current: Dict[int, int]) -> Json:
+    """One task's stack in the `stack` answer's shape (without the panic registers)."""
     frames, cut = stack_frames(ctx, trace)
-    current = ctx.cpu_current()
     try:
         crashed = prog.crashed_thread().object.value_() == task.value_()
     except Exception:  # noqa: BLE001 - a dump without a crashed thread
         crashed = False
-    out: Json = {
+    return {
         "pid": task.pid.value_(),
         "task": hex_addr(task.value_()),
         "cpu": task_cpu(task),
@@ -433,12 +432,267 @@ def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
         "truncated": cut,
         "crashed": crashed,
     }
+
+
+def q_stack(prog: Program, ctx: Context, args: Json) -> Json:
+    """`bt [pid]`: a task's frames (function + offset, module, source line), the registers of
+    interrupted frames; by pid, task address or CPU (the task running there); without any, the
+    panic task's, with its registers at the panic."""
+    pid = args.get("pid")
+    trace, task = thread_of(prog, pid, args.get("task"), args.get("cpu"))
+    out = stack_answer(prog, ctx, trace, task, ctx.cpu_current())
     if pid is None and args.get("task") is None and args.get("cpu") is None:
         try:
             out["registers"] = {key: hex_addr(value) for key, value in trace[0].registers().items()}
         except (LookupError, IndexError):
             out["registers"] = None
     return out
+
+
+def stack_or_error(prog: Program, ctx: Context, task: Object, current: Dict[int, int]) -> Json:
+    """A task's stack answer, or {pid, task, comm, error} when it cannot be unwound: one
+    unreadable task must not hide the others of a many-task answer."""
+    try:
+        return stack_answer(prog, ctx, prog.stack_trace(task), task, current)
+    except Exception as error:  # noqa: BLE001
+        return {
+            "pid": task.pid.value_(),
+            "task": hex_addr(task.value_()),
+            "comm": task.comm.string_().decode(errors="replace"),
+            "error": str(error),
+        }
+
+
+def q_active_stacks(prog: Program, ctx: Context, args: Json) -> Json:
+    """`bt -a`: the stack of the task running on each online CPU (swapper/N on an idle one),
+    unwound from the registers the CPU saved when the dump was taken."""
+    current = ctx.cpu_current()
+    stacks = []
+    for cpu in ctx.online_cpus():
+        task = Object(prog, "struct task_struct *", value=current[cpu])
+        row = stack_or_error(prog, ctx, task, current)
+        row["cpu"] = cpu
+        stacks.append(row)
+    return {"stacks": stacks}
+
+
+def q_blocked_stacks(prog: Program, ctx: Context, args: Json) -> Json:
+    """`foreach UN bt`: the stack of every task in uninterruptible sleep (D state)."""
+    current = ctx.cpu_current()
+    return {
+        "stacks": [stack_or_error(prog, ctx, task, current) for task in for_each_task(prog) if task_state(task) == "UN"]
+    }
+
+
+# A frame's words past this many are not read (a frame that spans a stack switch).
+MAX_FRAME_WORDS = 512
+
+
+def word_text(prog: Program, ctx: Context, word: int) -> str:
+    """One stack word as crash's `bt -F` writes it: the bare symbol name when the word is a
+    symbol's address, ``name+off`` (decimal) inside one, else 16 hex digits."""
+    if word < KERNEL_SPACE:
+        return hex_addr(word)
+    try:
+        symbol = prog.symbol(word)
+        offset = word - symbol.address
+        return symbol.name if offset == 0 else "%s+%d" % (symbol.name, offset)
+    except LookupError:
+        pass
+    if ctx.modsyms.module_of(word) is not None:
+        found = ctx.modsyms.symbol_at(word)
+        if found is not None:
+            name, offset, _ = found
+            return name if offset == 0 else "%s+%d" % (name, offset)
+    return hex_addr(word)
+
+
+def stack_top(prog: Program, task: Object, sp: int) -> Optional[int]:
+    """The end of the task's own stack when sp lies in it (THREAD_SIZE from task->stack)."""
+    try:
+        base = task.stack.value_()
+    except (AttributeError, LookupError, FaultError):
+        return None
+    size = 16384 << (prog["KASAN_STACK_ORDER"].value_() if "KASAN_STACK_ORDER" in prog else 0)
+    return base + size if base <= sp < base + size else None
+
+
+def frame_words(prog: Program, ctx: Context, start: int, end: int) -> List[str]:
+    if end <= start:
+        return []
+    end = min(end, start + 8 * MAX_FRAME_WORDS)
+    data = prog.read(start, end - start)
+    return [word_text(prog, ctx, int.from_bytes(data[i : i + 8], "little")) for i in range(0, len(data) - 7, 8)]
+
+
+def q_stack_words(prog: Program, ctx: Context, args: Json) -> Json:
+    """`bt -F PID`: each frame (inline ones left out, as crash does) with the 8-byte words of
+    its stack frame, as crash shows them: from the frame's stack pointer up to the slot of the
+    return address into the next frame (crash's next ``[sp]``), symbolic where a word is a
+    symbol's address. The last kernel frame runs to the end of the task's stack."""
+    trace, task = thread_of(prog, args.get("pid"), args.get("task"))
+    frames, cut = stack_frames(ctx, trace)
+    kernel = [f for f in frames if not f["inline"] and f["sp"] is not None and int(f["pc"], 16) >= KERNEL_SPACE]
+    out_frames = []
+    for index, frame in enumerate(kernel):
+        sp = int(frame["sp"], 16)
+        nxt = int(kernel[index + 1]["sp"], 16) if index + 1 < len(kernel) else None
+        if nxt is not None and 0 < nxt - sp <= 8 * MAX_FRAME_WORDS:
+            end = nxt - 8
+        elif nxt is None:
+            end = stack_top(prog, task, sp) or sp
+        else:
+            end = sp  # the next frame is on another stack (IRQ -> task): crash shows the switch, not words
+        try:
+            words = frame_words(prog, ctx, sp, end)
+            error = None
+        except FaultError as fault:
+            words, error = [], str(fault)
+        row: Json = {
+            "level": index,
+            "function": frame["function"],
+            "offset": frame["offset"],
+            "module": frame["module"],
+            "pc": frame["pc"],
+            "sp": frame["sp"],
+            "words": words,
+        }
+        if error:
+            row["error"] = error
+        out_frames.append(row)
+    return {
+        "pid": task.pid.value_(),
+        "comm": task.comm.string_().decode(errors="replace"),
+        "task": hex_addr(task.value_()),
+        "frames": out_frames,
+        "truncated": cut,
+    }
+
+
+def nm_type(symbol: Any) -> str:
+    """nm's type letter from drgn's symbol kind and binding (text / data; upper case when
+    global); "?" when drgn does not say."""
+    kind = getattr(symbol, "kind", None)
+    letter = {"FUNC": "t", "OBJECT": "d", "TLS": "d"}.get(getattr(kind, "name", ""), "?")
+    binding = getattr(getattr(symbol, "binding", None), "name", "")
+    if binding == "WEAK":
+        return "W" if letter == "t" else "V" if letter == "d" else "?"
+    return letter.upper() if binding in ("GLOBAL", "UNIQUE") and letter != "?" else letter
+
+
+def source_line(prog: Program, address: int) -> Optional[str]:
+    """"FILE: LINE" of an address from debug info (the innermost inlined function's line), as
+    crash's sym prints it; null when no debug info covers it (a module whose .ko is not loaded).
+    drgn 0.3.0 has source_location; 0.0.27+ a one-frame stack trace; 0.0.22 neither."""
+    try:
+        if hasattr(prog, "source_location"):
+            location = prog.source_location(address)[0]
+            filename, line = location.filename, location.line
+        elif hasattr(prog, "stack_trace_from_pcs"):
+            # It takes PCs as return addresses and looks up the byte before each: ask one past.
+            filename, line, _column = prog.stack_trace_from_pcs([address + 1])[0].source()
+        else:
+            return None
+    except (LookupError, IndexError, ValueError):
+        return None
+    return "%s: %d" % (filename, line) if filename and line else None
+
+
+def q_symbol(prog: Program, ctx: Context, args: Json) -> Json:
+    """`sym ADDR`: the symbol holding an address (name, offset, nm type, module) and the
+    source line when debug info has one."""
+    address = int(str(args["address"]), 16)
+    module = ctx.modsyms.module_of(address)
+    out: Json = {"address": hex_addr(address), "name": None, "offset": None, "type": None, "module": module, "source": None}
+    try:
+        symbol = prog.symbol(address)
+        out.update({"name": symbol.name, "offset": address - symbol.address, "type": nm_type(symbol)})
+    except LookupError:
+        found = ctx.modsyms.symbol_at(address) if module is not None else None
+        if found is not None:
+            out.update({"name": found[0], "offset": found[1], "type": "?"})
+    if out["name"] is not None:
+        out["source"] = source_line(prog, address)
+    return out
+
+
+def module_names(prog: Program) -> List[str]:
+    return [mod.name.string_().decode(errors="replace") for mod in modules_list(prog)]
+
+
+def version_tuple(version: str) -> Tuple[int, ...]:
+    parts = []
+    for part in version.split("+")[0].split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def module_debug_loaded(prog: Program, name: str) -> Optional[bool]:
+    """Whether drgn holds debug info for the loaded module (0.0.30+'s module API); None when
+    this drgn cannot say."""
+    if not hasattr(prog, "loaded_modules"):
+        return None
+    for module in prog.modules():
+        if getattr(module, "name", None) == name and module.__class__.__name__.endswith("Module"):
+            kind = getattr(getattr(module, "kind", None), "name", "")
+            if kind and kind != "LINUX_KERNEL_LOADABLE":
+                continue
+            return module.debug_file_path is not None
+    return False
+
+
+def load_module_file(prog: Program, ctx: Context, name: str, path: str) -> Json:
+    """Load one module's debug info (its .ko) into the program, so its frames unwind and get
+    source lines. The answer says whether it took: {module, objectFile (path) or None, error}."""
+    out: Json = {"module": name, "objectFile": None, "error": None}
+    if name not in module_names(prog):
+        out["error"] = "module %s is not loaded in this dump" % name
+        return out
+    if not os.path.isfile(path):
+        out["error"] = "%s: no such file" % path
+        return out
+    if version_tuple(drgn.__version__) < (0, 0, 23) and has_member(next(iter(modules_list(prog))), "mem"):
+        # 0.0.22 reads the pre-6.4 struct module layout (core_size); given a .ko on a newer kernel
+        # it keeps the file unrelocated, which names symbols at wrong addresses.
+        out["error"] = "drgn %s cannot load module debug info on Linux 6.4+ (struct module changed); drgn 0.0.23 or newer can" % drgn.__version__
+        return out
+    try:
+        prog.load_debug_info([path])
+    except drgn.MissingDebugInfoError as error:
+        # The error lists everything still without debug info (other modules too): only a line
+        # naming this module, or the modules as a whole, means this load failed.
+        lines = str(error).splitlines()[1:]
+        failed = [line.strip() for line in lines if line.strip().startswith((name + " ", name + "(", "kernel modules"))]
+        if failed:
+            out["error"] = failed[0]
+            return out
+    except Exception as error:  # noqa: BLE001 - a bad file is an answer, not the end of the engine
+        out["error"] = "%s: %s" % (type(error).__name__, error)
+        return out
+    if module_debug_loaded(prog, name) is False:
+        out["error"] = "%s does not hold the debug info of module %s" % (path, name)
+        return out
+    out["objectFile"] = path
+    ctx.loaded_modules[name] = path
+    return out
+
+
+def q_load_module(prog: Program, ctx: Context, args: Json) -> Json:
+    """`mod -s NAME FILE`: load a module's debug info from FILE; later stacks and symbols of
+    that module use it."""
+    return load_module_file(prog, ctx, str(args["module"]), str(args["path"]))
+
+
+def q_taint(prog: Program, ctx: Context, args: Json) -> Json:
+    """`sys -t` and `mod -t`: the kernel's tainted_mask and each module's taint bits."""
+    mask = prog["tainted_mask"].value_() if "tainted_mask" in prog else None
+    modules = [
+        {"name": mod.name.string_().decode(errors="replace"), "taints": mod.taints.value_()}
+        for mod in modules_list(prog)
+        if has_member(mod, "taints")
+    ]
+    return {"mask": mask, "modules": modules}
 
 
 # --------------------------------------------------------------------------------------- slab
@@ -890,6 +1144,12 @@ QUESTIONS: Dict[str, Callable[[Program, Context, Json], Json]] = {
     "log": q_log,
     "lock_owner": q_lock_owner,
     "blocked_tasks": q_blocked_tasks,
+    "active_stacks": q_active_stacks,
+    "blocked_stacks": q_blocked_stacks,
+    "stack_words": q_stack_words,
+    "symbol": q_symbol,
+    "load_module": q_load_module,
+    "taint": q_taint,
 }
 
 
@@ -919,18 +1179,60 @@ def load(vmcore: str, vmlinux: str) -> Tuple[Program, Json]:
     return prog, features
 
 
+def load_module_dir(prog: Program, ctx: Context, directory: str) -> Json:
+    """Load ``DIR/<name>.ko`` for each loaded module that has one there (the module's debug info
+    kept beside the dump): without it drgn 0.0.31 cannot unwind past a module frame. Says which
+    modules took and why the others did not."""
+    loaded: List[str] = []
+    failed: Dict[str, str] = {}
+    try:
+        names = module_names(prog)
+    except Exception as error:  # noqa: BLE001 - the module list unreadable: nothing to load
+        return {"dir": directory, "loaded": loaded, "failed": {"*": str(error)}}
+    for name in names:
+        for candidate in (name, name.replace("_", "-")):
+            path = os.path.join(directory, candidate + ".ko")
+            if os.path.isfile(path):
+                answer = load_module_file(prog, ctx, name, path)
+                if answer["error"]:
+                    failed[name] = answer["error"]
+                else:
+                    loaded.append(name)
+                break
+    return {"dir": directory, "loaded": loaded, "failed": failed}
+
+
+def parse_args(argv: List[str]) -> Optional[Tuple[str, str, Optional[str]]]:
+    """VMCORE VMLINUX [--module-dir DIR]; None when the arguments are not that."""
+    module_dir = None
+    rest = list(argv)
+    if "--module-dir" in rest:
+        at = rest.index("--module-dir")
+        if at + 1 >= len(rest):
+            return None
+        module_dir = rest[at + 1]
+        del rest[at : at + 2]
+    if len(rest) != 2:
+        return None
+    return rest[0], rest[1], module_dir
+
+
 def main(argv: List[str]) -> int:
-    if len(argv) != 2:
-        emit({"event": "failed", "error": {"type": "usage", "message": "usage: crashdeck_drgn VMCORE VMLINUX"}})
+    parsed = parse_args(argv)
+    if parsed is None:
+        emit({"event": "failed", "error": {"type": "usage", "message": "usage: crashdeck_drgn VMCORE VMLINUX [--module-dir DIR]"}})
         return 2
+    vmcore, vmlinux, module_dir = parsed
     started = time.monotonic()
     try:
-        prog, features = load(argv[0], argv[1])
+        prog, features = load(vmcore, vmlinux)
         release = prog["init_uts_ns"].name.release.string_().decode(errors="replace")
     except Exception as error:  # noqa: BLE001 - said as JSON, never a traceback on stdout
         emit({"event": "failed", "error": {"type": type(error).__name__, "message": str(error)}})
         return 2
     ctx = Context(prog)
+    if module_dir:
+        features["moduleDebugInfo"] = load_module_dir(prog, ctx, module_dir)
     emit(
         {
             "event": "ready",
