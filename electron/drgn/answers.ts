@@ -11,7 +11,12 @@ export interface DrgnReady {
   drgn: string;
   python: string;
   release: string;
-  features: { moduleKallsyms: boolean; moduleKallsymsError?: string };
+  features: {
+    moduleKallsyms: boolean;
+    moduleKallsymsError?: string;
+    /** With a module directory: which loaded modules' `<name>.ko` were loaded from it, and why others were not. */
+    moduleDebugInfo?: { dir: string; loaded: string[]; failed: Record<string, string> };
+  };
   loadSeconds: number;
 }
 
@@ -215,6 +220,66 @@ export interface DrgnBlockedAnswer {
   owners: (DrgnLockOwnerStack | { pid: number; error: string })[];
 }
 
+/** A task whose stack could not be unwound, kept in a many-task answer. */
+export interface DrgnStackError {
+  pid: number;
+  task: string;
+  comm: string;
+  cpu?: number;
+  error: string;
+}
+
+/** `bt -a` (each online CPU's running task) and `foreach UN bt` (every D-state task). */
+export interface DrgnStacksAnswer {
+  stacks: (DrgnStackAnswer | DrgnStackError)[];
+}
+
+/** One non-inline frame of `bt -F` with its stack words. */
+export interface DrgnWordsFrame {
+  level: number;
+  function: string | null;
+  offset: number | null;
+  module: string | null;
+  pc: string;
+  sp: string;
+  /** Each 8-byte word as crash's -F writes it: a symbol's name, `name+off` (decimal), else 16 hex digits. */
+  words: string[];
+  /** Why the frame's words could not be read. */
+  error?: string;
+}
+
+export interface DrgnStackWordsAnswer {
+  pid: number;
+  comm: string;
+  task: string;
+  frames: DrgnWordsFrame[];
+  truncated: boolean;
+}
+
+export interface DrgnSymbolAnswer {
+  address: string;
+  name: string | null;
+  offset: number | null;
+  /** nm-style type letter from drgn's symbol kind ("t", "d", "?"). */
+  type: string | null;
+  module: string | null;
+  /** "FILE: LINE" from debug info; null without (a module whose .ko is not loaded, drgn 0.0.22). */
+  source: string | null;
+}
+
+export interface DrgnLoadModuleAnswer {
+  module: string;
+  objectFile: string | null;
+  error: string | null;
+}
+
+export interface DrgnTaintAnswer {
+  /** The kernel's tainted_mask; null when the symbol is missing. */
+  mask: number | null;
+  /** Every loaded module's taint bits (same bit numbers as the kernel's mask). */
+  modules: { name: string; taints: number }[];
+}
+
 /** Question name -> its arguments and answer. */
 export interface DrgnQuestions {
   sys: { args: Record<string, never>; answer: DrgnSysAnswer };
@@ -228,6 +293,13 @@ export interface DrgnQuestions {
   log: { args: Record<string, never>; answer: DrgnLogAnswer };
   lock_owner: { args: { symbol?: string; address?: string; kind?: 'mutex' | 'rwsem' }; answer: DrgnLockAnswer };
   blocked_tasks: { args: Record<string, never>; answer: DrgnBlockedAnswer };
+  active_stacks: { args: Record<string, never>; answer: DrgnStacksAnswer };
+  blocked_stacks: { args: Record<string, never>; answer: DrgnStacksAnswer };
+  stack_words: { args: { pid?: number; task?: string }; answer: DrgnStackWordsAnswer };
+  /** Address in hex, with or without 0x. */
+  symbol: { args: { address: string }; answer: DrgnSymbolAnswer };
+  load_module: { args: { module: string; path: string }; answer: DrgnLoadModuleAnswer };
+  taint: { args: Record<string, never>; answer: DrgnTaintAnswer };
 }
 
 export type DrgnQuestion = keyof DrgnQuestions;

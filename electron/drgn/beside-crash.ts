@@ -24,11 +24,13 @@ export interface DrgnBesideOptions {
   python: string | null;
   vmcore: string;
   vmlinux: string;
+  /** Where module debug info (`<name>.ko`) may lie: the dump's directory. */
+  moduleDir?: string;
   sudo?: boolean;
 }
 
 /** The crash commands drgn answers, in words. */
-export const drgnCovers = 'sys, ps, bt [pid], kmem -s/-z/-f/-i, mod and log';
+export const drgnCovers = 'sys [-t], ps, bt [pid|-a|-F pid], foreach UN bt, kmem -s/-z/-f/-i, mod [-t|-s], sym, a mutex / rwsem owner and log';
 
 /** One dump's drgn engine beside its crash session. */
 export class DrgnBeside {
@@ -72,7 +74,8 @@ export class DrgnBeside {
       });
       return;
     }
-    this.session = new DrgnSession({ transport, python: probe.python, vmcore, vmlinux, ...(this.options.sudo ? { sudo: true } : {}) });
+    const { moduleDir, sudo } = this.options;
+    this.session = new DrgnSession({ transport, python: probe.python, vmcore, vmlinux, ...(moduleDir ? { moduleDir } : {}), ...(sudo ? { sudo: true } : {}) });
     try {
       const ready = await this.session.start();
       if (this.closed) return;

@@ -10,7 +10,8 @@ import { parseCommandOutput } from '../parse/index.ts';
 import { parseLog } from '../parse/log.ts';
 import type { DrgnSession } from './session.ts';
 import {
-  freeAreasFromDrgn, memoryFromDrgn, modulesFromDrgn, psFromDrgn, slabFromDrgn, stackFromDrgn, sysFromDrgn, zonesFromDrgn, type Converted,
+  freeAreasFromDrgn, lockOwnerWordFromDrgn, memoryFromDrgn, modTaintFromDrgn, moduleLoadFromDrgn, modulesFromDrgn, psFromDrgn, slabFromDrgn,
+  stackFromDrgn, stacksFromDrgn, stackWordsFromDrgn, symbolFromDrgn, sysFromDrgn, sysTaintFromDrgn, zonesFromDrgn, type Converted,
 } from './to-models.ts';
 
 /** One command answered by drgn. */
@@ -24,7 +25,11 @@ export interface DrgnCommandAnswer {
   durationMs: number;
 }
 
-/** The commands drgn answers, by crash command line: `sys`, `ps`, `kmem -s/-z/-f/-i`, `mod`, `bt [pid]`, `log`. */
+/**
+ * The commands drgn answers, by crash command line: `sys`, `sys -t`, `ps`, `kmem -s/-z/-f/-i`,
+ * `mod`, `mod -t`, `mod -s NAME FILE`, `bt [pid]`, `bt -a`, `bt -F PID`, `foreach UN bt`,
+ * `struct mutex.owner SYM` / `struct rw_semaphore.owner SYM`, `sym ADDR`, `log`.
+ */
 export function drgnAnswers(command: string): boolean {
   return questionFor(command) !== null;
 }
@@ -42,16 +47,41 @@ function questionFor(command: string): Ask | null {
     case 'kmem -i': return async (s) => memoryFromDrgn(await s.ask('memory'));
     case 'mod': return async (s) => modulesFromDrgn(await s.ask('modules'));
     case 'bt': return async (s) => stackFromDrgn(await s.ask('stack'));
+    case 'bt -a': return async (s) => stacksFromDrgn(await s.ask('active_stacks'));
+    case 'foreach UN bt': return async (s) => stacksFromDrgn(await s.ask('blocked_stacks'));
+    case 'sys -t': return async (s) => sysTaintFromDrgn(await s.ask('taint'));
+    case 'mod -t': return async (s) => modTaintFromDrgn(await s.ask('taint'));
     case 'log': return async (s) => {
       const { model, diagnostics } = parseLog((await s.ask('log')).text);
       return { model, problems: diagnostics.map((d) => d.message) };
     };
-    default: {
-      const bt = /^bt (\d{1,9})$/.exec(line);
-      if (bt) return async (s) => stackFromDrgn(await s.ask('stack', { pid: Number(bt[1]) }));
-      return null;
-    }
+    default:
+      return followUpFor(line);
   }
+}
+
+/** A lock named by address (0x..., or crash's 16 hex digits) rather than by symbol. */
+const lockAddress = /^(?:0x[0-9a-f]{1,16}|[0-9a-f]{16})$/i;
+
+/** The commands with an argument: a task's stack (words), a lock's owner, a symbol, a module's debug info. */
+function followUpFor(line: string): Ask | null {
+  const bt = /^bt (\d{1,9})$/.exec(line);
+  if (bt) return async (s) => stackFromDrgn(await s.ask('stack', { pid: Number(bt[1]) }));
+  const words = /^bt -F (\d{1,9})$/.exec(line);
+  if (words) return async (s) => stackWordsFromDrgn(await s.ask('stack_words', { pid: Number(words[1]) }));
+  const owner = /^struct (mutex|rw_semaphore)\.owner (\S+)$/.exec(line);
+  if (owner) {
+    const [, type, where] = owner as unknown as [string, string, string];
+    const kind = type === 'mutex' ? 'mutex' : 'rwsem';
+    const at = lockAddress.test(where) ? { address: where.replace(/^0x/i, '') } : { symbol: where };
+    return async (s) => lockOwnerWordFromDrgn(await s.ask('lock_owner', { ...at, kind }));
+  }
+  // An address, not a symbol name: 0x..., or hex digits with at least one decimal digit ("sym face" names a symbol).
+  const sym = /^sym (?:0x([0-9a-f]{1,16})|(?=[a-f]*\d)([0-9a-f]{1,16}))$/i.exec(line);
+  if (sym) return async (s) => symbolFromDrgn(await s.ask('symbol', { address: (sym[1] ?? sym[2]) as string }));
+  const load = /^mod -s (\S+) (\S+)$/.exec(line);
+  if (load) return async (s) => moduleLoadFromDrgn(await s.ask('load_module', { module: load[1] as string, path: load[2] as string }));
+  return null;
 }
 
 /** Answer a crash command line with drgn; null when drgn does not answer that command. Rejects with DrgnError. */

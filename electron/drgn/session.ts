@@ -42,6 +42,12 @@ export interface DrgnSessionOptions {
   python: string;
   vmcore: string;
   vmlinux: string;
+  /**
+   * A directory of module debug info (the dump's own directory): the engine loads `<name>.ko`
+   * from it for each loaded module that has one, so stacks unwind past module frames and module
+   * addresses get source lines.
+   */
+  moduleDir?: string;
   /** Per-request timeout; default 120 s. */
   requestTimeoutMs?: number;
   /** Give up on an engine that has not loaded the dump after this long; default 10 min. */
@@ -192,7 +198,7 @@ export class DrgnSession {
     try {
       proc = await transport.spawn({
         command: python,
-        args: ['-c', script, vmcore, vmlinux],
+        args: ['-c', script, vmcore, vmlinux, ...(this.options.moduleDir ? ['--module-dir', this.options.moduleDir] : [])],
         background: true,
         ...(this.options.sudo ? { sudo: true } : {}),
       });

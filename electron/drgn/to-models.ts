@@ -13,11 +13,14 @@
  */
 import type {
   BtExceptionFrame, BtFrame, BtModel, BtTask, KmemFreeAreaRow, KmemFreeModel, KmemFreeZone, KmemInfoModel, KmemInfoRow,
-  KmemSlabModel, KmemZoneModel, ModModel, PsModel, PsTask, SlabCache, SysModel,
+  KmemSlabModel, KmemZoneModel, LockOwnerWordModel, ModModel, ModTaintModel, ModuleLoadModel, PsModel, PsTask, SlabCache,
+  StackWordsModel, SymbolAtModel, SysModel, SysTaintModel,
 } from '../parse/models.ts';
+import { decodeTaint } from '../parse/sys-taint.ts';
 import type {
-  DrgnFrame, DrgnMemoryAnswer, DrgnModulesAnswer, DrgnSlabAnswer, DrgnStackAnswer, DrgnSysAnswer, DrgnTaskRow,
-  DrgnTasksAnswer, DrgnZonesAnswer,
+  DrgnFrame, DrgnLoadModuleAnswer, DrgnLockAnswer, DrgnMemoryAnswer, DrgnModulesAnswer, DrgnSlabAnswer, DrgnStackAnswer,
+  DrgnStacksAnswer, DrgnStackWordsAnswer, DrgnSymbolAnswer, DrgnSysAnswer, DrgnTaintAnswer, DrgnTaskRow, DrgnTasksAnswer,
+  DrgnZonesAnswer,
 } from './answers.ts';
 
 /** A model plus what could not be read (never silently dropped). */
@@ -305,5 +308,84 @@ export function sysFromDrgn(answer: DrgnSysAnswer): Converted<SysModel> {
       fields: {},
     },
     problems,
+  };
+}
+
+// ---------------------------------------------------------------------------------- follow-ups
+
+/** `bt -a` / `foreach UN bt`: each task's stack as `bt PID` gives it; tasks drgn could not unwind are problems. */
+export function stacksFromDrgn(answer: DrgnStacksAnswer): Converted<BtModel> {
+  const tasks: BtTask[] = [];
+  const problems: string[] = [];
+  for (const stack of answer.stacks) {
+    if (!('frames' in stack)) {
+      problems.push(`the stack of ${stack.comm} (${stack.pid}) was not read: ${stack.error}`);
+      continue;
+    }
+    const one = stackFromDrgn(stack);
+    tasks.push(...one.model.tasks);
+    problems.push(...one.problems);
+  }
+  return { model: { tasks }, problems };
+}
+
+/** `bt -F PID`: the frames with their stack words as crash's -F writes them. */
+export function stackWordsFromDrgn(answer: DrgnStackWordsAnswer): Converted<StackWordsModel> {
+  const problems = answer.frames.filter((f) => f.error !== undefined).map((f) => `the stack words of frame #${f.level} (${f.function ?? f.pc}) were not read: ${f.error}`);
+  if (answer.truncated) problems.push(`the stack of ${answer.comm} (${answer.pid}) ends early: this drgn cannot unwind past a module frame without the module's debug info`);
+  return {
+    model: {
+      pid: answer.pid,
+      command: answer.comm,
+      frames: answer.frames.map((f) => ({ level: f.level, function: f.function ?? f.pc, module: f.module, words: f.words })),
+      error: null,
+    },
+    problems,
+  };
+}
+
+/** `struct mutex.owner SYM` / `struct rw_semaphore.owner SYM`: the owner word as read, flag bits included. */
+export function lockOwnerWordFromDrgn(answer: DrgnLockAnswer): Converted<LockOwnerWordModel> {
+  return { model: { word: answer.ownerRaw.padStart(16, '0'), error: null }, problems: [] };
+}
+
+/** `sym ADDR`. */
+export function symbolFromDrgn(answer: DrgnSymbolAnswer): Converted<SymbolAtModel> {
+  return {
+    model: {
+      address: answer.address,
+      name: answer.name,
+      offset: answer.offset,
+      type: answer.type,
+      module: answer.module,
+      source: answer.source,
+      error: null,
+    },
+    problems: [],
+  };
+}
+
+/** `mod -s NAME FILE`: a failed load is the model's error (what crash would have said), not a problem of the reading. */
+export function moduleLoadFromDrgn(answer: DrgnLoadModuleAnswer): Converted<ModuleLoadModel> {
+  return { model: { module: answer.module, objectFile: answer.objectFile, error: answer.error }, problems: [] };
+}
+
+/** `sys -t`: the kernel's tainted_mask, decoded with crash's parser's table. */
+export function sysTaintFromDrgn(answer: DrgnTaintAnswer): Converted<SysTaintModel> {
+  if (answer.mask === null) {
+    return { model: { mask: null, maskValue: null, letters: '', flags: [], tainted: false }, problems: ['tainted_mask: not in this kernel\'s symbols'] };
+  }
+  const flags = decodeTaint(answer.mask);
+  return {
+    model: { mask: answer.mask.toString(16), maskValue: answer.mask, letters: flags.map((f) => f.letter).join(''), flags, tainted: answer.mask !== 0 },
+    problems: [],
+  };
+}
+
+/** `mod -t`: the tainted modules with their letters in bit order ("OE"), as crash lists them. */
+export function modTaintFromDrgn(answer: DrgnTaintAnswer): Converted<ModTaintModel> {
+  return {
+    model: { modules: answer.modules.filter((m) => m.taints !== 0).map((m) => ({ name: m.name, taints: decodeTaint(m.taints).map((f) => f.letter).join('') })) },
+    problems: [],
   };
 }

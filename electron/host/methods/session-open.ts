@@ -12,6 +12,7 @@
  * log and its verdict.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { ApiError, type Diagnosis, type Params, type SessionInfo } from '../../api/contract.ts';
 import { UnavailableCrash } from '../../crash/unavailable-session.ts';
 import { identityFromFacts } from '../../dumpinfo/vmcoreinfo.ts';
@@ -140,6 +141,8 @@ export async function openSession(ctx: ApiContext, params: Params<'session.open'
       python: t.kind === 'local' ? resolveDrgnPython(null, env, settings) : null,
       vmcore: params.vmcore,
       vmlinux,
+      // Module debug info kept beside the dump (<module>.ko), as `mod -s` would be given it.
+      moduleDir: path.posix.dirname(params.vmcore),
     }, () => record?.publish())
     : null;
   if (missing.length) {

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DrgnFrame, DrgnStackAnswer } from '../../../electron/drgn/answers.ts';
-import { memoryFromDrgn, psFromDrgn, sizeText, slabFromDrgn, stackFromDrgn, zonesFromDrgn } from '../../../electron/drgn/to-models.ts';
+import {
+  lockOwnerWordFromDrgn, memoryFromDrgn, modTaintFromDrgn, moduleLoadFromDrgn, psFromDrgn, sizeText, slabFromDrgn, stackFromDrgn, stacksFromDrgn,
+  stackWordsFromDrgn, symbolFromDrgn, sysTaintFromDrgn, zonesFromDrgn,
+} from '../../../electron/drgn/to-models.ts';
 import { compareDrgnVersions, drgnNeededFor, drgnSupportFor } from '../../../electron/drgn/drgn-requirements.ts';
 
 const frame = (over: Partial<DrgnFrame>): DrgnFrame => ({
@@ -94,6 +97,66 @@ describe('stacks', () => {
     expect(model.tasks[0]?.exceptionFrames).toEqual([]);
     expect(model.tasks[0]?.panic).toBe(true);
     expect(problems[0]).toMatch(/ends early/);
+  });
+});
+
+describe('follow-up commands', () => {
+  const stack = (pid: number, comm: string, functions: string[]): DrgnStackAnswer => ({
+    pid, task: 'ffff888005150000', cpu: 0, comm, state: 'UN', active: false, truncated: false, crashed: false,
+    frames: functions.map((f, level) => frame({ level, function: f, sp: `ffffc900005230${level}0` })),
+  });
+
+  it('bt -a / foreach UN bt: one task per stack, a stack drgn could not unwind named as a problem', () => {
+    const { model, problems } = stacksFromDrgn({
+      stacks: [
+        stack(307, 'backupd', ['__schedule', 'schedule', 'qdrv_sync']),
+        { pid: 12, task: 'ffff888004000000', comm: 'kworker/0:1', error: 'drgn 0.0.22 cannot unwind this stack (program counter not known)' },
+      ],
+    });
+    expect(model.tasks.map((t) => [t.pid, t.command, t.frames.map((f) => f.function)])).toEqual([[307, 'backupd', ['__schedule', 'schedule', 'qdrv_sync']]]);
+    expect(problems).toEqual(['the stack of kworker/0:1 (12) was not read: drgn 0.0.22 cannot unwind this stack (program counter not known)']);
+  });
+
+  it('bt -F: frames keep their words as crash writes them; an unnamed frame goes by its address', () => {
+    const { model, problems } = stackWordsFromDrgn({
+      pid: 307, comm: 'backupd', task: 'ffff888005150000', truncated: false,
+      frames: [
+        { level: 0, function: '__schedule', offset: 1258, module: null, pc: 'ffffffff81cc4e1a', sp: 'ffffc90000523bb0', words: ['qdrv_cfg_mutex+8', 'ffffc90000523c70', 'qdrv_cfg_mutex'] },
+        { level: 1, function: null, offset: null, module: 'qdrv', pc: 'ffffffffc02140b1', sp: 'ffffc90000523cd8', words: [], error: 'could not read memory at 0xffffc90000523cd8' },
+      ],
+    });
+    expect(model).toEqual({
+      pid: 307, command: 'backupd', error: null,
+      frames: [
+        { level: 0, function: '__schedule', module: null, words: ['qdrv_cfg_mutex+8', 'ffffc90000523c70', 'qdrv_cfg_mutex'] },
+        { level: 1, function: 'ffffffffc02140b1', module: 'qdrv', words: [] },
+      ],
+    });
+    expect(problems).toEqual(['the stack words of frame #1 (ffffffffc02140b1) were not read: could not read memory at 0xffffc90000523cd8']);
+  });
+
+  it('struct mutex.owner: the owner word as read, flag bits kept, 16 digits', () => {
+    const { model } = lockOwnerWordFromDrgn({
+      address: 'ffffffffc0216040', kind: 'mutex', ownerRaw: 'ffff888005258001', symbol: 'qdrv_cfg_mutex',
+      owner: { pid: 304, comm: 'qholder', task: 'ffff888005258000', state: 'IN' },
+    });
+    expect(model).toEqual({ word: 'ffff888005258001', error: null });
+    expect(lockOwnerWordFromDrgn({ address: 'ffffffffc0216040', kind: 'mutex', ownerRaw: '0', symbol: null, owner: null }).model.word).toBe('0000000000000000');
+  });
+
+  it('sym: name, offset, type, module and source line; mod -s: the object file or crash-like refusal', () => {
+    expect(symbolFromDrgn({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/tmp/qdrv.c: 43' }).model)
+      .toEqual({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/tmp/qdrv.c: 43', error: null });
+    expect(moduleLoadFromDrgn({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' }).model)
+      .toEqual({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' });
+  });
+
+  it('sys -t decodes the mask with crash\'s table; mod -t lists tainted modules only, letters in bit order', () => {
+    const answer = { mask: 0x3000, modules: [{ name: 'qdrv', taints: 0x3000 }, { name: 'virtio_blk', taints: 0 }] };
+    const sys = sysTaintFromDrgn(answer).model;
+    expect([sys.mask, sys.letters, sys.tainted, sys.flags.map((f) => f.name)]).toEqual(['3000', 'OE', true, ['TAINT_OOT_MODULE', 'TAINT_UNSIGNED_MODULE']]);
+    expect(modTaintFromDrgn(answer).model).toEqual({ modules: [{ name: 'qdrv', taints: 'OE' }] });
+    expect(sysTaintFromDrgn({ mask: null, modules: [] }).problems).toHaveLength(1);
   });
 });
 
