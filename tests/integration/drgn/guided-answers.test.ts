@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('guided commands answered by drgn', () => {
-  it.each(['sys', 'ps', 'kmem -s', 'kmem -z', 'kmem -f', 'kmem -i', 'mod', 'bt', 'log'])('%s: crash\'s parser, drgn\'s model', async (command) => {
+  it.each(['sys', 'ps', 'kmem -s', 'kmem -z', 'kmem -f', 'kmem -i', 'mod', 'bt', 'log', 'sys -t', 'mod -t', 'bt -a'])('%s: crash\'s parser, drgn\'s model', async (command) => {
     const answer = await answerWithDrgn(session, command);
     const crash = parseCommandOutput(command, transcript(scenario, command));
     expect(answer?.engine).toBe('drgn');
@@ -42,7 +42,7 @@ describe('guided commands answered by drgn', () => {
   });
 
   it('leaves to crash what drgn does not answer', async () => {
-    for (const command of ['vm 188', 'kmem -V', 'foreach bt', 'bt -a', 'kmem -p 0x1000000']) {
+    for (const command of ['vm 188', 'kmem -V', 'foreach bt', 'bt -f 307', 'sym qdrv_cfg_mutex', 'mod -s qdrv', 'kmem -p 0x1000000']) {
       expect(drgnAnswers(command)).toBe(false);
       expect(await answerWithDrgn(session, command)).toBeNull();
     }

@@ -1,0 +1,207 @@
+/**
+ * The follow-up commands panic triage asks after the first reading (`bt -F PID`, `struct
+ * mutex.owner SYM`, `sym ADDR`, `mod -s NAME FILE`, `bt -a`, `foreach UN bt`, `sys -t`, `mod -t`)
+ * answered by drgn give what crash says of the same dump: the lock in the hung task's stack words,
+ * the lock's owner, the soft lockup's lock, the Oops's source line once the module's debug info is
+ * loaded, the same tasks on the CPUs. Facts come from each fixture's meta.json truth and crash
+ * 8.0.6's transcripts. One engine start per fixture (and drgn) for the file.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalTransport } from '../../../electron/transport/local.ts';
+import { DrgnSession } from '../../../electron/drgn/session.ts';
+import { answerWithDrgn } from '../../../electron/drgn/guided-answers.ts';
+import { parseBt } from '../../../electron/parse/bt.ts';
+import { parsePs } from '../../../electron/parse/ps.ts';
+import { parseSysTaint } from '../../../electron/parse/sys-taint.ts';
+import { parseModTaint } from '../../../electron/parse/mod.ts';
+import type { BtModel, LockOwnerWordModel, ModTaintModel, ModuleLoadModel, StackWordsModel, SymbolAtModel, SysTaintModel } from '../../../electron/parse/models.ts';
+import {
+  drgnPythonBookworm, drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72, vmlinuxPath, type Scenario,
+} from '../../support/fixtures.ts';
+
+/** drgn's model for a crash command line (fails the test when drgn does not answer it). */
+async function model<M>(session: DrgnSession, command: string): Promise<M> {
+  const answer = await answerWithDrgn(session, command);
+  if (!answer) throw new Error(`drgn did not answer ${command}`);
+  expect(answer.parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return answer.parsed.model as M;
+}
+
+/** A started engine for one fixture; `withModules`: the dump's directory as its module directory. */
+function engine(scenario: Scenario, python: () => string, withModules: boolean): () => DrgnSession {
+  let session: DrgnSession;
+  beforeAll(async () => {
+    const vmcore = vmcorePath(scenario);
+    session = new DrgnSession({
+      transport: new LocalTransport(),
+      python: python(),
+      vmcore,
+      vmlinux: scenario === scenario72 ? vmlinux72() : vmlinuxPath(scenario),
+      ...(withModules ? { moduleDir: path.dirname(vmcore) } : {}),
+    });
+    await session.start();
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return () => session;
+}
+
+/** The bare symbol names among the stack words of the frames up to (and including) `until`. */
+function namesUpTo(words: StackWordsModel, until: string): string[] {
+  const end = words.frames.findIndex((f) => f.function === until);
+  expect(end, `${until} in the frames of ${words.command}`).toBeGreaterThanOrEqual(0);
+  return words.frames.slice(0, end + 1).flatMap((f) => f.words).filter((w) => /^[A-Za-z_][\w.]*$/.test(w));
+}
+
+/** The task address of a pid in crash's ps. */
+function crashTask(scenario: Scenario, pid: number): string | undefined {
+  return parsePs(transcript(scenario, 'ps')).model.tasks.find((t) => t.pid === pid)?.task;
+}
+
+/** (cpu, pid, command) of each task crash's `bt -a` lists. */
+function onCpus(bt: BtModel): [number, number, string][] {
+  return bt.tasks.map((t) => [t.cpu, t.pid, t.command]);
+}
+
+const unmasked = (word: string | null): string => (BigInt(`0x${word ?? '0'}`) & ~7n).toString(16).padStart(16, '0');
+
+describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
+  const scenario = 'hung-mutex-6.12';
+  const truth = fixtureMeta(scenario).truth;
+  const session = engine(scenario, () => drgnPythonPrefix('0.0.31'), true);
+
+  it('loads the module\'s debug info from the dump\'s directory', () => {
+    expect(session().ready?.features.moduleDebugInfo).toMatchObject({ loaded: [truth.module], failed: {} });
+  });
+
+  it('bt -F of the blocked task names the lock among its stack words before the task\'s own function', async () => {
+    const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
+    expect(words.command).toBe(truth.blocked_task?.comm);
+    expect(namesUpTo(words, truth.function as string)).toContain(truth.lock);
+    expect(words.frames.find((f) => f.function === truth.function)?.module).toBe(truth.module);
+  });
+
+  it('struct mutex.owner of the lock is the word whose task is the holder in crash\'s ps', async () => {
+    const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
+    expect(owner.error).toBeNull();
+    expect(unmasked(owner.word)).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
+  });
+
+  it('sym of the lock\'s address names the lock in its module', async () => {
+    const { address } = await session().ask('lock_owner', { symbol: truth.lock as string });
+    const sym = await model<SymbolAtModel>(session(), `sym ${address}`);
+    expect({ name: sym.name, offset: sym.offset, module: sym.module }).toEqual({ name: truth.lock, offset: 0, module: truth.module });
+  });
+
+  it('bt -a lists the tasks crash\'s bt -a lists on the CPUs', async () => {
+    const bt = await model<BtModel>(session(), 'bt -a');
+    expect(onCpus(bt)).toEqual(onCpus(parseBt(transcript(scenario, 'bt -a')).model));
+  });
+
+  it('foreach UN bt gives the stacks of the tasks crash\'s ps shows in UN, the blocked task waiting in its function', async () => {
+    const bt = await model<BtModel>(session(), 'foreach UN bt');
+    const un = parsePs(transcript(scenario, 'ps')).model.tasks.filter((t) => t.state === 'UN').map((t) => t.pid);
+    expect(bt.tasks.map((t) => t.pid).sort((a, b) => a - b)).toEqual(un.sort((a, b) => a - b));
+    expect(bt.tasks.find((t) => t.pid === truth.blocked_task?.pid)?.frames.map((f) => f.function)).toContain(truth.function);
+  });
+
+  it('sys -t and mod -t say what crash\'s say', async () => {
+    const sys = await model<SysTaintModel>(session(), 'sys -t');
+    const crashSys = parseSysTaint(transcript(scenario, 'sys -t')).model;
+    expect([sys.mask, sys.letters, sys.flags]).toEqual([crashSys.mask, crashSys.letters, crashSys.flags]);
+    expect(await model<ModTaintModel>(session(), 'mod -t')).toEqual(parseModTaint(transcript(scenario, 'mod -t')).model);
+  });
+});
+
+describe('hung-mutex-6.12, bookworm\'s drgn 0.0.22', () => {
+  const scenario = 'hung-mutex-6.12';
+  const truth = fixtureMeta(scenario).truth;
+  const session = engine(scenario, drgnPythonBookworm, true);
+
+  it('names the lock in the blocked task\'s stack words from the module\'s symbols in memory', async () => {
+    const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
+    expect(namesUpTo(words, words.frames.find((f) => f.module === truth.module)?.function ?? '__mutex_lock')).toContain(truth.lock);
+  });
+
+  it('says why it does not load the module\'s .ko on this kernel, rather than loading it wrongly', async () => {
+    expect(session().ready?.features.moduleDebugInfo?.loaded).toEqual([]);
+    expect(session().ready?.features.moduleDebugInfo?.failed[truth.module as string]).toMatch(/0\.0\.22 cannot load module debug info on Linux 6\.4\+/);
+    const load = await model<ModuleLoadModel>(session(), `mod -s ${truth.module} ${fixtureFile(scenario, 'qdrv.ko')}`);
+    expect(load).toMatchObject({ module: truth.module, objectFile: null });
+    expect(load.error).toMatch(/drgn 0\.0\.23 or newer/);
+  });
+
+  it('struct mutex.owner gives the holder\'s task', async () => {
+    const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
+    expect(unmasked(owner.word)).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
+  });
+});
+
+describe('softlockup-spin-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
+  const scenario = 'softlockup-spin-6.12';
+  const truth = fixtureMeta(scenario).truth;
+  const session = engine(scenario, () => drgnPythonPrefix('0.0.31'), true);
+
+  it('unwinds the panic stack past the spinning module function to the system call, as crash does', async () => {
+    const bt = await model<BtModel>(session(), 'bt');
+    const names = bt.tasks[0]?.frames.map((f) => f.function) ?? [];
+    // crash shows the spinning function as the exception RIP, and its frames go on from the module's caller.
+    const crashFrames = parseBt(transcript(scenario, 'bt')).model.tasks[0]?.frames ?? [];
+    const crashBelow = crashFrames.slice(crashFrames.findIndex((f) => f.module === truth.module)).map((f) => f.function);
+    expect(crashBelow).toContain('ksys_write');
+    // drgn names the syscall entry by its symbol (entry_SYSCALL_64), crash by the label after the hardware frame.
+    const expected = crashBelow.map((f) => (f === 'entry_SYSCALL_64_after_hwframe' ? 'entry_SYSCALL_64' : f));
+    expect(names.slice(names.indexOf(truth.function as string) + 1)).toEqual(expected);
+  });
+
+  it('sym of the lockup\'s RDI names the spinlock, and the RDI is crash\'s', async () => {
+    const bt = await model<BtModel>(session(), 'bt');
+    const spinning = bt.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
+    const crashFrame = parseBt(transcript(scenario, 'bt')).model.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
+    expect(spinning?.registers.RDI).toBe(crashFrame?.registers.RDI);
+    const sym = await model<SymbolAtModel>(session(), `sym ${spinning?.registers.RDI}`);
+    expect({ name: sym.name, offset: sym.offset, module: sym.module }).toEqual({ name: 'qdrv_hw_lock', offset: 0, module: truth.module });
+  });
+
+  it('bt -a lists the tasks crash\'s bt -a lists on the CPUs', async () => {
+    const bt = await model<BtModel>(session(), 'bt -a');
+    expect(onCpus(bt)).toEqual(onCpus(parseBt(transcript(scenario, 'bt -a')).model));
+  });
+});
+
+describe('oops-syscall-6.12, drgn 0.0.31, the module loaded on request', () => {
+  const scenario = 'oops-syscall-6.12';
+  const truth = fixtureMeta(scenario).truth;
+  const session = engine(scenario, () => drgnPythonPrefix('0.0.31'), false);
+
+  it('mod -s loads qdrv.ko; then sym of the Oops RIP has the source line crash gives', async () => {
+    const bt = await model<BtModel>(session(), 'bt');
+    const rip = bt.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string))?.registers.RIP;
+    expect(rip).toBe(parseBt(transcript(scenario, 'bt')).model.tasks[0]?.exceptionFrames[0]?.registers.RIP);
+    const before = await model<SymbolAtModel>(session(), `sym 0x${rip}`);
+    expect({ name: before.name, module: before.module, source: before.source }).toEqual({ name: 'qdrv_submit.constprop.0', module: truth.module, source: null });
+    const ko = fixtureFile(scenario, 'qdrv.ko');
+    expect(await model<ModuleLoadModel>(session(), `mod -s ${truth.module} ${ko}`)).toEqual({ module: truth.module, objectFile: ko, error: null });
+    const after = await model<SymbolAtModel>(session(), `sym ${rip}`);
+    expect(after.source).toMatch(/qdrv\.c: 43$/);
+  });
+
+  it('mod -s of a module the dump does not have says so', async () => {
+    const load = await model<ModuleLoadModel>(session(), `mod -s nosuchmod ${fixtureFile(scenario, 'qdrv.ko')}`);
+    expect(load).toEqual({ module: 'nosuchmod', objectFile: null, error: 'module nosuchmod is not loaded in this dump' });
+  });
+});
+
+describe('hung-mutex-7.2, drgn 0.3.0', () => {
+  const truth = fixtureMeta(scenario72).truth;
+  const session = engine(scenario72, () => drgnPythonPrefix('0.3.0'), true);
+
+  it('bt -F of the blocked task names the lock before its function; the owner word is the holder\'s task in crash\'s ps', async () => {
+    const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
+    expect(namesUpTo(words, truth.function as string)).toContain(truth.lock);
+    const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
+    expect(unmasked(owner.word)).toBe(crashTask(scenario72, truth.lock_holder?.pid as number));
+  });
+});
