@@ -30,7 +30,7 @@ export interface DrgnBesideOptions {
 }
 
 /** The crash commands drgn answers, in words. */
-export const drgnCovers = 'sys [-t], ps, bt [pid|-a|-F pid], foreach UN bt, kmem -s/-z/-f/-i, mod [-t|-s], sym, a mutex / rwsem owner and log';
+export const drgnCovers = 'sys, ps, bt [pid], kmem -s/-z/-f/-i, mod, log and the triage follow-ups (sys -t, mod -t, mod -s, bt -a, bt -F, foreach UN bt, sym, struct mutex/rw_semaphore.owner)';
 
 /** One dump's drgn engine beside its crash session. */
 export class DrgnBeside {
