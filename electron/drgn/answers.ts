@@ -16,6 +16,8 @@ export interface DrgnReady {
     moduleKallsymsError?: string;
     /** With a module directory: which loaded modules' `<name>.ko` were loaded from it, and why others were not. */
     moduleDebugInfo?: { dir: string; loaded: string[]; failed: Record<string, string> };
+    /** After a restart: the modules a `load_module` had loaded, loaded again. */
+    modulesLoaded?: DrgnLoadModuleAnswer[];
   };
   loadSeconds: number;
 }

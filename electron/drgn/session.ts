@@ -10,6 +10,8 @@
  * - Cancel and timeout kill the engine (SIGKILL) and start it again for the next request, the
  *   queue kept — the same choice as crash/session.ts: a Python thread stuck in a long walk cannot
  *   be interrupted from outside, and a reload costs about a second.
+ * - Module debug info loaded by a `load_module` question (`mod -s`) is loaded again by every
+ *   later engine, so a restart does not take back what `mod -s` gave.
  * - The engine answers a failing question with an error line and goes on; that request fails
  *   with `question-failed`, the others are untouched. An engine that dies fails its request with
  *   `drgn-died` and is started again for the next.
@@ -87,6 +89,8 @@ export class DrgnSession {
   private nextId = 1;
   private closed = false;
   private starts = 0;
+  /** Modules whose debug info a `load_module` question loaded: name -> .ko path. */
+  private readonly loadedModules = new Map<string, string>();
 
   constructor(private readonly options: DrgnSessionOptions) {}
 
@@ -114,6 +118,18 @@ export class DrgnSession {
   /** Ask one question; answers in order of asking. */
   ask<Q extends DrgnQuestion>(op: Q, args?: DrgnQuestions[Q]['args'], options: { timeoutMs?: number } = {}): Promise<DrgnQuestions[Q]['answer']> {
     if (this.closed) return Promise.reject(new DrgnError('closed', 'the drgn session is closed'));
+    const answer = this.enqueue(op, args, options);
+    if (op === 'load_module') {
+      // A module's debug info loaded on request is loaded again by an engine started after a cancel or timeout.
+      answer.then((a) => {
+        const loaded = a as DrgnQuestions['load_module']['answer'];
+        if (loaded.objectFile) this.loadedModules.set(loaded.module, loaded.objectFile);
+      }, () => undefined);
+    }
+    return answer;
+  }
+
+  private enqueue<Q extends DrgnQuestion>(op: Q, args: DrgnQuestions[Q]['args'] | undefined, options: { timeoutMs?: number }): Promise<DrgnQuestions[Q]['answer']> {
     return new Promise<DrgnQuestions[Q]['answer']>((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
@@ -198,7 +214,11 @@ export class DrgnSession {
     try {
       proc = await transport.spawn({
         command: python,
-        args: ['-c', script, vmcore, vmlinux, ...(this.options.moduleDir ? ['--module-dir', this.options.moduleDir] : [])],
+        args: [
+          '-c', script, vmcore, vmlinux,
+          ...(this.options.moduleDir ? ['--module-dir', this.options.moduleDir] : []),
+          ...[...this.loadedModules].flatMap(([name, file]) => ['--module', `${name}=${file}`]),
+        ],
         background: true,
         ...(this.options.sudo ? { sudo: true } : {}),
       });

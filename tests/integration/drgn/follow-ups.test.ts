@@ -81,6 +81,11 @@ describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
     expect(words.command).toBe(truth.blocked_task?.comm);
     expect(namesUpTo(words, truth.function as string)).toContain(truth.lock);
     expect(words.frames.find((f) => f.function === truth.function)?.module).toBe(truth.module);
+    // A word that points at the task itself is a slab object: crash's -F names its cache.
+    const task = crashTask(scenario, truth.blocked_task?.pid as number) as string;
+    const all = words.frames.flatMap((f) => f.words);
+    expect(all).toContain('[task_struct]');
+    expect(all).not.toContain(task);
   });
 
   it('struct mutex.owner of the lock is the word whose task is the holder in crash\'s ps', async () => {
@@ -186,6 +191,17 @@ describe('oops-syscall-6.12, drgn 0.0.31, the module loaded on request', () => {
     expect(await model<ModuleLoadModel>(session(), `mod -s ${truth.module} ${ko}`)).toEqual({ module: truth.module, objectFile: ko, error: null });
     const after = await model<SymbolAtModel>(session(), `sym ${rip}`);
     expect(after.source).toMatch(/qdrv\.c: 43$/);
+  });
+
+  it('keeps what mod -s loaded when the engine is restarted (a cancelled question)', async () => {
+    const starts = session().startCount;
+    const cancelled = session().ask('blocked_stacks');
+    expect(session().cancel()).toBe(true);
+    await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
+    const bt = await model<BtModel>(session(), 'bt');
+    expect(session().startCount).toBe(starts + 1);
+    const rip = bt.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string))?.registers.RIP;
+    expect((await model<SymbolAtModel>(session(), `sym ${rip}`)).source).toMatch(/qdrv\.c: 43$/);
   });
 
   it('mod -s of a module the dump does not have says so', async () => {
