@@ -174,6 +174,8 @@ export interface DrgnModuleRow {
   base: string;
   size: number;
   taints: number | null;
+  /** The .ko drgn holds the module's debug info from (module directory, `mod -s`); null when none. */
+  objectFile?: string | null;
 }
 
 export interface DrgnModulesAnswer {
@@ -298,8 +300,8 @@ export interface DrgnQuestions {
   active_stacks: { args: Record<string, never>; answer: DrgnStacksAnswer };
   blocked_stacks: { args: Record<string, never>; answer: DrgnStacksAnswer };
   stack_words: { args: { pid?: number; task?: string }; answer: DrgnStackWordsAnswer };
-  /** Address in hex, with or without 0x. */
-  symbol: { args: { address: string }; answer: DrgnSymbolAnswer };
+  /** By address (hex, with or without 0x) or by symbol name. */
+  symbol: { args: { address: string } | { name: string }; answer: DrgnSymbolAnswer };
   load_module: { args: { module: string; path: string }; answer: DrgnLoadModuleAnswer };
   taint: { args: Record<string, never>; answer: DrgnTaintAnswer };
 }

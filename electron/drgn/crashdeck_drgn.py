@@ -168,6 +168,7 @@ def q_modules(prog: Program, ctx: "Context", args: Json) -> Json:
                 "base": hex_addr(areas[0][0]),
                 "size": size,
                 "taints": mod.taints.value_() if has_member(mod, "taints") else None,
+                "objectFile": ctx.loaded_modules.get(mod.name.string_().decode(errors="replace")),
             }
         )
     return {"modules": rows}
@@ -620,9 +621,12 @@ def source_line(prog: Program, address: int) -> Optional[str]:
 
 
 def q_symbol(prog: Program, ctx: Context, args: Json) -> Json:
-    """`sym ADDR`: the symbol holding an address (name, offset, nm type, module) and the
-    source line when debug info has one."""
-    address = int(str(args["address"]), 16)
+    """`sym ADDR` / `sym NAME`: the symbol holding an address, or a symbol by name (name,
+    offset, nm type, module) and the source line when debug info has one."""
+    if args.get("name"):
+        address = symbol_address(prog, ctx, str(args["name"]))
+    else:
+        address = int(str(args["address"]), 16)
     module = ctx.modsyms.module_of(address)
     out: Json = {"address": hex_addr(address), "name": None, "offset": None, "type": None, "module": module, "source": None}
     try:
@@ -649,23 +653,26 @@ def version_tuple(version: str) -> Tuple[int, ...]:
     return tuple(parts)
 
 
-def module_debug_loaded(prog: Program, name: str) -> Optional[bool]:
-    """Whether drgn holds debug info for the loaded module (0.0.30+'s module API); None when
-    this drgn cannot say."""
+UNKNOWN = "?"
+
+
+def module_debug_file(prog: Program, name: str) -> Optional[str]:
+    """The file drgn holds the loaded module's debug info from (0.0.30+'s module API): its path,
+    None when it has none, UNKNOWN when this drgn cannot say."""
     if not hasattr(prog, "loaded_modules"):
-        return None
+        return UNKNOWN
     for module in prog.modules():
-        if getattr(module, "name", None) == name and module.__class__.__name__.endswith("Module"):
-            kind = getattr(getattr(module, "kind", None), "name", "")
-            if kind and kind != "LINUX_KERNEL_LOADABLE":
-                continue
-            return module.debug_file_path is not None
-    return False
+        kind = getattr(getattr(module, "kind", None), "name", "")
+        if getattr(module, "name", None) == name and kind in ("", "LINUX_KERNEL_LOADABLE"):
+            return module.debug_file_path
+    return None
 
 
 def load_module_file(prog: Program, ctx: Context, name: str, path: str) -> Json:
     """Load one module's debug info (its .ko) into the program, so its frames unwind and get
-    source lines. The answer says whether it took: {module, objectFile (path) or None, error}."""
+    source lines. The answer says whether it took: {module, objectFile, error}; objectFile is
+    the file drgn now holds the module's debug info from (an earlier one when FILE does not
+    match the loaded module)."""
     out: Json = {"module": name, "objectFile": None, "error": None}
     if name not in module_names(prog):
         out["error"] = "module %s is not loaded in this dump" % name
@@ -691,11 +698,12 @@ def load_module_file(prog: Program, ctx: Context, name: str, path: str) -> Json:
     except Exception as error:  # noqa: BLE001 - a bad file is an answer, not the end of the engine
         out["error"] = "%s: %s" % (type(error).__name__, error)
         return out
-    if module_debug_loaded(prog, name) is False:
-        out["error"] = "%s does not hold the debug info of module %s" % (path, name)
+    held = module_debug_file(prog, name)
+    if held is None:
+        out["error"] = "%s does not match module %s of this dump (another build)" % (path, name)
         return out
-    out["objectFile"] = path
-    ctx.loaded_modules[name] = path
+    out["objectFile"] = path if held == UNKNOWN else held
+    ctx.loaded_modules[name] = out["objectFile"]
     return out
 
 

@@ -28,7 +28,7 @@ export interface DrgnCommandAnswer {
 /**
  * The commands drgn answers, by crash command line: `sys`, `sys -t`, `ps`, `kmem -s/-z/-f/-i`,
  * `mod`, `mod -t`, `mod -s NAME FILE`, `bt [pid]`, `bt -a`, `bt -F PID`, `foreach UN bt`,
- * `struct mutex.owner SYM` / `struct rw_semaphore.owner SYM`, `sym ADDR`, `log`.
+ * `struct mutex.owner SYM` / `struct rw_semaphore.owner SYM`, `sym ADDR|NAME`, `log`.
  */
 export function drgnAnswers(command: string): boolean {
   return questionFor(command) !== null;
@@ -60,8 +60,14 @@ function questionFor(command: string): Ask | null {
   }
 }
 
-/** A lock named by address (0x..., or crash's 16 hex digits) rather than by symbol. */
-const lockAddress = /^(?:0x[0-9a-f]{1,16}|[0-9a-f]{16})$/i;
+/** An address rather than a symbol name, as crash/allowlist.ts tells them apart: 0x..., or 9 to 16 hex digits. */
+const hexAddress = /^(?:0x([0-9a-f]{1,16})|([0-9a-f]{9,16}))$/i;
+
+/** The hex digits of an address argument, or null when the argument names a symbol. */
+function addressOf(arg: string): string | null {
+  const m = hexAddress.exec(arg);
+  return m ? ((m[1] ?? m[2]) as string).toLowerCase() : null;
+}
 
 /** The commands with an argument: a task's stack (words), a lock's owner, a symbol, a module's debug info. */
 function followUpFor(line: string): Ask | null {
@@ -73,12 +79,16 @@ function followUpFor(line: string): Ask | null {
   if (owner) {
     const [, type, where] = owner as unknown as [string, string, string];
     const kind = type === 'mutex' ? 'mutex' : 'rwsem';
-    const at = lockAddress.test(where) ? { address: where.replace(/^0x/i, '') } : { symbol: where };
+    const address = addressOf(where);
+    const at = address ? { address } : { symbol: where };
     return async (s) => lockOwnerWordFromDrgn(await s.ask('lock_owner', { ...at, kind }));
   }
-  // An address, not a symbol name: 0x..., or hex digits with at least one decimal digit ("sym face" names a symbol).
-  const sym = /^sym (?:0x([0-9a-f]{1,16})|(?=[a-f]*\d)([0-9a-f]{1,16}))$/i.exec(line);
-  if (sym) return async (s) => symbolFromDrgn(await s.ask('symbol', { address: (sym[1] ?? sym[2]) as string }));
+  const sym = /^sym (\S+)$/.exec(line);
+  if (sym) {
+    const address = addressOf(sym[1] as string);
+    const args = address ? { address } : { name: sym[1] as string };
+    return async (s) => symbolFromDrgn(await s.ask('symbol', args));
+  }
   const load = /^mod -s (\S+) (\S+)$/.exec(line);
   if (load) return async (s) => moduleLoadFromDrgn(await s.ask('load_module', { module: load[1] as string, path: load[2] as string }));
   return null;

@@ -207,10 +207,10 @@ export function memoryFromDrgn(answer: DrgnMemoryAnswer): Converted<KmemInfoMode
   return { model: { rows, byLabel: Object.fromEntries(rows.map((r) => [r.label, r])), notPrinted: ['SHARED'] }, problems };
 }
 
-/** `mod`: drgn does not load module debug info, so every object file is "(not loaded)". */
+/** `mod`: the object file is the .ko drgn loaded for the module (module directory, `mod -s`), else "(not loaded)". */
 export function modulesFromDrgn(answer: DrgnModulesAnswer): Converted<ModModel> {
   return {
-    model: { modules: answer.modules.map((m) => ({ module: m.module, name: m.name, base: m.base, size: m.size, objectFile: null, note: null, taints: null })) },
+    model: { modules: answer.modules.map((m) => ({ module: m.module, name: m.name, base: m.base, size: m.size, objectFile: m.objectFile ?? null, note: null, taints: null })) },
     problems: [],
   };
 }

@@ -15,7 +15,7 @@ import { parseBt } from '../../../electron/parse/bt.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { parseSysTaint } from '../../../electron/parse/sys-taint.ts';
 import { parseModTaint } from '../../../electron/parse/mod.ts';
-import type { BtModel, LockOwnerWordModel, ModTaintModel, ModuleLoadModel, StackWordsModel, SymbolAtModel, SysTaintModel } from '../../../electron/parse/models.ts';
+import type { BtModel, LockOwnerWordModel, ModModel, ModTaintModel, ModuleLoadModel, StackWordsModel, SymbolAtModel, SysTaintModel } from '../../../electron/parse/models.ts';
 import {
   drgnPythonBookworm, drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72, vmlinuxPath, type Scenario,
 } from '../../support/fixtures.ts';
@@ -72,8 +72,11 @@ describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
   const truth = fixtureMeta(scenario).truth;
   const session = engine(scenario, () => drgnPythonPrefix('0.0.31'), true);
 
-  it('loads the module\'s debug info from the dump\'s directory', () => {
+  it('loads the module\'s debug info from the dump\'s directory, and mod says which file, as crash\'s after mod -s', async () => {
     expect(session().ready?.features.moduleDebugInfo).toMatchObject({ loaded: [truth.module], failed: {} });
+    const mod = await model<ModModel>(session(), 'mod');
+    expect(mod.modules.find((m) => m.name === truth.module)?.objectFile).toBe(fixtureFile(scenario, 'qdrv.ko'));
+    expect(mod.modules.filter((m) => m.objectFile !== null).map((m) => m.name)).toEqual([truth.module]);
   });
 
   it('bt -F of the blocked task names the lock among its stack words before the task\'s own function', async () => {
@@ -96,8 +99,10 @@ describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
 
   it('sym of the lock\'s address names the lock in its module', async () => {
     const { address } = await session().ask('lock_owner', { symbol: truth.lock as string });
-    const sym = await model<SymbolAtModel>(session(), `sym ${address}`);
+    const sym = await model<SymbolAtModel>(session(), `sym 0x${address}`);
     expect({ name: sym.name, offset: sym.offset, module: sym.module }).toEqual({ name: truth.lock, offset: 0, module: truth.module });
+    // By name, crash's sym gives the address.
+    expect((await model<SymbolAtModel>(session(), `sym ${truth.lock}`)).address).toBe(address);
   });
 
   it('bt -a lists the tasks crash\'s bt -a lists on the CPUs', async () => {
@@ -187,8 +192,13 @@ describe('oops-syscall-6.12, drgn 0.0.31, the module loaded on request', () => {
     expect(rip).toBe(parseBt(transcript(scenario, 'bt')).model.tasks[0]?.exceptionFrames[0]?.registers.RIP);
     const before = await model<SymbolAtModel>(session(), `sym 0x${rip}`);
     expect({ name: before.name, module: before.module, source: before.source }).toEqual({ name: 'qdrv_submit.constprop.0', module: truth.module, source: null });
+    // Another build of the module (hung-mutex-6.12's) is refused, not loaded at the wrong addresses.
+    const other = await model<ModuleLoadModel>(session(), `mod -s ${truth.module} ${fixtureFile('hung-mutex-6.12', 'qdrv.ko')}`);
+    expect(other).toMatchObject({ module: truth.module, objectFile: null });
+    expect(other.error).toMatch(/does not match module qdrv of this dump/);
     const ko = fixtureFile(scenario, 'qdrv.ko');
     expect(await model<ModuleLoadModel>(session(), `mod -s ${truth.module} ${ko}`)).toEqual({ module: truth.module, objectFile: ko, error: null });
+    expect((await model<ModModel>(session(), 'mod')).modules.find((m) => m.name === truth.module)?.objectFile).toBe(ko);
     const after = await model<SymbolAtModel>(session(), `sym ${rip}`);
     expect(after.source).toMatch(/qdrv\.c: 43$/);
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DrgnFrame, DrgnStackAnswer } from '../../../electron/drgn/answers.ts';
 import {
-  lockOwnerWordFromDrgn, memoryFromDrgn, modTaintFromDrgn, moduleLoadFromDrgn, psFromDrgn, sizeText, slabFromDrgn, stackFromDrgn, stacksFromDrgn,
+  lockOwnerWordFromDrgn, memoryFromDrgn, modTaintFromDrgn, moduleLoadFromDrgn, modulesFromDrgn, psFromDrgn, sizeText, slabFromDrgn, stackFromDrgn, stacksFromDrgn,
   stackWordsFromDrgn, symbolFromDrgn, sysTaintFromDrgn, zonesFromDrgn,
 } from '../../../electron/drgn/to-models.ts';
 import { compareDrgnVersions, drgnNeededFor, drgnSupportFor } from '../../../electron/drgn/drgn-requirements.ts';
@@ -149,6 +149,16 @@ describe('follow-up commands', () => {
       .toEqual({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/tmp/qdrv.c: 43', error: null });
     expect(moduleLoadFromDrgn({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' }).model)
       .toEqual({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' });
+  });
+
+  it('mod names the .ko drgn loaded for a module, as crash\'s mod does after mod -s', () => {
+    const { model } = modulesFromDrgn({
+      modules: [
+        { module: 'ffffffffc0216080', name: 'qdrv', base: 'ffffffffc0214000', size: 12288, taints: 12288, objectFile: '/dumps/qdrv.ko' },
+        { module: 'ffffffffc02055c0', name: 'virtio_blk', base: 'ffffffffc0201000', size: 32768, taints: 0, objectFile: null },
+      ],
+    });
+    expect(model.modules.map((m) => [m.name, m.objectFile])).toEqual([['qdrv', '/dumps/qdrv.ko'], ['virtio_blk', null]]);
   });
 
   it('sys -t decodes the mask with crash\'s table; mod -t lists tainted modules only, letters in bit order', () => {
