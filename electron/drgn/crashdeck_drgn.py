@@ -517,7 +517,9 @@ def word_text(prog: Program, ctx: Context, word: int) -> str:
     try:
         symbol = prog.symbol(word)
         offset = word - symbol.address
-        return symbol.name if offset == 0 else "%s+%d" % (symbol.name, offset)
+        # Assembler-local labels (.LC0: a string constant) are no symbol crash names.
+        if not symbol.name.startswith(".L"):
+            return symbol.name if offset == 0 else "%s+%d" % (symbol.name, offset)
     except LookupError:
         pass
     if ctx.modsyms.module_of(word) is not None:
