@@ -531,16 +531,6 @@ def word_text(prog: Program, ctx: Context, word: int) -> str:
     return "[%s]" % cache if cache else hex_addr(word)
 
 
-def stack_top(prog: Program, task: Object, sp: int) -> Optional[int]:
-    """The end of the task's own stack when sp lies in it (THREAD_SIZE from task->stack)."""
-    try:
-        base = task.stack.value_()
-    except (AttributeError, LookupError, FaultError):
-        return None
-    size = 16384 << (prog["KASAN_STACK_ORDER"].value_() if "KASAN_STACK_ORDER" in prog else 0)
-    return base + size if base <= sp < base + size else None
-
-
 def frame_words(prog: Program, ctx: Context, start: int, end: int) -> List[str]:
     if end <= start:
         return []
@@ -551,9 +541,9 @@ def frame_words(prog: Program, ctx: Context, start: int, end: int) -> List[str]:
 
 def q_stack_words(prog: Program, ctx: Context, args: Json) -> Json:
     """`bt -F PID`: each frame (inline ones left out, as crash does) with the 8-byte words of
-    its stack frame, as crash shows them: from the frame's stack pointer up to the slot of the
-    return address into the next frame (crash's next ``[sp]``), symbolic where a word is a
-    symbol's address. The last kernel frame runs to the end of the task's stack."""
+    its stack frame, as crash shows them: from the frame's stack pointer up to the next frame's
+    (the last word is the return address into the next frame's function), symbolic where a
+    word is a symbol's address. The last kernel frame has none (crash prints its registers)."""
     trace, task = thread_of(prog, args.get("pid"), args.get("task"))
     frames, cut = stack_frames(ctx, trace)
     kernel = [f for f in frames if not f["inline"] and f["sp"] is not None and int(f["pc"], 16) >= KERNEL_SPACE]
@@ -562,11 +552,11 @@ def q_stack_words(prog: Program, ctx: Context, args: Json) -> Json:
         sp = int(frame["sp"], 16)
         nxt = int(kernel[index + 1]["sp"], 16) if index + 1 < len(kernel) else None
         if nxt is not None and 0 < nxt - sp <= 8 * MAX_FRAME_WORDS:
-            end = nxt - 8
-        elif nxt is None:
-            end = stack_top(prog, task, sp) or sp
+            end = nxt
         else:
-            end = sp  # the next frame is on another stack (IRQ -> task): crash shows the switch, not words
+            # The last frame (crash prints the registers saved there, not words) or a frame whose
+            # caller is on another stack (IRQ -> task: crash shows the switch).
+            end = sp
         try:
             words = frame_words(prog, ctx, sp, end)
             error = None

@@ -6,18 +6,21 @@
  * loaded, the same tasks on the CPUs. Facts come from each fixture's meta.json truth and crash
  * 8.0.6's transcripts. One engine start per fixture (and drgn) for the file.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTransport } from '../../../electron/transport/local.ts';
 import { DrgnSession } from '../../../electron/drgn/session.ts';
 import { answerWithDrgn } from '../../../electron/drgn/guided-answers.ts';
+import { parseCommandOutput } from '../../../electron/parse/index.ts';
+import { lockSymbolFromWords, ownerOfWord } from '../../../electron/analyze/probe-readers.ts';
 import { parseBt } from '../../../electron/parse/bt.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { parseSysTaint } from '../../../electron/parse/sys-taint.ts';
 import { parseModTaint } from '../../../electron/parse/mod.ts';
 import type { BtModel, LockOwnerWordModel, ModModel, ModTaintModel, ModuleLoadModel, StackWordsModel, SymbolAtModel, SysTaintModel } from '../../../electron/parse/models.ts';
 import {
-  drgnPythonBookworm, drgnPythonPrefix, fixtureFile, fixtureMeta, scenario72, transcript, vmcorePath, vmlinux72, vmlinuxPath, type Scenario,
+  drgnPythonBookworm, drgnPythonPrefix, fixtureFile, fixtureMeta, repoRoot, scenario72, transcript, vmcorePath, vmlinux72, vmlinuxPath, type Scenario,
 } from '../../support/fixtures.ts';
 
 /** drgn's model for a crash command line (fails the test when drgn does not answer it). */
@@ -48,11 +51,10 @@ function engine(scenario: Scenario, python: () => string, withModules: boolean):
   return () => session;
 }
 
-/** The bare symbol names among the stack words of the frames up to (and including) `until`. */
-function namesUpTo(words: StackWordsModel, until: string): string[] {
-  const end = words.frames.findIndex((f) => f.function === until);
-  expect(end, `${until} in the frames of ${words.command}`).toBeGreaterThanOrEqual(0);
-  return words.frames.slice(0, end + 1).flatMap((f) => f.words).filter((w) => /^[A-Za-z_][\w.]*$/.test(w));
+/** The lock the analysis reads from a task's stack words: the lock-like bare name on the frames above its own function. */
+function lockOf(words: StackWordsModel, own: string): string | null {
+  expect(words.frames.map((f) => f.function), `${own} in the frames of ${words.command}`).toContain(own);
+  return lockSymbolFromWords(words, own);
 }
 
 /** The task address of a pid in crash's ps. */
@@ -65,7 +67,11 @@ function onCpus(bt: BtModel): [number, number, string][] {
   return bt.tasks.map((t) => [t.cpu, t.pid, t.command]);
 }
 
-const unmasked = (word: string | null): string => (BigInt(`0x${word ?? '0'}`) & ~7n).toString(16).padStart(16, '0');
+/** A crash 9.0.2 output kept with the follow-up parsers' samples. */
+const sample = (file: string): string => path.join(repoRoot, 'tests/unit/parse/samples', file);
+/** crash 9.0.2's `bt -F 307` of hung-mutex-6.12. */
+const crashBtF = sample('bt-F-307-hung-mutex-6.12-crash-9.0.2.txt');
+
 
 describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
   const scenario = 'hung-mutex-6.12';
@@ -82,19 +88,26 @@ describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
   it('bt -F of the blocked task names the lock among its stack words before the task\'s own function', async () => {
     const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
     expect(words.command).toBe(truth.blocked_task?.comm);
-    expect(namesUpTo(words, truth.function as string)).toContain(truth.lock);
+    expect(lockOf(words, truth.function as string)).toBe(truth.lock);
     expect(words.frames.find((f) => f.function === truth.function)?.module).toBe(truth.module);
-    // A word that points at the task itself is a slab object: crash's -F names its cache.
-    const task = crashTask(scenario, truth.blocked_task?.pid as number) as string;
-    const all = words.frames.flatMap((f) => f.words);
-    expect(all).toContain('[task_struct]');
-    expect(all).not.toContain(task);
+  });
+
+  it('bt -F reads the same words as crash 9.0.2\'s bt -F of the same task: the same slots, values, slab caches and bare symbols', async () => {
+    const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
+    const crash = parseCommandOutput(`bt -F ${truth.blocked_task?.pid}`, readFileSync(crashBtF, 'utf8'))?.model as StackWordsModel;
+    const base = (fn: string): string => fn.replace(/\..*$/, '');
+    // crash names the syscall entry by its label (entry_SYSCALL_64_after_hwframe) and prints its registers, not words.
+    expect(words.frames.map((f) => base(f.function))).toEqual(crash.frames.map((f) => base(f.function).replace('_after_hwframe', '')));
+    // Inside a symbol the two may name a different symbol at the same address (crash: __start_alloc_tags+8 for
+    // qdrv_cfg_mutex+8, arch_exit_to_user_mode_prepare for its .isra.0 clone): those words are compared as "in a symbol".
+    const shape = (w: string): string => (/\+\d+$/.test(w) ? 'symbol+offset' : w);
+    expect(words.frames.map((f) => f.words.map(shape))).toEqual(crash.frames.map((f) => f.words.map(shape)));
   });
 
   it('struct mutex.owner of the lock is the word whose task is the holder in crash\'s ps', async () => {
     const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
     expect(owner.error).toBeNull();
-    expect(unmasked(owner.word)).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
+    expect(ownerOfWord(owner)?.task).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
   });
 
   it('sym of the lock\'s address names the lock in its module', async () => {
@@ -132,7 +145,7 @@ describe('hung-mutex-6.12, bookworm\'s drgn 0.0.22', () => {
 
   it('names the lock in the blocked task\'s stack words from the module\'s symbols in memory', async () => {
     const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
-    expect(namesUpTo(words, words.frames.find((f) => f.module === truth.module)?.function ?? '__mutex_lock')).toContain(truth.lock);
+    expect(lockOf(words, truth.function as string)).toBe(truth.lock);
   });
 
   it('says why it does not load the module\'s .ko on this kernel, rather than loading it wrongly', async () => {
@@ -145,7 +158,7 @@ describe('hung-mutex-6.12, bookworm\'s drgn 0.0.22', () => {
 
   it('struct mutex.owner gives the holder\'s task', async () => {
     const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
-    expect(unmasked(owner.word)).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
+    expect(ownerOfWord(owner)?.task).toBe(crashTask(scenario, truth.lock_holder?.pid as number));
   });
 });
 
@@ -173,6 +186,9 @@ describe('softlockup-spin-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () =>
     expect(spinning?.registers.RDI).toBe(crashFrame?.registers.RDI);
     const sym = await model<SymbolAtModel>(session(), `sym ${spinning?.registers.RDI}`);
     expect({ name: sym.name, offset: sym.offset, module: sym.module }).toEqual({ name: 'qdrv_hw_lock', offset: 0, module: truth.module });
+    // crash 9.0.2's sym of the same address; crash types a module's data '?', drgn by its symbol kind.
+    const crashSym = parseCommandOutput(`sym 0x${sym.address}`, readFileSync(sample('sym-data-softlockup-spin-6.12-crash-9.0.2.txt'), 'utf8'))?.model;
+    expect({ ...sym, type: '?' }).toEqual(crashSym);
   });
 
   it('bt -a lists the tasks crash\'s bt -a lists on the CPUs', async () => {
@@ -201,6 +217,8 @@ describe('oops-syscall-6.12, drgn 0.0.31, the module loaded on request', () => {
     expect((await model<ModModel>(session(), 'mod')).modules.find((m) => m.name === truth.module)?.objectFile).toBe(ko);
     const after = await model<SymbolAtModel>(session(), `sym ${rip}`);
     expect(after.source).toMatch(/qdrv\.c: 43$/);
+    // What crash 9.0.2's sym of the RIP says, after its mod -s: the same model.
+    expect(after).toEqual(parseCommandOutput(`sym 0x${rip}`, readFileSync(sample('sym-code-oops-syscall-6.12-crash-9.0.2.txt'), 'utf8'))?.model);
   });
 
   it('keeps what mod -s loaded when the engine is restarted (a cancelled question)', async () => {
@@ -226,8 +244,8 @@ describe('hung-mutex-7.2, drgn 0.3.0', () => {
 
   it('bt -F of the blocked task names the lock before its function; the owner word is the holder\'s task in crash\'s ps', async () => {
     const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
-    expect(namesUpTo(words, truth.function as string)).toContain(truth.lock);
+    expect(lockOf(words, truth.function as string)).toBe(truth.lock);
     const owner = await model<LockOwnerWordModel>(session(), `struct mutex.owner ${truth.lock}`);
-    expect(unmasked(owner.word)).toBe(crashTask(scenario72, truth.lock_holder?.pid as number));
+    expect(ownerOfWord(owner)?.task).toBe(crashTask(scenario72, truth.lock_holder?.pid as number));
   });
 });
