@@ -405,6 +405,32 @@ def stack_frames(ctx: Context, trace: Any) -> Tuple[List[Json], bool]:
     return frames, False
 
 
+IRQ_ENTRY_PREFIXES = ("sysvec_", "asm_sysvec_", "asm_common_interrupt", "common_interrupt", "irq_exit", "__sysvec_")
+
+
+def task_frames(prog: Program, ctx: Context, trace: Any, task: Object) -> Tuple[List[Json], bool]:
+    """stack_frames, and where the unwinder stopped at an interrupt's switch to the IRQ stack
+    (drgn 0.0.22 loses the program counter there) for the task running on its CPU, the
+    interrupted context's frames from the registers the interrupt saved (the CPU's __irq_regs,
+    set by the sysvec handlers): a soft lockup's spinning function and its registers."""
+    frames, cut = stack_frames(ctx, trace)
+    if not cut or not frames or not str(frames[-1]["function"] or "").startswith(IRQ_ENTRY_PREFIXES):
+        return frames, cut
+    try:
+        cpu = task_cpu(task)
+        if ctx.cpu_current().get(cpu) != task.value_() or "__irq_regs" not in prog:
+            return frames, cut
+        regs = per_cpu(prog["__irq_regs"], cpu)
+        if not regs or regs.ip.value_() < KERNEL_SPACE:
+            return frames, cut
+        more, more_cut = stack_frames(ctx, prog.stack_trace(regs))
+    except (LookupError, FaultError, ValueError):
+        return frames, cut
+    for index, frame in enumerate(more):
+        frame["level"] = len(frames) + index
+    return frames + more, more_cut
+
+
 def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str], cpu: Optional[int] = None) -> Tuple[Any, Object]:
     if cpu is not None:
         # The task running on that CPU at the dump (a lockup's CPU): drgn unwinds it from the
@@ -424,7 +450,7 @@ def thread_of(prog: Program, pid: Optional[int], task_address: Optional[str], cp
 
 def stack_answer(prog: Program, ctx: Context, trace: Any, task: Object, current: Dict[int, int]) -> Json:
     """One task's stack in the `stack` answer's shape (without the panic registers)."""
-    frames, cut = stack_frames(ctx, trace)
+    frames, cut = task_frames(prog, ctx, trace, task)
     try:
         crashed = prog.crashed_thread().object.value_() == task.value_()
     except Exception:  # noqa: BLE001 - a dump without a crashed thread
@@ -545,7 +571,7 @@ def q_stack_words(prog: Program, ctx: Context, args: Json) -> Json:
     (the last word is the return address into the next frame's function), symbolic where a
     word is a symbol's address. The last kernel frame has none (crash prints its registers)."""
     trace, task = thread_of(prog, args.get("pid"), args.get("task"))
-    frames, cut = stack_frames(ctx, trace)
+    frames, cut = task_frames(prog, ctx, trace, task)
     kernel = [f for f in frames if not f["inline"] and f["sp"] is not None and int(f["pc"], 16) >= KERNEL_SPACE]
     out_frames = []
     for index, frame in enumerate(kernel):

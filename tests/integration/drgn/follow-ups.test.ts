@@ -197,6 +197,27 @@ describe('softlockup-spin-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () =>
   });
 });
 
+describe('softlockup-spin-6.12, bookworm\'s drgn 0.0.22 (no module debug info on 6.12)', () => {
+  const scenario = 'softlockup-spin-6.12';
+  const truth = fixtureMeta(scenario).truth;
+  const session = engine(scenario, drgnPythonBookworm, true);
+
+  it('reaches the spinning function through the registers the timer interrupt saved, and its RDI names the spinlock', async () => {
+    const answer = await answerWithDrgn(session(), 'bt');
+    const bt = answer?.parsed.model as BtModel;
+    const names = bt.tasks[0]?.frames.map((f) => f.function) ?? [];
+    expect(names.at(-1)).toBe(truth.function);
+    // Without the module's debug info 0.0.22 goes no further, and says so.
+    expect(answer?.parsed.diagnostics.map((d) => d.message).join(' ')).toMatch(/ends early/);
+    const spinning = bt.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
+    const crashFrame = parseBt(transcript(scenario, 'bt')).model.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
+    expect(spinning?.exceptionRip).toBe(crashFrame?.exceptionRip);
+    expect(spinning?.registers.RDI).toBe(crashFrame?.registers.RDI);
+    const sym = await model<SymbolAtModel>(session(), `sym ${spinning?.registers.RDI}`);
+    expect({ name: sym.name, offset: sym.offset, module: sym.module }).toEqual({ name: 'qdrv_hw_lock', offset: 0, module: truth.module });
+  });
+});
+
 describe('oops-syscall-6.12, drgn 0.0.31, the module loaded on request', () => {
   const scenario = 'oops-syscall-6.12';
   const truth = fixtureMeta(scenario).truth;
