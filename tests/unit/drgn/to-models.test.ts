@@ -145,8 +145,8 @@ describe('follow-up commands', () => {
   });
 
   it('sym: name, offset, type, module and source line; mod -s: the object file or crash-like refusal', () => {
-    expect(symbolFromDrgn({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/tmp/qdrv.c: 43' }).model)
-      .toEqual({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/tmp/qdrv.c: 43', error: null });
+    expect(symbolFromDrgn({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/build/qdrv.c: 43' }).model)
+      .toEqual({ address: 'ffffffffc02140e5', name: 'qdrv_submit.constprop.0', offset: 5, type: 't', module: 'qdrv', source: '/build/qdrv.c: 43', error: null });
     expect(moduleLoadFromDrgn({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' }).model)
       .toEqual({ module: 'qdrv', objectFile: null, error: 'module qdrv is not loaded in this dump' });
   });
