@@ -350,6 +350,23 @@ def q_tasks(prog: Program, ctx: Context, args: Json) -> Json:
 KERNEL_SPACE = 0xFFFF800000000000  # x86-64: below this a PC is user space (the syscall's caller)
 
 
+# Entry code labels inside a sized assembler symbol. The kernel's own traces and crash name a
+# return address by the nearest symbol below it (kallsyms), drgn by the sized symbol holding it:
+# the syscall's return into entry_SYSCALL_64 is entry_SYSCALL_64_after_hwframe+0x76 to both.
+ENTRY_LABELS = {"entry_SYSCALL_64": "entry_SYSCALL_64_after_hwframe"}
+
+
+def nearest_label(prog: Program, name: str, pc: int) -> Optional[Tuple[str, int]]:
+    label = ENTRY_LABELS.get(name)
+    if label is None:
+        return None
+    try:
+        address = prog.symbol(label).address
+    except LookupError:
+        return None
+    return (label, pc - address) if address <= pc else None
+
+
 def frame_json(ctx: Context, frame: Any, level: int) -> Json:
     pc = frame.pc
     name = frame.name
@@ -360,6 +377,8 @@ def frame_json(ctx: Context, frame: Any, level: int) -> Json:
         if name is None:
             name = symbol.name
         offset = pc - symbol.address
+        if name == symbol.name:
+            name, offset = nearest_label(ctx.prog, name, pc) or (name, offset)
     except LookupError:
         if module is not None:
             found = ctx.modsyms.symbol_at(pc)

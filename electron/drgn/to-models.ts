@@ -5,7 +5,8 @@
  * - stacks: drgn unwinds with ORC and shows inlined functions; crash does not show inlines, so
  *   inline frames are left out (their names stay in `inlined` of the answer, not in the model).
  *   crash starts the panic task at machine_kexec (its own entry), drgn at the saved registers in
- *   __crash_kexec; frames below agree.
+ *   __crash_kexec; frames below agree. A function interrupted by an exception (an Oops, the
+ *   timer interrupt of a lockup) is crash's `[exception RIP: ...]` block, not a frame.
  * - ps: each CPU's idle task is listed, as crash does; the ppid of idle tasks on other CPUs is
  *   their real_parent (crash prints 0).
  * - `%MEM` is rss / the pages present in all zones (crash's MEMORY), rounded to one decimal.
@@ -255,6 +256,8 @@ export function stackFromDrgn(answer: DrgnStackAnswer): Converted<BtModel> {
         registers: crashRegisters(f.registers),
         userMode: false,
       });
+      // crash lists the interrupted function only in that block, not as a frame of its own.
+      continue;
     }
     frames.push({ level, sp: f.sp ?? '', function: frameName(f), address: f.pc, module: f.module, source: f.source });
     level += 1;

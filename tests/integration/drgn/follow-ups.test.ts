@@ -96,8 +96,8 @@ describe('hung-mutex-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () => {
     const words = await model<StackWordsModel>(session(), `bt -F ${truth.blocked_task?.pid}`);
     const crash = parseCommandOutput(`bt -F ${truth.blocked_task?.pid}`, readFileSync(crashBtF, 'utf8'))?.model as StackWordsModel;
     const base = (fn: string): string => fn.replace(/\..*$/, '');
-    // crash names the syscall entry by its label (entry_SYSCALL_64_after_hwframe) and prints its registers, not words.
-    expect(words.frames.map((f) => base(f.function))).toEqual(crash.frames.map((f) => base(f.function).replace('_after_hwframe', '')));
+    // Both name the syscall entry by the label below the return address (entry_SYSCALL_64_after_hwframe).
+    expect(words.frames.map((f) => base(f.function))).toEqual(crash.frames.map((f) => base(f.function)));
     // Inside a symbol the two may name a different symbol at the same address (crash: __start_alloc_tags+8 for
     // qdrv_cfg_mutex+8, arch_exit_to_user_mode_prepare for its .isra.0 clone): those words are compared as "in a symbol".
     const shape = (w: string): string => (/\+\d+$/.test(w) ? 'symbol+offset' : w);
@@ -170,13 +170,15 @@ describe('softlockup-spin-6.12, drgn 0.0.31 with qdrv.ko beside the dump', () =>
   it('unwinds the panic stack past the spinning module function to the system call, as crash does', async () => {
     const bt = await model<BtModel>(session(), 'bt');
     const names = bt.tasks[0]?.frames.map((f) => f.function) ?? [];
-    // crash shows the spinning function as the exception RIP, and its frames go on from the module's caller.
-    const crashFrames = parseBt(transcript(scenario, 'bt')).model.tasks[0]?.frames ?? [];
+    // Both show the spinning function as the exception RIP (not a frame), and the frames go on from the module's caller.
+    const crashBt = parseBt(transcript(scenario, 'bt')).model.tasks[0];
+    const crashFrames = crashBt?.frames ?? [];
     const crashBelow = crashFrames.slice(crashFrames.findIndex((f) => f.module === truth.module)).map((f) => f.function);
     expect(crashBelow).toContain('ksys_write');
-    // drgn names the syscall entry by its symbol (entry_SYSCALL_64), crash by the label after the hardware frame.
-    const expected = crashBelow.map((f) => (f === 'entry_SYSCALL_64_after_hwframe' ? 'entry_SYSCALL_64' : f));
-    expect(names.slice(names.indexOf(truth.function as string) + 1)).toEqual(expected);
+    expect(names).not.toContain(truth.function);
+    const after = (t: BtModel['tasks'][number] | undefined): number => t?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string))?.afterLevel ?? -2;
+    expect(bt.tasks[0]?.exceptionFrames.some((e) => e.exceptionRip?.startsWith(truth.function as string))).toBe(true);
+    expect(names.slice(after(bt.tasks[0]) + 1)).toEqual(crashBelow);
   });
 
   it('sym of the lockup\'s RDI names the spinlock, and the RDI is crash\'s', async () => {
@@ -205,9 +207,10 @@ describe('softlockup-spin-6.12, bookworm\'s drgn 0.0.22 (no module debug info on
   it('reaches the spinning function through the registers the timer interrupt saved, and its RDI names the spinlock', async () => {
     const answer = await answerWithDrgn(session(), 'bt');
     const bt = answer?.parsed.model as BtModel;
-    const names = bt.tasks[0]?.frames.map((f) => f.function) ?? [];
-    expect(names.at(-1)).toBe(truth.function);
-    // Without the module's debug info 0.0.22 goes no further, and says so.
+    // The spinning function is the exception block after the last frame: without the module's
+    // debug info 0.0.22 goes no further, and says so.
+    const last = bt.tasks[0]?.exceptionFrames.at(-1);
+    expect([last?.exceptionRip?.replace(/\+\d+$/, ''), last?.afterLevel]).toEqual([truth.function, (bt.tasks[0]?.frames.length ?? 0) - 1]);
     expect(answer?.parsed.diagnostics.map((d) => d.message).join(' ')).toMatch(/ends early/);
     const spinning = bt.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
     const crashFrame = parseBt(transcript(scenario, 'bt')).model.tasks[0]?.exceptionFrames.find((e) => e.exceptionRip?.startsWith(truth.function as string));
