@@ -36,7 +36,8 @@ export class PanicGather {
   #gathered(): Array<{ command: string; raw: string }> {
     return [
       ...this.base.filter((e) => e.record).map((e) => heldResult(e.key, e.record!)),
-      ...this.extra.filter((e) => e.record).map((e) => ({ command: e.key, raw: followUpRaw(e.record!) })),
+      // drgn's follow-up answers are models (no text): handed over as such, like the commands above.
+      ...this.extra.filter((e) => e.record).map((e) => ({ ...heldResult(e.key, e.record!), raw: followUpRaw(e.record!) })),
       // A follow-up that could not run says why, so the verdict can name what is missing.
       ...this.extra.filter((e) => !e.record && e.status === 'error').map((e) => ({ command: e.key, raw: `error: ${e.error?.message ?? 'no result'}` })),
     ];
