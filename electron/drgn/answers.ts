@@ -4,6 +4,7 @@
  * analyze/ read. Addresses are hex strings without 0x (as crash prints them); counts are pages,
  * objects or bytes as named.
  */
+import type { SymbolAtModel } from '../parse/models.ts';
 
 /** The first line the engine prints once the dump is loaded. */
 export interface DrgnReady {
@@ -260,16 +261,8 @@ export interface DrgnStackWordsAnswer {
   truncated: boolean;
 }
 
-export interface DrgnSymbolAnswer {
-  address: string;
-  name: string | null;
-  offset: number | null;
-  /** nm-style type letter from drgn's symbol kind ("t", "d", "?"). */
-  type: string | null;
-  module: string | null;
-  /** "FILE: LINE" from debug info; null without (a module whose .ko is not loaded, drgn 0.0.22). */
-  source: string | null;
-}
+/** `symbol`: the model's fields (type from drgn's symbol kind; source null without the module's .ko or on drgn 0.0.22); a failure is an error line instead. */
+export type DrgnSymbolAnswer = Omit<SymbolAtModel, 'error'>;
 
 export interface DrgnLoadModuleAnswer {
   module: string;

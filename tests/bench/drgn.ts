@@ -13,11 +13,9 @@
  * owner: open -> verdict with the wait chain, against crash's bare chain above.
  */
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { GuidedCommand, Parsed } from '../../electron/api/contract.ts';
 import { createApi } from '../../electron/host/create-api.ts';
-import { followUpRaw, maxFollowUpRounds, newFollowUps, panicCommands } from '../../renderer/views/Panic/panic-model.ts';
+import { panicVerdictThroughApi } from '../support/panic-flow.ts';
 import { CrashSession } from '../../electron/crash/session.ts';
 import { DrgnSession } from '../../electron/drgn/session.ts';
 import { LocalTransport } from '../../electron/transport/local.ts';
@@ -77,21 +75,7 @@ async function productVerdict(python: string): Promise<number> {
   try {
     const t0 = performance.now();
     const info = await api.call('session.open', { vmcore: vmcorePath(scenario), vmlinux: vmlinuxPath(scenario), crash: '/nonexistent/crash-for-this-bench' });
-    const run = async (command: GuidedCommand): Promise<{ command: string; raw: string; parsed?: Parsed }> => {
-      const r = await api.call('session.run', { sessionId: info.id, command }).catch(() => null);
-      if (!r) return { command: command.arg ? `${command.id} ${command.arg}` : command.id, raw: 'error: not answered' };
-      return { command: r.command, raw: followUpRaw({ raw: r.raw, error: r.error ?? null }), ...(r.engine === 'drgn' && r.parsed ? { parsed: r.parsed } : {}) };
-    };
-    const results = await Promise.all(panicCommands.map((id) => run({ id })));
-    const moduleDir = path.dirname(vmcorePath(scenario));
-    let asked: GuidedCommand[] = [];
-    for (let round = 0; round < maxFollowUpRounds; round++) {
-      const more = newFollowUps(asked, await api.call('analyze.followUps', { results, moduleDir }));
-      if (!more.length) break;
-      asked = [...asked, ...more];
-      results.push(...(await Promise.all(more.map(run))));
-    }
-    const report = await api.call('analyze.triageRaw', { results, moduleDir });
+    const { report } = await panicVerdictThroughApi(api, info.id, vmcorePath(scenario));
     const ms = performance.now() - t0;
     if (report.hung?.tasks[0]?.owner?.pid !== fixtureMeta(scenario).truth.lock_holder?.pid) throw new Error(`the verdict names no owner: ${JSON.stringify(report.hung)}`);
     return ms;

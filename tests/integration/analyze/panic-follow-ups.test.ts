@@ -12,13 +12,12 @@
  * line). Only the disassembly stays crash's (drgn does not disassemble). One session per dump and engine.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { createApi } from '../../../electron/host/create-api.ts';
 import type { ApiHost } from '../../../electron/api/handlers.ts';
-import type { GuidedCommand, Parsed } from '../../../electron/api/contract.ts';
 import type { TriageReport } from '../../../electron/api/triage-report.ts';
 import { crash902, drgnPythonPrefix, fixtureMeta, vmcorePath, vmlinuxPath, type Scenario } from '../../support/fixtures.ts';
-import { followUpRaw, maxFollowUpRounds, newFollowUps, panicCommands, waitChain } from '../../../renderer/views/Panic/panic-model.ts';
+import { waitChain } from '../../../renderer/views/Panic/panic-model.ts';
+import { panicVerdictThroughApi, type PanicFlow } from '../../support/panic-flow.ts';
 
 const apis: ApiHost[] = [];
 afterAll(async () => {
@@ -28,37 +27,13 @@ afterAll(async () => {
 type Engine = 'crash' | 'drgn';
 
 /** Open the scenario on crash 9.0.2 (or with crash absent and drgn 0.0.31) and reach the verdict the way the Panic view does. */
-async function panicVerdict(scenario: Scenario, engine: Engine = 'crash'): Promise<{ report: TriageReport; asked: string[]; engines: Set<string> }> {
+async function panicVerdict(scenario: Scenario, engine: Engine = 'crash'): Promise<PanicFlow> {
   const api = engine === 'crash'
     ? createApi({ crashPath: crash902() })
     : createApi({ env: { ...process.env, CRASHDECK_DRGN: 'on', CRASHDECK_DRGN_PYTHON: drgnPythonPrefix('0.0.31') } });
   apis.push(api);
   const info = await api.call('session.open', { vmcore: vmcorePath(scenario), vmlinux: vmlinuxPath(scenario), ...(engine === 'drgn' ? { crash: '/nonexistent/crash-for-this-test' } : {}) });
-  const engines = new Set<string>();
-  const run = async (command: GuidedCommand): Promise<{ command: string; raw: string; parsed?: Parsed }> => {
-    try {
-      const r = await api.call('session.run', { sessionId: info.id, command });
-      engines.add(r.engine ?? 'crash');
-      // As the view's cache hands them over (result-cache.ts heldResult): drgn's model, crash's text.
-      return { command: r.command, raw: followUpRaw({ raw: r.raw, error: r.error ?? null }), ...(r.engine === 'drgn' && r.parsed ? { parsed: r.parsed } : {}) };
-    } catch (err) {
-      // A command neither engine answers (sys -t with crash absent): the view keeps the error as the answer.
-      engines.add('none');
-      return { command: command.arg ? `${command.id} ${command.arg}` : command.id, raw: `error: ${(err as Error).message}` };
-    }
-  };
-  const results = [];
-  for (const id of panicCommands) results.push(await run({ id }));
-  const moduleDir = path.dirname(vmcorePath(scenario));
-  let asked: GuidedCommand[] = [];
-  for (let round = 0; round < maxFollowUpRounds; round++) {
-    const more = newFollowUps(asked, await api.call('analyze.followUps', { results, moduleDir }));
-    if (!more.length) break;
-    asked = [...asked, ...more];
-    for (const c of more) results.push(await run(c));
-  }
-  const report = await api.call('analyze.triageRaw', { results, moduleDir });
-  return { report, asked: asked.map((c) => (c.arg ? `${c.id} ${c.arg}` : c.id)), engines };
+  return panicVerdictThroughApi(api, info.id, vmcorePath(scenario));
 }
 
 /** One session per dump and engine for the whole file. */
