@@ -1,7 +1,8 @@
 /**
  * drgn beside crash over SSH: hung-mutex-6.12 opened on a real sshd with a crash the host does not
  * have; drgn runs on the dump's host (its own python3, the system's drgn) and answers `ps` and the
- * hung task's stack through the session, labelled drgn. One session for the file.
+ * hung task's stack through the session, labelled drgn, and the Panic view's follow-ups: the wait
+ * chain's lock and owner read on the remote host. One session for the file.
  */
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { SshHosts } from '../../../electron/transport/ssh-hosts.ts';
 import { parsePs } from '../../../electron/parse/ps.ts';
 import { fixtureMeta, transcript, vmcorePath, vmlinuxPath } from '../../support/fixtures.ts';
 import { startSshd, type Sshd } from '../../support/sshd.ts';
+import { panicVerdictThroughApi } from '../../support/panic-flow.ts';
 
 const scenario = 'hung-mutex-6.12';
 const truth = fixtureMeta(scenario).truth;
@@ -56,5 +58,14 @@ describe('drgn on the dump\'s host over SSH', () => {
     const r = await api.call('session.run', { sessionId: info.id, command: { id: 'bt', arg: String(pid) } });
     expect(r.engine).toBe('drgn');
     expect((r.parsed?.model as BtModel).tasks[0]?.command).toBe(truth.blocked_task?.comm);
+  });
+
+  it('reaches the Panic view\'s verdict from drgn on the remote host: the lock, its owner and where the owner sleeps', async () => {
+    const { report, engines } = await panicVerdictThroughApi(api, info.id, vmcorePath(scenario));
+    expect(engines.has('drgn')).toBe(true);
+    expect(engines.has('crash')).toBe(false);
+    const blocked = report.hung?.tasks.find((h) => h.pid === truth.blocked_task?.pid);
+    expect(blocked?.waitsOn).toEqual({ kind: 'mutex', symbol: truth.lock });
+    expect(blocked?.owner).toMatchObject({ pid: truth.lock_holder?.pid, comm: truth.lock_holder?.comm, function: truth.lock_holder_function });
   });
 });
