@@ -183,7 +183,7 @@ const TriageEvidenceSchema = v.object({ command: v.string(), row: v.string(), de
 export const TriageReportSchema = v.object({
   schema: v.literal('crashdeck.triage/1'),
   // Bundles written before `basis` existed were always crash-based.
-  basis: v.optional(v.picklist(['log', 'crash']), 'crash'),
+  basis: v.optional(v.picklist(['log', 'crash', 'drgn']), 'crash'),
   // Reports written before completeness was recorded (older bundles, index entries) say so.
   completeness: v.optional(DumpCompletenessSchema, () => ({ state: 'unknown' as const, tasksRead: null, tasksInKernel: null, reason: 'not recorded: this verdict was written by an older crashdeck', fix: 'Triage the dump again with crash to check it.' })),
   dump: v.object({ release: v.nullable(v.string()), panicMessage: v.nullable(v.string()), headline: v.optional(v.nullable(v.string())), crashTime: v.nullable(v.string()), uptimeSeconds: v.nullable(v.number()) }),

@@ -201,8 +201,8 @@ export interface TriageOom {
   nextCommands: string[];
 }
 
-/** Where a verdict comes from: only the dump's own kernel log, or crash's reading of the dump. */
-export type TriageBasis = 'log' | 'crash';
+/** Where a verdict comes from: only the dump's own kernel log, crash's reading of the dump, or drgn's when crash could not start. */
+export type TriageBasis = 'log' | 'crash' | 'drgn';
 
 /** An Oops / BUG / general protection fault, decoded. */
 export interface TriageOops {
@@ -285,7 +285,7 @@ export interface TriageCompleteness {
 /** The whole `crashdeck.triage/1` document. */
 export interface TriageReport {
   schema: 'crashdeck.triage/1';
-  /** "log" when only the kernel log was read, "crash" when crash confirmed (or produced) the verdict. */
+  /** "log" when only the kernel log was read, "crash" when crash confirmed (or produced) the verdict, "drgn" when crash could not start and drgn read the dump. */
   basis: TriageBasis;
   /** Whether the dump holds every task: shown before anything else wherever the verdict goes. */
   completeness: TriageCompleteness;

@@ -107,6 +107,21 @@ export async function triageCommand(args: string[]): Promise<number> {
       const fetched = values.vmlinux ? undefined : await fetchVmlinuxForCli({ name: 'triage', vmcore, host: values.host, transportFor: ssh.transportFor });
       const info = await api.call('session.open', { vmcore, ...openOptions({ ...values, vmlinux: values.vmlinux ?? fetched }) });
       const unavailable = info.state === 'failed' ? info.diagnoses.filter((d) => d.code === 'symbols-missing' || d.code === 'crash-missing') : [];
+      const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
+      // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
+      const dumpDir = path.dirname(positionals[0] as string);
+      const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
+      // crash cannot start but drgn can read the dump: its reading, said to be drgn's, beats the log's.
+      const byDrgn = unavailable.length ? await triageWithDrgn(api, info.id, moduleDir, progress) : null;
+      if (byDrgn) {
+        ({ report, gathered } = byDrgn);
+        // The session's words now that drgn has answered (no longer "only the kernel log's verdict").
+        const said = (await api.call('session.info', { sessionId: info.id })).diagnoses.filter((d) => unavailable.some((u) => u.code === d.code));
+        for (const d of said) report.missing.push(d.message);
+        process.stderr.write(`crashdeck triage: crash could not start; the verdict is drgn ${byDrgn.version}'s reading of the dump (crash has not confirmed it).\n`);
+        writeUnavailable(said);
+        return printReport(await withTraces(report, gathered, summaries), values);
+      }
       if (unavailable.length) {
         const model = early.log.text === null ? null : parseDumpLogText(early.log.text);
         if (!early.report || !model) {
@@ -123,10 +138,6 @@ export async function triageCommand(args: string[]): Promise<number> {
         writeUnavailable(unavailable);
         return printReport(await withTraces(report, gathered, summaries), values);
       }
-      const progress = values.json || values.md ? undefined : (c: string): void => void process.stderr.write(`crashdeck triage: ${c}\n`);
-      // Module debuginfo (an unstripped <module>.ko) is looked for beside the dump, on the host that holds it.
-      const dumpDir = path.dirname(positionals[0] as string);
-      const moduleDir = values.host ? (path.isAbsolute(dumpDir) ? dumpDir : null) : path.resolve(dumpDir);
       const limitsOf = async (): Promise<SessionLimit[]> => (await api.call('session.info', { sessionId: info.id })).limits ?? [];
       ({ report, gathered } = await triageSession((command) => api.call('session.run', { sessionId: info.id, command, engine: 'crash' }), { moduleDir, limitsOf, ...(progress ? { onProgress: progress } : {}) }));
       const after = await api.call('session.info', { sessionId: info.id });
@@ -146,6 +157,23 @@ export async function triageCommand(args: string[]): Promise<number> {
     }
   }
   return printReport(await withTraces(report, gathered, summaries), values);
+}
+
+/**
+ * The verdict from drgn's reading of the dump when crash cannot start: the same gathering and
+ * follow-ups as with crash (drgn answers what it covers; the rest is named as missing). Null when
+ * drgn is not there or read nothing of the dump.
+ */
+async function triageWithDrgn(
+  api: ReturnType<typeof createApi>, sessionId: string, moduleDir: string | null, progress: ((c: string) => void) | undefined,
+): Promise<{ report: TriageReport; gathered: Gathered; version: string } | null> {
+  const before = await api.call('session.info', { sessionId });
+  if (!before.drgn || !['starting', 'ready'].includes(before.drgn.state)) return null;
+  const { report, gathered } = await triageSession((command) => api.call('session.run', { sessionId, command }), { moduleDir, ...(progress ? { onProgress: progress } : {}) });
+  const drgn = (await api.call('session.info', { sessionId })).drgn;
+  if (drgn?.state !== 'ready' || !drgn.version || (!gathered.bt && !gathered.ps)) return null;
+  report.basis = 'drgn';
+  return { report, gathered, version: drgn.version };
 }
 
 /** Second pass with traces: the first verdict tells the trace linker which cache or task to look for. */
