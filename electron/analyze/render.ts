@@ -46,6 +46,7 @@ export function renderText(r: TriageReport): string {
   out.push(`Signature: ${t(r.panic.signature)}${detailText(r)}`);
   if (r.panic.modules.length) out.push(`Tainting modules: ${r.panic.modules.map(t).join(', ')}`);
   out.push(`Kernel:    ${t(r.dump.release) || '?'}   crash time: ${t(r.dump.crashTime) || '?'}   uptime: ${r.dump.uptimeSeconds ?? '?'} s`);
+  if (r.basis === 'drgn') out.push('Read by:   drgn (crash could not start; crash has not confirmed this verdict)');
   for (const l of r.limits ?? []) out.push(`Session:   crash ran with --${t(l.option)}: ${t(l.unavailable)}. Why: ${t(l.why)}`);
   out.push(...kindLines(r, t));
   const o = r.oom;
@@ -97,6 +98,7 @@ export function renderMarkdown(r: TriageReport, opts: { completeness?: boolean }
   if (signatureDetailText(r)) out.push(`| Beside the signature | ${m(signatureDetailText(r))} |`);
   out.push(`| Tainting modules | ${r.panic.modules.map(m).join(', ') || 'none'} |`);
   out.push(`| Kernel | ${m(r.dump.release)} |`, `| Crash time | ${m(r.dump.crashTime)} |`);
+  if (r.basis === 'drgn') out.push('| Read by | drgn (crash could not start; crash has not confirmed this verdict) |');
   for (const l of r.limits ?? []) out.push(`| crash ran with --${m(l.option)} | ${m(l.unavailable)}. Why: ${m(l.why)} |`);
   const o = r.oom;
   if (o) {

@@ -25,5 +25,9 @@ describe('crashdeck triage with crash absent and drgn beside it', () => {
     expect(blocked?.owner).toMatchObject({ pid: t.lock_holder?.pid, comm: t.lock_holder?.comm, function: t.lock_holder_function });
     expect(r.missing.some((m) => /crash not found \(\/nonexistent\/crash\)/.test(m))).toBe(true);
     expect(stderr).toContain("the verdict is drgn 0.0.31's reading of the dump (crash has not confirmed it)");
-  }, 150_000);
+    // The plain report says who read the dump.
+    const text = await cli(['triage', vmcorePath(s), '--vmlinux', vmlinuxPath(s), '--crash', '/nonexistent/crash'], { CRASHDECK_DRGN: 'on', CRASHDECK_DRGN_PYTHON: drgnPythonPrefix('0.0.31'), CRASHDECK_CRASH: '' }, { timeoutMs: 120_000 });
+    expect(text.stdout).toContain('Read by:   drgn (crash could not start; crash has not confirmed this verdict)');
+    expect(text.stdout).toContain(`${t.lock_holder?.comm}`);
+  }, 250_000);
 });
