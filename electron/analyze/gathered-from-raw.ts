@@ -25,7 +25,8 @@ export function gatheredFromRaw(results: ReadonlyArray<{ command: string; raw: s
     if (!key) {
       // Anything else may be a panic-kind follow-up (bt -F, struct mutex.owner, sym...): kind-details reads it by its line.
       (g.probes ??= {})[cmd] = raw;
-      if (given?.model) (g.probeModels ??= {})[cmd] = given.model;
+      // Parsed once here (drgn's model as given, crash's text by its parser); kind-details reads the model.
+      if (parsed?.model) (g.probeModels ??= {})[cmd] = parsed.model;
       continue;
     }
     if (parsed?.model) (g as Record<string, unknown>)[key] = parsed.model;
